@@ -1,0 +1,164 @@
+"""Widgets and helpers shared by every app: page style, messages, safe callbacks, links, downloads.
+
+Every piece of text a user typed goes through `esc()` before it enters an `HTML` widget; `Label`,
+`Button` and `Dropdown` show plain text by themselves. Callbacks are wrapped by `Messages.guard` so
+an error becomes a French sentence in the app, never a traceback.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import html
+import logging
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import parse_qs, quote
+
+import ipywidgets as w
+
+from kit.errors import KitError
+
+log = logging.getLogger("kit.apps")
+
+NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
+
+# Projected in a workshop room: large type, strong contrast, nothing wider than 1280 px.
+PAGE_CSS = """
+<style>
+.kit-app { --jp-widgets-font-size: 17px; --jp-widgets-inline-height: 38px; --jp-ui-font-size1: 17px;
+  --jp-content-font-size1: 17px; font-size: 17px; color: #111; max-width: 1220px; margin: 0 auto;
+  font-family: system-ui, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
+.kit-app .widget-label, .kit-app .widget-inline-hbox .widget-label { font-size: 17px; }
+.kit-app h1 { font-size: 30px; margin: 8px 0 2px; color: #0b3d2e; }
+.kit-app h2 { font-size: 23px; margin: 14px 0 6px; color: #0b3d2e; }
+.kit-app .kit-sub { font-size: 18px; color: #333; margin: 0 0 8px; }
+.kit-app .kit-card { border: 2px solid #c9d6cf; border-radius: 8px; padding: 10px 14px; margin: 6px 0;
+  background: #fbfdfc; }
+.kit-app .kit-msg-ok { background: #e3f4e8; border-left: 6px solid #1e7a3c; padding: 10px 14px; }
+.kit-app .kit-msg-error { background: #fdeaea; border-left: 6px solid #b3261e; padding: 10px 14px; }
+.kit-app .kit-msg-info { background: #eaf1fb; border-left: 6px solid #1f5fa8; padding: 10px 14px; }
+.kit-app .kit-msg ul { margin: 4px 0 0 18px; padding: 0; }
+.kit-app .jupyter-button { font-size: 17px; height: 40px; }
+.kit-app .jupyter-button.mod-primary { background: #0b6e4f; }
+.kit-app .jupyter-button.mod-danger { background: #b3261e; }
+.kit-app a.kit-link { font-size: 18px; font-weight: 600; color: #0b4f9c; }
+.kit-app .kit-state { display: inline-block; padding: 2px 10px; border-radius: 12px; font-weight: 600; }
+.kit-app .kit-state-todo { background: #eee; } .kit-app .kit-state-doing { background: #fff1c2; }
+.kit-app .kit-state-done { background: #cdeccf; }
+.kit-app table.kit-table { border-collapse: collapse; font-size: 17px; }
+.kit-app table.kit-table td, .kit-app table.kit-table th { border-bottom: 1px solid #ccd; padding: 4px 10px;
+  text-align: left; }
+</style>
+"""
+
+
+def esc(text: object) -> str:
+    """Text typed by a user, made safe to put between HTML tags (shown as typed, never interpreted)."""
+    return html.escape(str(text), quote=False)
+
+
+def esc_attr(text: object) -> str:
+    """The same, for a value inside an HTML attribute (quotes escaped too)."""
+    return html.escape(str(text), quote=True)
+
+
+def page(*children: w.Widget, app_class: str) -> w.VBox:
+    """The root box of an app: shared style, a CSS class per app, and `kit-ready` for tests."""
+    root = w.VBox([w.HTML(PAGE_CSS), *children], layout=w.Layout(width="100%"))
+    root.add_class("kit-app")
+    root.add_class(app_class)
+    return root
+
+
+def heading(title: str, subtitle: str = "") -> w.HTML:
+    sub = f'<p class="kit-sub">{esc(subtitle)}</p>' if subtitle else ""
+    return w.HTML(f"<h1>{esc(title)}</h1>{sub}")
+
+
+class Messages:
+    """The message line of an app: what just happened, or what went wrong, in French."""
+
+    def __init__(self):
+        self.widget = w.HTML("")
+        self.widget.add_class("kit-messages")
+
+    def _show(self, kind: str, text: str, details: list[str] | None = None) -> None:
+        items = "".join(f"<li>{esc(d)}</li>" for d in details or [])
+        listing = f"<ul>{items}</ul>" if items else ""
+        self.widget.value = f'<div class="kit-msg kit-msg-{kind}" role="status">{esc(text)}{listing}</div>'
+
+    def ok(self, text: str) -> None:
+        self._show("ok", text)
+
+    def info(self, text: str) -> None:
+        self._show("info", text)
+
+    def error(self, text: str, details: list[str] | None = None) -> None:
+        self._show("error", text, details)
+
+    def clear(self) -> None:
+        self.widget.value = ""
+
+    def guard(self, callback: Callable) -> Callable:
+        """Wrap a widget callback: a `KitError` is shown as is, anything else as a generic message."""
+
+        @functools.wraps(callback)
+        def wrapped(*args, **kwargs):
+            try:
+                return callback(*args, **kwargs)
+            except KitError as error:
+                self.error(error.message, error.details)
+            except Exception:  # noqa: BLE001 - the last barrier before a user would see a traceback
+                log.exception("Erreur dans une action de l'application")
+                self.error(
+                    "Une erreur inattendue est survenue ; rien n'a été modifié. "
+                    "Réessayez, ou rechargez la page : votre travail déjà enregistré est conservé."
+                )
+
+        return wrapped
+
+
+def button(description: str, *, style: str = "", icon: str = "", tooltip: str = "") -> w.Button:
+    b = w.Button(description=description, button_style=style, icon=icon, tooltip=tooltip or description,
+                 layout=w.Layout(width="auto", min_width="120px"))
+    return b
+
+
+def download_link(data: bytes, filename: str, label: str, mime: str = "application/json") -> str:
+    """An HTML link that downloads `data` (Voilà refuses FileLink; a data: URL works offline)."""
+    encoded = base64.b64encode(data).decode("ascii")
+    return (f'<a class="kit-link kit-download" download="{esc_attr(filename)}" '
+            f'href="data:{mime};base64,{encoded}">⬇ {esc(label)}</a>')
+
+
+def safe_filename(name: str) -> str:
+    cleaned = re.sub(r"[^\w\- ]+", "", name, flags=re.UNICODE).strip().replace(" ", "_")
+    return cleaned[:60] or "espace"
+
+
+def url_workspace_id() -> str | None:
+    """The workspace named in the page address (``?espace=...``), if any.
+
+    In a preheated Voilà kernel the request is not known yet: `wait_for_request` blocks until it is.
+    Outside Voilà (JupyterLab, nbval) it returns at once and there is no query string.
+    """
+    try:
+        from voila.utils import wait_for_request
+
+        wait_for_request()
+    except Exception:  # noqa: BLE001 - outside Voilà the notebook simply has no address
+        log.debug("no Voilà request to wait for", exc_info=True)
+    values = parse_qs(os.environ.get("QUERY_STRING", "")).get("espace")
+    return values[0] if values else None
+
+
+def app_href(notebook: str, workspace_id: str) -> str:
+    """A link to another app on the same workspace, relative so it works locally and on Binder."""
+    return f"./{quote(notebook)}?espace={quote(workspace_id)}"
+
+
+def app_exists(notebook: str) -> bool:
+    return (NOTEBOOKS_DIR / notebook).exists()

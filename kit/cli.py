@@ -1,0 +1,155 @@
+"""`python -m kit`: the kit's command line, in French, with errors as sentences and never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from kit.errors import KitError
+
+# argparse writes its own messages in English; these are the ones a user can meet.
+_ARGPARSE_FRENCH = {
+    "usage: ": "usage : ",
+    "options": "options",
+    "positional arguments": "arguments",
+    "show this help message and exit": "affiche cette aide et quitte",
+    "the following arguments are required: %s": "il manque : %s",
+    "unrecognized arguments: %s": "arguments inconnus : %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "choix invalide : %(value)r (possibles : %(choices)s)",
+    "argument %(argument_name)s: %(message)s": "argument %(argument_name)s : %(message)s",
+    "expected one argument": "une valeur est attendue",
+    "invalid %(type)s value: %(value)r": "valeur invalide : %(value)r",
+    "%(prog)s: error: %(message)s\n": "%(prog)s : erreur : %(message)s\n",
+}
+argparse._ = lambda text: _ARGPARSE_FRENCH.get(text, text)  # argparse looks `_` up at call time
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m kit",
+        description="Quartiers en transitions : kit d'atelier prospectif pour les projets de quartier.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMANDE", required=True)
+
+    serve = commands.add_parser("serve", help="lance l'application (Voilà) sur la page d'accueil")
+    serve.add_argument("--port", type=int, default=8866, help="port local (8866 par défaut)")
+    serve.add_argument("--no-browser", action="store_true", help="n'ouvre pas le navigateur")
+
+    new = commands.add_parser("new", help="crée un espace de travail et affiche son identifiant")
+    new.add_argument("name", metavar="NOM", help="nom de l'espace (par exemple le nom de l'EPCI)")
+    new.add_argument("--epci", default="", help="nom de l'EPCI")
+    new.add_argument("--siren", default="", help="SIREN de l'EPCI (9 chiffres)")
+
+    commands.add_parser("list", help="liste les espaces de travail")
+    commands.add_parser("demo", help="crée l'espace de démonstration (territoire fictif)")
+
+    export = commands.add_parser("export", help="exporte un espace de travail dans un fichier")
+    export.add_argument("workspace_id", metavar="ID")
+    export.add_argument("--format", choices=["json"], default="json", help="format du fichier (json)")
+    export.add_argument("--output", metavar="FICHIER", help="fichier à écrire (par défaut <ID>.json)")
+
+    imp = commands.add_parser("import", help="importe un espace exporté (jamais d'écrasement silencieux)")
+    imp.add_argument("file", metavar="FICHIER")
+    imp.add_argument("--replace", action="store_true",
+                     help="remplace l'espace de même identifiant (l'ancienne version reste dans l'historique)")
+
+    history = commands.add_parser("history", help="liste les révisions conservées d'un espace")
+    history.add_argument("workspace_id", metavar="ID")
+
+    restore = commands.add_parser("restore", help="rétablit une révision antérieure d'un espace")
+    restore.add_argument("workspace_id", metavar="ID")
+    restore.add_argument("revision", metavar="REVISION", type=int)
+    return parser
+
+
+def run(args: argparse.Namespace) -> None:
+    if args.command == "serve":
+        from kit.serve import serve
+
+        serve(port=args.port, open_browser=not args.no_browser)
+        return
+
+    from kit.store import Store
+
+    store = Store()
+    if args.command == "new":
+        workspace = store.create(args.name, territory={"epci_name": args.epci, "epci_siren": args.siren})
+        print(f"Espace créé dans {store.folder} :")
+        print(workspace.id)
+    elif args.command == "list":
+        summaries = store.list()
+        if not summaries:
+            print(f"Aucun espace de travail dans {store.folder}.")
+        for s in summaries:
+            state = f"révision {s.revision}" if s.readable else "ILLISIBLE"
+            print(f"{s.id}\t{s.name}\t{s.epci}\t{state}")
+    elif args.command == "demo":
+        from kit.demo import create_demo
+
+        workspace = create_demo(store)
+        print(f"Espace de démonstration créé (territoire fictif) dans {store.folder} :")
+        print(workspace.id)
+    elif args.command == "export":
+        data = store.export_bytes(args.workspace_id)
+        target = Path(args.output or f"{args.workspace_id}.json")
+        _write_file(target, data)
+        print(f"Espace exporté dans {target}")
+    elif args.command == "import":
+        data = _read_file(Path(args.file))
+        workspace, message = store.import_bytes(data, replace=args.replace)
+        print(message)
+        print(workspace.id)
+    elif args.command == "history":
+        for revision in store.history(args.workspace_id):
+            mark = " (actuelle)" if revision.current else ""
+            print(f"{revision.number}\t{revision.saved_at:%d/%m/%Y %H:%M:%S}{mark}")
+    elif args.command == "restore":
+        workspace = store.restore(args.workspace_id, args.revision)
+        print(f"Révision {args.revision} rétablie : elle devient la révision {workspace.revision}.")
+
+
+def _read_file(path: Path) -> bytes:
+    from kit.store import MAX_FILE_BYTES
+
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise KitError(f"Fichier trop volumineux : {path} dépasse {MAX_FILE_BYTES // 1_048_576} Mo.")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise KitError(f"Fichier introuvable : {path}") from None
+    except IsADirectoryError:
+        raise KitError(f"{path} est un dossier, pas un fichier.") from None
+    except PermissionError:
+        raise KitError(f"Lecture interdite : {path}") from None
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    try:
+        path.write_bytes(data)
+    except OSError as error:
+        raise KitError(f"Impossible d'écrire {path} : {error.strerror or error}.") from None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        run(args)
+    except KitError as error:
+        print(f"Erreur : {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nInterrompu.", file=sys.stderr)
+        return 130
+    except Exception as error:  # noqa: BLE001 - last barrier: a person never sees a traceback
+        if os.environ.get("KIT_DEBUG"):
+            raise
+        print(
+            f"Erreur inattendue ({type(error).__name__}) : {error}. "
+            "Relancez avec KIT_DEBUG=1 pour le détail technique.",
+            file=sys.stderr,
+        )
+        return 3
+    return 0

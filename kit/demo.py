@@ -1,0 +1,78 @@
+"""A clearly fictional territory, so tutorials, tests and screenshots have something real to show.
+
+Every name is invented: the EPCI, its communes and its neighbourhoods do not exist (the département
+code 999 in the QPV codes is not a real one). Later capabilities enrich this document.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from kit.model import Action, Actor, Neighbourhood, Relation, Stake, WorkItem
+from kit.store import Store
+
+DEMO_NAME = "Démonstration – Rivebelle Agglo (territoire fictif)"
+
+
+def create_demo(store: Store):
+    """Create a new demonstration workspace and return it."""
+    workspace = store.create(
+        DEMO_NAME,
+        territory={"epci_name": "Rivebelle Agglomération (fictive)", "epci_siren": "",
+                   "communes": ["Rivebelle", "Saint-Aubin-des-Prés"]},
+    )
+    return store.update(workspace.id, _fill)
+
+
+def _fill(ws) -> None:
+    tilleuls = Neighbourhood(name="Les Tilleuls", qpv_code="QN99901N", commune="Rivebelle")
+    gare = Neighbourhood(name="Quartier de la Gare", qpv_code="QN99902M", commune="Saint-Aubin-des-Prés")
+    ws.neighbourhoods = [tilleuls, gare]
+
+    ws.stakes = [
+        Stake(title="Chaleur dans les logements l'été", theme="Adaptation au changement climatique",
+              statement="Rendre les logements et les espaces publics des Tilleuls vivables pendant les "
+                        "vagues de chaleur d'ici 2030, avec le bailleur et les habitants.",
+              neighbourhood_ids=[tilleuls.id], raised_by="Conseil citoyen", importance=9, control=5),
+        Stake(title="Factures d'énergie trop lourdes", theme="Précarité énergétique",
+              neighbourhood_ids=[tilleuls.id, gare.id], raised_by="Centre social", importance=8, control=4),
+        Stake(title="Peu d'accès à une alimentation de qualité", theme="Alimentation",
+              neighbourhood_ids=[gare.id], raised_by="Association de quartier", importance=6, control=7),
+        Stake(title="Espaces verts rares et peu ombragés", theme="Nature en ville",
+              neighbourhood_ids=[tilleuls.id], raised_by="Service espaces verts", importance=7, control=8),
+    ]
+
+    elu_pv = Actor(name="Vice-président politique de la ville", kind="EPCI", person="Élu (fictif)")
+    tech_pv = Actor(name="Cheffe de projet politique de la ville", kind="EPCI")
+    elu_tr = Actor(name="Adjoint à la transition écologique", kind="Commune", person="Élu (fictif)")
+    tech_tr = Actor(name="Chargé de mission transitions", kind="EPCI")
+    bailleur = Actor(name="Habitat Rivebelle (bailleur fictif)", kind="Bailleur social")
+    conseil = Actor(name="Conseil citoyen des Tilleuls", kind="Conseil citoyen")
+    centre = Actor(name="Centre social de la Gare", kind="Centre social")
+    ws.actors = [elu_pv, tech_pv, elu_tr, tech_tr, bailleur, conseil, centre]
+    ws.relations = [
+        Relation(source=elu_pv.id, target=tech_pv.id, kind="décision", intensity=3),
+        Relation(source=elu_tr.id, target=tech_tr.id, kind="décision", intensity=3),
+        Relation(source=tech_pv.id, target=tech_tr.id, kind="coopération", intensity=2),
+        Relation(source=tech_pv.id, target=bailleur.id, kind="coopération", intensity=2),
+        Relation(source=conseil.id, target=centre.id, kind="information", intensity=1),
+        Relation(source=centre.id, target=tech_pv.id, kind="coopération", intensity=2),
+    ]
+
+    diagnostic = Action(title="Diagnostic de confort d'été des logements", lead_id=bailleur.id,
+                        partner_ids=[conseil.id], status="en cours",
+                        start=date(2026, 10, 1), end=date(2027, 3, 31))
+    ombre = Action(title="Îlots de fraîcheur dans la cour de l'école", lead_id=tech_tr.id,
+                   partner_ids=[centre.id], start=date(2027, 4, 1), end=date(2027, 9, 30),
+                   depends_on=[diagnostic.id])
+    ws.actions = [diagnostic, ombre]
+
+    session1 = ws.session(1)
+    session1.held_on = date(2026, 9, 15)
+    session1.place = "Salle polyvalente des Tilleuls (fictive)"
+    session1.work_plan = [
+        WorkItem(task="Compléter les données de chaleur urbaine", owner="Chargé de mission transitions",
+                 due=date(2026, 10, 15)),
+        WorkItem(task="Réunir le conseil citoyen sur les enjeux retenus", owner="Centre social",
+                 due=date(2026, 10, 30)),
+    ]

@@ -1,0 +1,412 @@
+"""The workspace document: one territory's whole workshop journey, as one validated object.
+
+Every screen reads and edits this document through `kit.store`; every chart and deliverable is
+computed from it. Links between entities use stable short ids (never positions or names), so a
+rename never breaks a link. `SCHEMA_VERSION` and `migrate()` let a file saved today open next year.
+
+Only `kit.errors` is imported from the kit: the model knows nothing of files or screens.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import datetime as dt
+from datetime import date, datetime, timezone
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic.functional_validators import AfterValidator
+
+from kit.errors import KitError
+
+FORMAT = "quartiers-en-transitions/espace"
+SCHEMA_VERSION = 1
+
+# ---------------------------------------------------------------------------------------------
+# Identifiers and small value types
+# ---------------------------------------------------------------------------------------------
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,63}$"
+
+
+def new_id(prefix: str) -> str:
+    """A short random id such as ``enj-3fa9c1``; collisions are checked by the document validator."""
+    return f"{prefix}-{secrets.token_hex(3)}"
+
+
+def slugify(text: str, *, limit: int = 40) -> str:
+    """ASCII, lower-case, dash-separated form of a name, for readable workspace ids and file names."""
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:limit].strip("-") or "espace"
+
+
+def siren_is_valid(siren: str) -> bool:
+    """Nine digits passing the Luhn checksum, as every EPCI SIREN does."""
+    if not re.fullmatch(r"[0-9]{9}", siren or ""):  # \d would accept non-ASCII digits
+        return False
+    total = 0
+    for position, char in enumerate(reversed(siren)):
+        digit = int(char)
+        if position % 2 == 1:
+            digit = digit * 2 - 9 if digit > 4 else digit * 2
+        total += digit
+    return total % 10 == 0
+
+
+# QPV codes of the 2024 geography: QN + département (3 characters, 02A/02B in Corsica) + order
+# number (2 digits) + a letter. The 2015 codes (QP + 6 digits) are accepted for older documents.
+QPV_CODE = re.compile(r"^(QN([0-9]{3}|02[AB])[0-9]{2}[A-Z]|QP([0-9]{3}|02[AB])[0-9]{3})$")
+
+
+def _clean_text(value: str) -> str:
+    # Text is kept exactly as typed (HTML included, shown escaped), only trimmed of outer spaces
+    # and of control characters that would corrupt a document or a deliverable.
+    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", value).strip()
+
+
+def _required_text(value: str) -> str:
+    value = _clean_text(value)
+    if not value:
+        raise ValueError("ne peut pas être vide")
+    return value
+
+
+def _check_siren(value: str) -> str:
+    if value and not siren_is_valid(value):
+        raise ValueError("le SIREN doit compter 9 chiffres valides (exemple : 244000675)")
+    return value
+
+
+def _check_qpv_code(value: str) -> str:
+    value = value.upper().replace(" ", "")
+    if value and not QPV_CODE.match(value):
+        raise ValueError("code QPV attendu sous la forme QN03301M (QN, département, numéro, lettre)")
+    return value
+
+
+Name = Annotated[str, Field(max_length=200), AfterValidator(_required_text)]
+ShortText = Annotated[str, Field(max_length=200), AfterValidator(_clean_text)]
+LongText = Annotated[str, Field(max_length=20_000), AfterValidator(_clean_text)]
+EntityId = Annotated[str, Field(pattern=ID_PATTERN)]
+Siren = Annotated[str, AfterValidator(_check_siren)]
+QpvCode = Annotated[str, AfterValidator(_check_qpv_code)]
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+class Part(BaseModel):
+    """Base of every part of the document: unknown fields are refused, assignments re-validated."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Entities
+# ---------------------------------------------------------------------------------------------
+
+
+class Territory(Part):
+    epci_name: ShortText = ""
+    epci_siren: Siren = ""
+    communes: list[ShortText] = Field(default_factory=list)
+
+
+class Neighbourhood(Part):
+    id: EntityId = Field(default_factory=lambda: new_id("qpv"))
+    name: Name
+    qpv_code: QpvCode = ""
+    commune: ShortText = ""
+
+
+class Stake(Part):
+    """An enjeu of the neighbourhood, as formulated in session 1."""
+
+    id: EntityId = Field(default_factory=lambda: new_id("enj"))
+    title: Name
+    statement: LongText = ""
+    theme: ShortText = ""
+    neighbourhood_ids: list[EntityId] = Field(default_factory=list)
+    evidence: LongText = ""
+    raised_by: ShortText = ""
+    importance: int | None = Field(default=None, ge=0, le=10)
+    control: int | None = Field(default=None, ge=0, le=10)
+
+
+class Actor(Part):
+    id: EntityId = Field(default_factory=lambda: new_id("act"))
+    name: Name
+    kind: ShortText = ""
+    role: LongText = ""
+    person: ShortText = ""
+    contact: ShortText = ""
+
+
+class Relation(Part):
+    id: EntityId = Field(default_factory=lambda: new_id("rel"))
+    source: EntityId
+    target: EntityId
+    kind: ShortText = "coopération"
+    intensity: int = Field(default=1, ge=1, le=3)
+
+
+ActionStatus = Literal["à venir", "en cours", "réalisé", "en pause", "abandonné"]
+
+
+class Action(Part):
+    """A fiche action of the action plan (session 3)."""
+
+    id: EntityId = Field(default_factory=lambda: new_id("fa"))
+    title: Name
+    description: LongText = ""
+    lead_id: EntityId | None = None
+    partner_ids: list[EntityId] = Field(default_factory=list)
+    status: ActionStatus = "à venir"
+    start: date | None = None
+    end: date | None = None
+    depends_on: list[EntityId] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Action:
+        if self.start and self.end and self.end < self.start:
+            raise ValueError("la date de fin précède la date de début")
+        return self
+
+
+class WorkItem(Part):
+    """One item of the work plan agreed at the end of a session."""
+
+    id: EntityId = Field(default_factory=lambda: new_id("tache"))
+    task: Name
+    owner: ShortText = ""
+    due: date | None = None
+    done: bool = False
+
+
+class SessionRecord(Part):
+    number: int = Field(ge=1, le=3)
+    held_on: dt.date | None = None
+    place: ShortText = ""
+    participants: list[ShortText] = Field(default_factory=list)
+    decisions: LongText = ""
+    work_plan: list[WorkItem] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------
+# The document
+# ---------------------------------------------------------------------------------------------
+
+
+class Workspace(Part):
+    format: Literal["quartiers-en-transitions/espace"] = FORMAT
+    schema_version: Literal[1] = SCHEMA_VERSION
+    id: EntityId
+    revision: int = Field(default=0, ge=0)
+    name: Name
+    created_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now)
+    territory: Territory = Field(default_factory=Territory)
+    neighbourhoods: list[Neighbourhood] = Field(default_factory=list)
+    stakes: list[Stake] = Field(default_factory=list)
+    actors: list[Actor] = Field(default_factory=list)
+    relations: list[Relation] = Field(default_factory=list)
+    actions: list[Action] = Field(default_factory=list)
+    sessions: list[SessionRecord] = Field(default_factory=list)
+
+    @field_validator("sessions")
+    @classmethod
+    def _one_record_per_session(cls, sessions: list[SessionRecord]) -> list[SessionRecord]:
+        numbers = [s.number for s in sessions]
+        if len(numbers) != len(set(numbers)):
+            raise ValueError("une même session figure deux fois")
+        return sessions
+
+    @model_validator(mode="after")
+    def _links_hold(self) -> Workspace:
+        """Ids are unique and every link points to an existing entity."""
+        seen: set[str] = set()
+        for collection in (self.neighbourhoods, self.stakes, self.actors, self.relations, self.actions):
+            for item in collection:
+                if item.id in seen:
+                    raise ValueError(f"l'identifiant {item.id} est utilisé deux fois")
+                seen.add(item.id)
+        neighbourhoods = {n.id for n in self.neighbourhoods}
+        actors = {a.id for a in self.actors}
+        actions = {a.id for a in self.actions}
+        for stake in self.stakes:
+            _require(stake.neighbourhood_ids, neighbourhoods, f"l'enjeu « {stake.title} » cite un quartier")
+        for relation in self.relations:
+            _require([relation.source, relation.target], actors, "une relation cite un acteur")
+        for action in self.actions:
+            _require([action.lead_id] if action.lead_id else [], actors, f"la fiche « {action.title} » cite un pilote")
+            _require(action.partner_ids, actors, f"la fiche « {action.title} » cite un partenaire")
+            _require(action.depends_on, actions, f"la fiche « {action.title} » dépend d'une fiche")
+        return self
+
+    # -- small helpers used by the apps ----------------------------------------------------
+
+    def neighbourhood(self, item_id: str) -> Neighbourhood:
+        return _find(self.neighbourhoods, item_id, "quartier")
+
+    def session(self, number: int) -> SessionRecord:
+        """The record of session `number`, created empty if the group has not opened it yet."""
+        for record in self.sessions:
+            if record.number == number:
+                return record
+        record = SessionRecord(number=number)
+        self.sessions.append(record)
+        return record
+
+
+def _require(ids: list[str], existing: set[str], what: str) -> None:
+    missing = [i for i in ids if i not in existing]
+    if missing:
+        raise ValueError(f"{what} qui n'existe pas ({', '.join(missing)})")
+
+
+def _find(items: list[Any], item_id: str, what: str) -> Any:
+    for item in items:
+        if item.id == item_id:
+            return item
+    raise KitError(f"Ce {what} n'existe plus : il a peut-être été supprimé par une autre personne.")
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading a document: migrations and French messages
+# ---------------------------------------------------------------------------------------------
+
+# Each entry upgrades a raw document from version N to N + 1. Empty while the schema is at 1.
+MIGRATIONS: dict[int, Any] = {}
+
+
+def migrate(raw: dict) -> dict:
+    """Upgrade a raw document to the current schema, or explain why it cannot be read."""
+    if not isinstance(raw, dict) or raw.get("format") != FORMAT:
+        raise KitError(
+            "Ce fichier n'est pas un espace de travail « Quartiers en transitions » "
+            "(il vient peut-être d'un autre logiciel)."
+        )
+    version = raw.get("schema_version")
+    if not isinstance(version, int) or version < 1:
+        raise KitError("Ce fichier ne précise pas sa version : il ne peut pas être lu.")
+    if version > SCHEMA_VERSION:
+        raise KitError(
+            f"Ce fichier a été créé par une version plus récente du kit (format {version}, "
+            f"celle-ci lit jusqu'au format {SCHEMA_VERSION}). Mettez le kit à jour pour l'ouvrir."
+        )
+    while version < SCHEMA_VERSION:
+        raw = MIGRATIONS[version](raw)
+        version += 1
+        raw["schema_version"] = version
+    return raw
+
+
+def workspace_from_dict(raw: Any) -> Workspace:
+    """Validate a parsed document; a `KitError` lists every problem in French."""
+    raw = migrate(raw)
+    try:
+        return Workspace.model_validate(raw)
+    except ValidationError as error:
+        raise KitError("Ce fichier d'espace de travail contient des erreurs :", details=french_errors(error)) from None
+
+
+def revalidate(workspace: Workspace) -> Workspace:
+    """Check a document after in-place edits (links between entities are checked here)."""
+    try:
+        return Workspace.model_validate(workspace.model_dump())
+    except ValidationError as error:
+        problems = french_errors(error)
+        if len(problems) == 1:
+            raise KitError(f"Modification refusée : {problems[0]}.") from None
+        raise KitError("Modification refusée :", details=problems) from None
+
+
+FIELD_LABELS = {
+    "name": "nom",
+    "title": "titre",
+    "territory": "territoire",
+    "epci_name": "nom de l'EPCI",
+    "epci_siren": "SIREN de l'EPCI",
+    "neighbourhoods": "quartier",
+    "qpv_code": "code QPV",
+    "commune": "commune",
+    "stakes": "enjeu",
+    "actors": "acteur",
+    "relations": "relation",
+    "actions": "fiche action",
+    "sessions": "session",
+    "work_plan": "plan de travail",
+    "task": "tâche",
+    "due": "échéance",
+    "held_on": "date de la session",
+    "start": "date de début",
+    "end": "date de fin",
+    "status": "statut",
+    "intensity": "intensité",
+    "importance": "importance",
+    "control": "maîtrise locale",
+    "id": "identifiant",
+    "revision": "révision",
+}
+
+_TYPE_MESSAGES = {
+    "missing": "est obligatoire",
+    "string_too_short": "ne peut pas être vide",
+    "string_type": "doit être un texte",
+    "int_type": "doit être un nombre entier",
+    "int_parsing": "doit être un nombre entier",
+    "bool_type": "doit valoir oui ou non",
+    "date_parsing": "doit être une date (AAAA-MM-JJ)",
+    "date_from_datetime_parsing": "doit être une date (AAAA-MM-JJ)",
+    "datetime_parsing": "doit être une date et une heure",
+    "datetime_from_date_parsing": "doit être une date et une heure",
+    "list_type": "doit être une liste",
+    "model_type": "n'a pas la forme attendue",
+    "dict_type": "n'a pas la forme attendue",
+    "extra_forbidden": "n'est pas un champ connu du kit",
+    "string_pattern_mismatch": "n'a pas la forme attendue",
+}
+
+
+def french_errors(error: ValidationError) -> list[str]:
+    """Turn pydantic's errors into short French sentences naming the field concerned."""
+    messages = []
+    for item in error.errors(include_url=False):
+        where = _french_location(item["loc"])
+        kind = item["type"]
+        if kind == "value_error":
+            text = str(item.get("ctx", {}).get("error", item["msg"]))
+        elif kind == "string_too_long":
+            text = f"est trop long ({item['ctx']['max_length']} caractères au plus)"
+        elif kind in ("greater_than_equal", "less_than_equal"):
+            text = f"doit être compris dans l'échelle prévue ({_bound_text(item)})"
+        elif kind == "literal_error":
+            text = f"doit valoir : {item['ctx']['expected']}"
+        else:
+            text = _TYPE_MESSAGES.get(kind, "a une valeur invalide")
+        messages.append(f"{where} : {text}" if where else text[:1].upper() + text[1:])
+    return messages
+
+
+def _french_location(loc: tuple) -> str:
+    parts = []
+    for step in loc:
+        if isinstance(step, int):
+            parts[-1:] = [f"{parts[-1]} n° {step + 1}"] if parts else [f"n° {step + 1}"]
+        elif step in FIELD_LABELS:
+            parts.append(FIELD_LABELS[step])
+        elif not str(step).startswith(("function-", "literal[")):
+            parts.append(str(step))
+    return " › ".join(parts)
+
+
+def _bound_text(item: dict) -> str:
+    ctx = item.get("ctx", {})
+    if "ge" in ctx:
+        return f"au moins {ctx['ge']}"
+    return f"au plus {ctx.get('le')}"

@@ -1,0 +1,57 @@
+"""Where each of the three workshop sessions stands, computed from the workspace alone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kit.model import Workspace
+
+NOT_STARTED, IN_PROGRESS, DONE = "à préparer", "en cours", "tenue"
+
+
+@dataclass(frozen=True)
+class SessionProgress:
+    number: int
+    title: str
+    aim: str
+    notebook: str
+    state: str
+    facts: list[str]
+
+
+SESSIONS = [
+    (1, "Enjeux et défis", "Formuler les enjeux du quartier et les situer dans le contrat de ville",
+     "10_enjeux.ipynb"),
+    (2, "Construire le projet", "Fixer le cap, les objectifs, le groupe projet et sa gouvernance",
+     "20_projet.ipynb"),
+    (3, "Passer à l'action", "Organiser le pilotage et lancer le plan d'action", "30_action.ipynb"),
+]
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def session_progress(ws: Workspace) -> list[SessionProgress]:
+    """One line of facts per session, and a state: to prepare, in progress, or held."""
+    records = {r.number: r for r in ws.sessions}
+    content = {
+        1: [_count(len(ws.stakes), "enjeu", "enjeux")],
+        2: [_count(len(ws.actors), "acteur", "acteurs"), _count(len(ws.relations), "relation", "relations")],
+        3: [_count(len(ws.actions), "fiche action", "fiches action")],
+    }
+    result = []
+    for number, title, aim, notebook in SESSIONS:
+        record = records.get(number)
+        facts = list(content[number])
+        has_content = any(not f.startswith("0 ") for f in facts)
+        if record and record.work_plan:
+            done = sum(item.done for item in record.work_plan)
+            facts.append(f"plan de travail : {done}/{len(record.work_plan)} tâches faites")
+        if record and record.held_on:
+            state = DONE
+            facts.insert(0, f"tenue le {record.held_on:%d/%m/%Y}" + (f" ({record.place})" if record.place else ""))
+        else:
+            state = IN_PROGRESS if has_content else NOT_STARTED
+        result.append(SessionProgress(number, title, aim, notebook, state, facts))
+    return result

@@ -1,0 +1,88 @@
+"""The command line as a user runs it: a real process, real files, French output, exit codes."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+@pytest.fixture
+def kit(tmp_path):
+    env = {**os.environ, "KIT_ESPACES": str(tmp_path / "espaces")}
+
+    def run(*args, ok=True):
+        done = subprocess.run([sys.executable, "-m", "kit", *args], env=env, cwd=tmp_path,
+                              capture_output=True, text=True, timeout=60)
+        assert "Traceback" not in done.stderr
+        if ok:
+            assert done.returncode == 0, done.stderr
+        return done
+
+    run.folder = tmp_path / "espaces"
+    run.cwd = tmp_path
+    return run
+
+
+def last_line(done):
+    return done.stdout.strip().splitlines()[-1]
+
+
+def test_new_prints_the_id_on_its_last_line_and_list_shows_it(kit):
+    ws_id = last_line(kit("new", "Grand Dax", "--epci", "CA du Grand Dax", "--siren", "244000675"))
+    assert (kit.folder / f"{ws_id}.json").exists()
+    assert f"{ws_id}\tGrand Dax\tCA du Grand Dax" in kit("list").stdout
+
+
+def test_demo_is_clearly_fictional_and_has_content(kit):
+    ws_id = last_line(kit("demo"))
+    document = json.loads((kit.folder / f"{ws_id}.json").read_text())
+    assert "fictif" in document["name"]
+    assert document["neighbourhoods"] and document["stakes"] and document["actors"] and document["actions"]
+
+
+def test_export_import_round_trip_never_overwrites(kit):
+    ws_id = last_line(kit("new", "Grand Dax"))
+    kit("export", ws_id, "--format", "json", "--output", "sauvegarde.json")
+    exported = (kit.cwd / "sauvegarde.json").read_bytes()
+    assert json.loads(exported)["id"] == ws_id
+
+    copy_id = last_line(kit("import", "sauvegarde.json"))
+    assert copy_id != ws_id
+    replaced = kit("import", "sauvegarde.json", "--replace")
+    assert last_line(replaced) == ws_id and "historique" in replaced.stdout
+
+
+def test_history_and_restore(kit):
+    ws_id = last_line(kit("new", "Grand Dax"))
+    kit("import", "--replace", str(kit.folder / f"{ws_id}.json"))
+    assert "(actuelle)" in kit("history", ws_id).stdout
+    assert "Révision 0 rétablie" in kit("restore", ws_id, "0").stdout
+
+
+@pytest.mark.parametrize("args, words", [
+    (["export", "inconnu"], "n'existe pas"),
+    (["import", "absent.json"], "Fichier introuvable"),
+    (["new", "  "], "ne peut pas être vide"),
+    (["new", "X", "--siren", "123"], "SIREN"),
+    (["restore", "inconnu", "3"], "n'est plus conservée"),
+])
+def test_errors_are_french_sentences_and_a_non_zero_exit(kit, args, words):
+    done = kit(*args, ok=False)
+    assert done.returncode != 0
+    assert done.stderr.startswith("Erreur") and words in done.stderr
+
+
+def test_usage_errors_are_in_french(kit):
+    done = kit("export", ok=False)
+    assert done.returncode == 2 and "il manque" in done.stderr
+    done = kit("inventer", ok=False)
+    assert done.returncode == 2 and "choix invalide" in done.stderr
+
+
+def test_a_foreign_file_is_refused(kit):
+    (kit.cwd / "notebook.json").write_text(json.dumps({"cells": []}))
+    done = kit("import", "notebook.json", ok=False)
+    assert done.returncode == 1 and "n'est pas un espace de travail" in done.stderr
+    assert not kit.folder.exists() or not list(kit.folder.glob("*.json"))

@@ -1,0 +1,202 @@
+"""The home app driven as a facilitator would, by setting widget values and clicking, without a browser."""
+
+import json
+from datetime import datetime, timezone
+
+import ipywidgets as w
+import pytest
+
+from kit.apps.accueil import HomeApp
+from kit.demo import create_demo
+from kit.progress import DONE, IN_PROGRESS, NOT_STARTED, session_progress
+
+NOW = datetime.now(timezone.utc)
+
+
+def find(root, css):
+    """The widgets under `root` that carry the CSS class `css` (what an end-to-end test would click)."""
+    found, stack = [], [root]
+    while stack:
+        widget = stack.pop()
+        if css in getattr(widget, "_dom_classes", ()):
+            found.append(widget)
+        stack.extend(getattr(widget, "children", ()))
+    return found
+
+
+def one(root, css):
+    widgets = find(root, css)
+    assert len(widgets) == 1, f"{css}: {len(widgets)}"
+    return widgets[0]
+
+
+def texts(root):
+    return " ".join(x.value for x in find_all(root, w.HTML))
+
+
+def find_all(root, kind):
+    out, stack = [], [root]
+    while stack:
+        widget = stack.pop()
+        if isinstance(widget, kind):
+            out.append(widget)
+        stack.extend(getattr(widget, "children", ()))
+    return out
+
+
+@pytest.fixture
+def app(store):
+    return HomeApp(store)
+
+
+def create_grand_dax(app):
+    one(app.root, "kit-epci-search").value = "grand dax"
+    results = one(app.root, "kit-epci-results")
+    assert results.options[0][0] == "CA du Grand Dax (244000675)"
+    results.value = "244000675"
+    one(app.root, "kit-create").click()
+    return app.current
+
+
+def test_create_from_an_epci_search(app, store):
+    ws_id = create_grand_dax(app)
+    ws = store.load(ws_id)
+    assert (ws.name, ws.territory.epci_siren) == ("CA du Grand Dax", "244000675")
+    assert "créé" in app.messages.widget.value
+    assert app.chooser.value == ws_id
+
+
+def test_add_a_neighbourhood_is_saved_at_once_and_shown(app, store):
+    ws_id = create_grand_dax(app)
+    one(app.root, "kit-new-qpv-name").value = "Le Sablar"
+    one(app.root, "kit-new-qpv-code").value = "QN04001M"
+    commune = one(app.root, "kit-new-qpv-commune")
+    assert "Dax" in commune.options  # communes of the chosen EPCI are offered
+    commune.value = "Dax"
+    one(app.root, "kit-add-qpv").click()
+    assert [n.qpv_code for n in store.load(ws_id).neighbourhoods] == ["QN04001M"]
+    assert "Le Sablar" in one(app.root, "kit-neighbourhood").value
+
+
+@pytest.mark.parametrize("name, code, words", [
+    ("", "QN04001M", "Indiquez le nom du quartier"),
+    ("Le Sablar", "04001", "QN03301M"),
+])
+def test_bad_neighbourhood_input_gets_a_french_message_and_changes_nothing(app, store, name, code, words):
+    ws_id = create_grand_dax(app)
+    one(app.root, "kit-new-qpv-name").value = name
+    one(app.root, "kit-new-qpv-code").value = code
+    one(app.root, "kit-add-qpv").click()
+    assert words in app.messages.widget.value and "kit-msg-error" in app.messages.widget.value
+    assert store.load(ws_id).revision == 0
+
+
+def test_duplicate_qpv_is_refused(app, store):
+    ws_id = create_grand_dax(app)
+    for _ in range(2):
+        one(app.root, "kit-new-qpv-name").value = "Le Sablar"
+        one(app.root, "kit-new-qpv-code").value = "QN04001M"
+        one(app.root, "kit-add-qpv").click()
+    assert "figure déjà" in app.messages.widget.value
+    assert len(store.load(ws_id).neighbourhoods) == 1
+
+
+def test_html_typed_by_a_user_is_shown_as_text(app, store):
+    ws_id = create_grand_dax(app)
+    one(app.root, "kit-rename-text").value = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
+    one(app.root, "kit-rename").click()
+    page_html = texts(app.root)
+    assert "<script>alert(2)" not in page_html and "<img src=x" not in page_html
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in page_html
+    assert store.load(ws_id).name.startswith("<img")
+    assert any(label.startswith("<img") for label, _ in app.chooser.options)  # dropdowns show plain text
+
+
+def test_delete_asks_for_confirmation_and_keeps_a_copy(app, store):
+    ws_id = create_grand_dax(app)
+    one(app.root, "kit-delete").click()
+    assert store.exists(ws_id)
+    one(app.root, "kit-delete-cancel").click()
+    one(app.root, "kit-delete").click()
+    one(app.root, "kit-delete-confirm").click()
+    assert not store.exists(ws_id)
+    assert list((store.folder / "corbeille").glob(f"{ws_id}-*.json"))
+    assert ws_id not in [v for _, v in app.chooser.options]
+
+
+def test_upload_restores_a_downloaded_workspace(app, store):
+    ws_id = create_grand_dax(app)
+    data = store.export_bytes(ws_id)
+    store.delete(ws_id)
+    upload = one(app.root, "kit-upload")
+    upload.value = ({"name": "grand-dax.json", "type": "application/json", "size": len(data),
+                     "content": memoryview(data), "last_modified": NOW},)
+    assert store.export_bytes(ws_id) == data
+    assert app.current == ws_id and "importé" in app.messages.widget.value
+    assert upload.value == ()  # ready for the next file
+
+
+@pytest.mark.parametrize("content, words", [
+    (b"\x89PNG\r\n\x1a\n" + bytes(200), "n'est pas un fichier texte"),
+    (b'{"format": "quartiers-en-transitions/espace", "sch', "incomplet ou abîmé"),
+    (json.dumps({"type": "FeatureCollection"}).encode(), "n'est pas un espace de travail"),
+])
+def test_bad_uploads_get_a_french_message_and_change_nothing(app, store, content, words):
+    create_grand_dax(app)
+    before = sorted(p.name for p in store.folder.rglob("*"))
+    one(app.root, "kit-upload").value = ({"name": "x.json", "type": "", "size": len(content),
+                                          "content": memoryview(content), "last_modified": NOW},)
+    assert words in app.messages.widget.value
+    assert sorted(p.name for p in store.folder.rglob("*")) == before
+
+
+def test_the_download_link_carries_the_whole_workspace(app, store):
+    import base64
+    import re
+
+    ws_id = create_grand_dax(app)
+    link = next(x.value for x in find_all(app.root, w.HTML) if "kit-download" in x.value)
+    payload = re.search(r'base64,([^"]+)"', link).group(1)
+    assert base64.b64decode(payload) == store.export_bytes(ws_id)
+
+
+def test_opening_a_corrupt_workspace_offers_the_last_good_revision(app, store):
+    ws_id = create_grand_dax(app)
+    store.rename(ws_id, "Grand Dax")
+    store.path(ws_id).write_text("{ pas du json")
+    app.open(ws_id)
+    assert "illisible" in app.messages.widget.value
+    one(app.root, "kit-restore").click()
+    assert store.load(ws_id).name == "CA du Grand Dax"
+
+
+def test_edits_from_another_kernel_are_not_lost(app, store):
+    ws_id = create_grand_dax(app)
+    store.rename(ws_id, "Renommé ailleurs")  # another tab, another kernel
+    one(app.root, "kit-new-qpv-name").value = "Le Sablar"
+    one(app.root, "kit-add-qpv").click()
+    ws = store.load(ws_id)
+    assert ws.name == "Renommé ailleurs" and len(ws.neighbourhoods) == 1
+
+
+def test_a_workspace_in_the_url_opens_directly(store):
+    ws = create_demo(store)
+    app = HomeApp(store, ws.id)
+    assert app.current == ws.id
+    assert "Les Tilleuls" in texts(app.root)
+    assert "kit-ready" in app.root._dom_classes
+
+
+def test_an_unknown_workspace_in_the_url_is_explained(store):
+    app = HomeApp(store, "inconnu")
+    assert "n'existe pas" in app.messages.widget.value and app.current is None
+
+
+def test_session_progress_follows_the_content(store):
+    ws = create_demo(store)
+    states = {p.number: p.state for p in session_progress(ws)}
+    assert states == {1: DONE, 2: IN_PROGRESS, 3: IN_PROGRESS}
+    empty = store.create("Vide")
+    assert {p.state for p in session_progress(empty)} == {NOT_STARTED}
+    facts = session_progress(ws)[0].facts
+    assert any("4 enjeux" in f for f in facts) and any("0/2 tâches" in f for f in facts)

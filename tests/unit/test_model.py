@@ -1,0 +1,77 @@
+import pytest
+
+from kit.errors import KitError
+from kit.model import (FORMAT, SCHEMA_VERSION, Action, Neighbourhood, Stake, Workspace, revalidate,
+                       siren_is_valid, slugify, workspace_from_dict)
+
+
+def raw(**fields):
+    return {"format": FORMAT, "schema_version": SCHEMA_VERSION, "id": "grand-dax", "name": "Grand Dax", **fields}
+
+
+def test_a_valid_document_round_trips_unchanged():
+    ws = workspace_from_dict(raw(neighbourhoods=[{"id": "qpv-1a2b3c", "name": "Le Sablar", "qpv_code": "QN04001M"}]))
+    again = workspace_from_dict(ws.model_dump(mode="json"))
+    assert again == ws
+
+
+def test_errors_are_listed_in_french_with_the_field_concerned():
+    with pytest.raises(KitError) as caught:
+        workspace_from_dict(raw(name="  ", territory={"epci_siren": "123456789"},
+                                neighbourhoods=[{"name": "X", "qpv_code": "ZZ"}]))
+    text = str(caught.value)
+    assert "nom : ne peut pas être vide" in text
+    assert "SIREN de l'EPCI" in text
+    assert "quartier n° 1 › code QPV" in text
+
+
+@pytest.mark.parametrize("document, words", [
+    ({"hello": 1}, "n'est pas un espace de travail"),
+    ([1, 2], "n'est pas un espace de travail"),
+    (raw(schema_version=99), "version plus récente"),
+    (raw(schema_version="x"), "ne précise pas sa version"),
+    (raw(colour="blue"), "n'est pas un champ connu"),
+])
+def test_foreign_or_future_documents_are_refused_with_a_reason(document, words):
+    with pytest.raises(KitError, match=words):
+        workspace_from_dict(document)
+
+
+def test_links_must_point_to_existing_entities():
+    with pytest.raises(KitError, match="cite un quartier qui n'existe pas"):
+        workspace_from_dict(raw(stakes=[{"title": "Chaleur", "neighbourhood_ids": ["qpv-000000"]}]))
+    with pytest.raises(KitError, match="utilisé deux fois"):
+        workspace_from_dict(raw(neighbourhoods=[{"id": "qpv-aaaaaa", "name": "A"}, {"id": "qpv-aaaaaa", "name": "B"}]))
+
+
+def test_html_is_kept_as_typed_text():
+    ws = Workspace(id="abc", name="<script>alert(1)</script>")
+    assert ws.name == "<script>alert(1)</script>"
+
+
+def test_absurd_dates_are_refused():
+    with pytest.raises(ValueError, match="la date de fin précède la date de début"):
+        Action(title="Fresque", start="2027-05-01", end="2026-01-01")
+
+
+def test_edits_in_place_are_checked_by_revalidate():
+    ws = Workspace(id="abc", name="A", neighbourhoods=[Neighbourhood(name="Q")])
+    ws.stakes.append(Stake(title="S", neighbourhood_ids=["qpv-ffffff"]))
+    with pytest.raises(KitError, match="Modification refusée"):
+        revalidate(ws)
+
+
+@pytest.mark.parametrize("code, ok", [("QN03301M", True), ("qn 033 01 m", True), ("QN02A01N", True),
+                                      ("QP033007", True), ("QN0330M", False), ("QN０3301M", False), ("", True)])
+def test_qpv_codes(code, ok):
+    if ok:
+        assert Neighbourhood(name="Q", qpv_code=code).qpv_code == code.upper().replace(" ", "")
+    else:
+        with pytest.raises(ValueError, match="QN03301M"):
+            Neighbourhood(name="Q", qpv_code=code)
+
+
+def test_siren_and_slug_helpers():
+    assert siren_is_valid("244000675") and not siren_is_valid("244000676")
+    assert slugify("Communauté d'Agglo « Grand Dax »") == "communaute-d-agglo-grand-dax"
+    assert slugify("<<>>") == "espace"
