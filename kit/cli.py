@@ -55,6 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--replace", action="store_true",
                      help="remplace l'espace de même identifiant (l'ancienne version reste dans l'historique)")
 
+    data = commands.add_parser("data", help="données officielles (commande explicite, seule à utiliser internet)")
+    data_commands = data.add_subparsers(dest="data_command", metavar="ACTION", required=True)
+    fetch = data_commands.add_parser("fetch", help="télécharge et met en cache les fichiers officiels")
+    fetch.add_argument("--refresh", action="store_true", help="télécharge à nouveau même si le fichier est en cache")
+
     history = commands.add_parser("history", help="liste les révisions conservées d'un espace")
     history.add_argument("workspace_id", metavar="ID")
 
@@ -69,6 +74,15 @@ def run(args: argparse.Namespace) -> None:
         from kit.serve import serve
 
         serve(port=args.port, open_browser=not args.no_browser)
+        return
+
+    if args.command == "data":
+        from kit.datafetch import fetch_command
+
+        lines, code = fetch_command(refresh=args.refresh)
+        print(*lines, sep="\n")
+        if code:
+            raise SystemExit(code)
         return
 
     from kit.store import Store

@@ -18,3 +18,8 @@ class KitError(Exception):
         if not self.details:
             return self.message
         return self.message + "\n" + "\n".join(f"  – {d}" for d in self.details)
+
+
+def megabytes(size: int) -> str:
+    """A size as French readers write it: "50,0 Mo"."""
+    return f"{size / 1_048_576:.1f}".replace(".", ",") + " Mo"

@@ -125,7 +125,11 @@ class Neighbourhood(Part):
 
 
 class Stake(Part):
-    """An enjeu of the neighbourhood, as formulated in session 1."""
+    """An enjeu of the neighbourhood, as formulated in session 1.
+
+    The guided statement (`what`, `for_whom`, `by_when`, `levers`) is what makes a stake operative:
+    what is at stake, for whom, by when, and what local actors can act on.
+    """
 
     id: EntityId = Field(default_factory=lambda: new_id("enj"))
     title: Name
@@ -133,9 +137,52 @@ class Stake(Part):
     theme: ShortText = ""
     neighbourhood_ids: list[EntityId] = Field(default_factory=list)
     evidence: LongText = ""
+    indicator_codes: list[ShortText] = Field(default_factory=list)
     raised_by: ShortText = ""
+    what: LongText = ""
+    for_whom: LongText = ""
+    by_when: ShortText = ""
+    levers: LongText = ""
     importance: int | None = Field(default=None, ge=0, le=10)
     control: int | None = Field(default=None, ge=0, le=10)
+    urgency: int | None = Field(default=None, ge=0, le=10)
+    votes: int = Field(default=0, ge=0, le=10_000)
+
+
+InfluenceValue = Literal[1, 2, 3, "P"]
+
+
+class Influence(Part):
+    """A cell of the MICMAC direct matrix: `source` influences `target` (0 is simply absent)."""
+
+    source: EntityId
+    target: EntityId
+    value: InfluenceValue
+
+
+PlaceKind = Literal["qpv", "commune", "epci", "region", "france"]
+
+
+class IndicatorValue(Part):
+    """One value of one indicator for one place; `value` None means missing or secret (see `note`)."""
+
+    indicator: Annotated[str, Field(pattern=r"^[a-z0-9_]{1,64}$")]
+    place_kind: PlaceKind = "qpv"
+    place: ShortText = ""  # a neighbourhood id for "qpv", an official code otherwise, empty for France
+    value: float | None = None
+    note: ShortText = ""
+    year: int | None = Field(default=None, ge=1900, le=2100)
+    source: ShortText = ""
+
+
+class LocalProject(Part):
+    """An axis of the contrat de ville or a local plan (PCAET, PLH, NPNRU, PAT, CLS...) and the stakes it covers."""
+
+    id: EntityId = Field(default_factory=lambda: new_id("proj"))
+    name: Name
+    kind: ShortText = ""
+    description: LongText = ""
+    stake_ids: list[EntityId] = Field(default_factory=list)
 
 
 class Actor(Part):
@@ -203,6 +250,10 @@ class SessionRecord(Part):
 
 
 class Workspace(Part):
+    # Whole-document checks (links between entities) run in `revalidate`, once per edit, rather than
+    # at each assignment: an edit may pass through states where links are briefly incomplete.
+    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+
     format: Literal["quartiers-en-transitions/espace"] = FORMAT
     schema_version: Literal[1] = SCHEMA_VERSION
     id: EntityId
@@ -212,7 +263,10 @@ class Workspace(Part):
     updated_at: datetime = Field(default_factory=utc_now)
     territory: Territory = Field(default_factory=Territory)
     neighbourhoods: list[Neighbourhood] = Field(default_factory=list)
+    indicator_values: list[IndicatorValue] = Field(default_factory=list)
     stakes: list[Stake] = Field(default_factory=list)
+    influences: list[Influence] = Field(default_factory=list)
+    local_projects: list[LocalProject] = Field(default_factory=list)
     actors: list[Actor] = Field(default_factory=list)
     relations: list[Relation] = Field(default_factory=list)
     actions: list[Action] = Field(default_factory=list)
@@ -230,7 +284,8 @@ class Workspace(Part):
     def _links_hold(self) -> Workspace:
         """Ids are unique and every link points to an existing entity."""
         seen: set[str] = set()
-        for collection in (self.neighbourhoods, self.stakes, self.actors, self.relations, self.actions):
+        for collection in (self.neighbourhoods, self.stakes, self.local_projects, self.actors, self.relations,
+                           self.actions):
             for item in collection:
                 if item.id in seen:
                     raise ValueError(f"l'identifiant {item.id} est utilisé deux fois")
@@ -238,8 +293,27 @@ class Workspace(Part):
         neighbourhoods = {n.id for n in self.neighbourhoods}
         actors = {a.id for a in self.actors}
         actions = {a.id for a in self.actions}
+        stakes = {s.id for s in self.stakes}
         for stake in self.stakes:
             _require(stake.neighbourhood_ids, neighbourhoods, f"l'enjeu « {stake.title} » cite un quartier")
+        pairs = set()
+        for cell in self.influences:
+            _require([cell.source, cell.target], stakes, "une influence cite un enjeu")
+            if cell.source == cell.target:
+                raise ValueError("un enjeu ne peut pas s'influencer lui-même (diagonale de la matrice)")
+            if (cell.source, cell.target) in pairs:
+                raise ValueError("une case de la matrice d'influence figure deux fois")
+            pairs.add((cell.source, cell.target))
+        for project in self.local_projects:
+            _require(project.stake_ids, stakes, f"le projet « {project.name} » cite un enjeu")
+        places = set()
+        for v in self.indicator_values:
+            if v.place_kind == "qpv":
+                _require([v.place], neighbourhoods, f"une valeur de l'indicateur {v.indicator} cite un quartier")
+            key = (v.indicator, v.place_kind, v.place, v.year)
+            if key in places:
+                raise ValueError(f"l'indicateur {v.indicator} a deux valeurs pour le même lieu et la même année")
+            places.add(key)
         for relation in self.relations:
             _require([relation.source, relation.target], actors, "une relation cite un acteur")
         for action in self.actions:
@@ -350,6 +424,17 @@ FIELD_LABELS = {
     "intensity": "intensité",
     "importance": "importance",
     "control": "maîtrise locale",
+    "urgency": "urgence",
+    "votes": "votes",
+    "influences": "influence",
+    "value": "valeur",
+    "indicator_values": "valeur d'indicateur",
+    "indicator": "indicateur",
+    "local_projects": "projet local",
+    "what": "ce qui est en jeu",
+    "for_whom": "pour qui",
+    "by_when": "à quelle échéance",
+    "levers": "leviers des acteurs locaux",
     "id": "identifiant",
     "revision": "révision",
 }

@@ -28,7 +28,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 from pydantic import ValidationError
 
-from kit.errors import KitError
+from kit.errors import KitError, megabytes
 from kit.model import FORMAT, ID_PATTERN, Workspace, french_errors, new_id, revalidate, slugify, utc_now, workspace_from_dict
 
 ENV_VAR = "KIT_ESPACES"
@@ -337,7 +337,7 @@ def parse(data: bytes) -> Workspace:
     """Read a workspace file's bytes, or raise a `KitError` saying in French what is wrong."""
     if len(data) > MAX_FILE_BYTES:
         raise KitError(
-            f"Fichier trop volumineux ({len(data) / 1_048_576:.1f} Mo) : un espace de travail "
+            f"Fichier trop volumineux ({megabytes(len(data))}) : un espace de travail "
             f"pèse au plus {MAX_FILE_BYTES // 1_048_576} Mo. Vérifiez qu'il s'agit du bon fichier."
         )
     if not data.strip():

@@ -17,6 +17,7 @@ def make(path: str, intro: str, code: str) -> None:
     }
     nb.cells = [nbformat.v4.new_markdown_cell(intro), nbformat.v4.new_code_cell(code)]
     nb.cells[0].id, nb.cells[1].id = "intro", "app"  # stable ids: re-running the script changes nothing
+    nb.cells[0].metadata["tags"] = ["jupyterlab-only"]  # the Voilà template leaves it out of the app
     nbformat.write(nb, path)
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from kit import geography
-from kit.errors import KitError
+from kit import edits, geography
+from kit.errors import KitError, megabytes
 from kit.model import Neighbourhood
 from kit.progress import DONE, IN_PROGRESS, session_progress
 from kit.store import MAX_FILE_BYTES, Store, WorkspaceCorrupt
@@ -27,6 +27,7 @@ class HomeApp:
         self.messages = Messages()
         self.current: str | None = None
         self.pending_delete = False
+        self._refreshing = False
 
         self.chooser = w.Dropdown(description="Espace", layout=w.Layout(width="560px"))
         self.chooser.add_class("kit-chooser")
@@ -57,12 +58,16 @@ class HomeApp:
         for s in self.store.list():
             label = s.name if s.readable else f"{s.name} (fichier illisible)"
             options.append((f"{label} — {s.epci}" if s.epci else label, s.id))
-        self.chooser.unobserve_all("value")
-        self.chooser.options = options
-        self.chooser.value = self.current if self.current in dict(map(reversed, options)) else ""
-        self.chooser.observe(self.messages.guard(self._on_choose), names="value")
+        self._refreshing = True  # setting options and value must not "open" a workspace again
+        try:
+            self.chooser.options = options
+            self.chooser.value = self.current if self.current in {v for _, v in options} else ""
+        finally:
+            self._refreshing = False
 
     def _on_choose(self, change) -> None:
+        if self._refreshing:
+            return
         if change["new"]:
             self.messages.clear()
             self.open(change["new"])
@@ -220,13 +225,7 @@ class HomeApp:
         self._saved(ws, f"Quartier « {new.name} » ajouté et enregistré.")
 
     def _remove_neighbourhood(self, neighbourhood_id: str, name: str) -> None:
-        def remove(ws):
-            ws.neighbourhood(neighbourhood_id)  # a clear message if someone else removed it already
-            ws.neighbourhoods = [n for n in ws.neighbourhoods if n.id != neighbourhood_id]
-            for stake in ws.stakes:  # stakes keep their other neighbourhoods
-                stake.neighbourhood_ids = [i for i in stake.neighbourhood_ids if i != neighbourhood_id]
-
-        ws = self.store.update(self.current, remove)
+        ws = self.store.update(self.current, lambda ws: edits.remove_neighbourhood(ws, neighbourhood_id))
         self._saved(ws, f"Quartier « {name} » retiré (rétablissable depuis l'historique).")
 
     def _rename(self, name: str) -> None:
@@ -268,7 +267,7 @@ class HomeApp:
         search = w.Text(placeholder="Tapez le nom de votre EPCI (ex. : Grand Dax, Pau, Bordeaux)",
                         continuous_update=True, layout=w.Layout(width="560px"))
         search.add_class("kit-epci-search")
-        results = w.Select(options=[], rows=5, layout=w.Layout(width="560px"))
+        results = w.Select(options=[], rows=5, layout=w.Layout(width="560px", display="none"))
         results.add_class("kit-epci-results")
         name = w.Text(placeholder="Nom de l'espace (par défaut : celui de l'EPCI)", layout=w.Layout(width="560px"))
         name.add_class("kit-new-name")
@@ -278,6 +277,10 @@ class HomeApp:
         def on_search(change):
             found = geography.search_epcis(change["new"], limit=8) if len(change["new"].strip()) >= 2 else []
             results.options = [(geography.epci_label(e), e["siren"]) for e in found]
+            results.layout.display = "flex" if found else "none"
+            if change["new"].strip() and not found:
+                self.messages.info("Aucun EPCI de Nouvelle-Aquitaine ne correspond : vérifiez l'orthographe, "
+                                   "ou donnez simplement un nom à l'espace.")
 
         def on_create(_):
             epci = geography.epci_by_siren(results.value) if results.value else None
@@ -298,7 +301,7 @@ class HomeApp:
         upload = w.FileUpload(accept=".json", multiple=False, description="Importer un fichier .json",
                               layout=w.Layout(width="300px"))
         upload.add_class("kit-upload")
-        replace = w.Checkbox(value=False, indent=False,
+        replace = w.Checkbox(value=False, indent=False, layout=w.Layout(width="auto"),
                              description="Remplacer l'espace de même identifiant (l'ancienne version reste dans l'historique)")
 
         def on_upload(change):
@@ -321,7 +324,7 @@ class HomeApp:
     def _import(self, file: dict, replace: bool) -> None:
         size = file.get("size") or len(file["content"])
         if size > MAX_FILE_BYTES:
-            raise KitError(f"Fichier trop volumineux ({size / 1_048_576:.1f} Mo) : un espace de travail pèse "
+            raise KitError(f"Fichier trop volumineux ({megabytes(size)}) : un espace de travail pèse "
                            f"au plus {MAX_FILE_BYTES // 1_048_576} Mo. Rien n'a été importé.")
         try:
             ws, message = self.store.import_bytes(bytes(file["content"]), replace=replace)

@@ -32,6 +32,7 @@ PAGE_CSS = """
   --jp-content-font-size1: 17px; font-size: 17px; color: #111; max-width: 1220px; margin: 0 auto;
   font-family: system-ui, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
 .kit-app .widget-label, .kit-app .widget-inline-hbox .widget-label { font-size: 17px; }
+.kit-app .widget-html-content { line-height: 1.45; }
 .kit-app h1 { font-size: 30px; margin: 8px 0 2px; color: #0b3d2e; }
 .kit-app h2 { font-size: 23px; margin: 14px 0 6px; color: #0b3d2e; }
 .kit-app .kit-sub { font-size: 18px; color: #333; margin: 0 0 8px; }

@@ -1,0 +1,104 @@
+"""Edits of the workspace that keep every link whole (removals cascade, merges re-point links).
+
+Each function edits a `Workspace` in place and is meant to run inside `Store.update`, so it always
+works on the latest revision and is saved (or refused) as a whole.
+"""
+
+from __future__ import annotations
+
+from kit.errors import KitError
+from kit.model import Influence, Stake, Workspace, _find
+
+
+def stake(ws: Workspace, stake_id: str) -> Stake:
+    return _find(ws.stakes, stake_id, "enjeu")
+
+
+def remove_neighbourhood(ws: Workspace, neighbourhood_id: str) -> None:
+    ws.neighbourhood(neighbourhood_id)  # a clear message if someone else removed it already
+    ws.neighbourhoods = [n for n in ws.neighbourhoods if n.id != neighbourhood_id]
+    for s in ws.stakes:  # stakes keep their other neighbourhoods
+        s.neighbourhood_ids = [i for i in s.neighbourhood_ids if i != neighbourhood_id]
+    ws.indicator_values = [v for v in ws.indicator_values
+                           if not (v.place_kind == "qpv" and v.place == neighbourhood_id)]
+
+
+def add_stake(ws: Workspace, new: Stake) -> None:
+    if any(s.title.casefold() == new.title.casefold() for s in ws.stakes):
+        raise KitError(f"Un enjeu s'intitule déjà « {new.title} » : fusionnez-les ou changez le titre.")
+    ws.stakes.append(new)
+
+
+def remove_stake(ws: Workspace, stake_id: str) -> None:
+    stake(ws, stake_id)
+    ws.stakes = [s for s in ws.stakes if s.id != stake_id]
+    ws.influences = [c for c in ws.influences if stake_id not in (c.source, c.target)]
+    for project in ws.local_projects:
+        project.stake_ids = [i for i in project.stake_ids if i != stake_id]
+
+
+def move_stake(ws: Workspace, stake_id: str, offset: int) -> None:
+    """Move a stake up (offset -1) or down (+1) in the list; the order is the group's reading order."""
+    item = stake(ws, stake_id)
+    index = ws.stakes.index(item)
+    target = max(0, min(len(ws.stakes) - 1, index + offset))
+    ws.stakes.insert(target, ws.stakes.pop(index))
+
+
+def merge_stakes(ws: Workspace, keep_id: str, drop_id: str) -> None:
+    """Merge a duplicate into the stake kept: texts joined, neighbourhoods and evidence united, votes
+    added, influences and project links re-pointed (the stronger of two influences wins)."""
+    if keep_id == drop_id:
+        raise KitError("Choisissez deux enjeux différents à fusionner.")
+    keep, drop = stake(ws, keep_id), stake(ws, drop_id)
+    for field in ("statement", "evidence", "what", "for_whom", "levers"):
+        setattr(keep, field, _join(getattr(keep, field), getattr(drop, field)))
+    keep.by_when = keep.by_when or drop.by_when
+    keep.theme = keep.theme or drop.theme
+    keep.raised_by = ", ".join(dict.fromkeys(p for p in (keep.raised_by, drop.raised_by) if p))[:200]
+    keep.neighbourhood_ids = list(dict.fromkeys(keep.neighbourhood_ids + drop.neighbourhood_ids))
+    keep.indicator_codes = list(dict.fromkeys(keep.indicator_codes + drop.indicator_codes))
+    keep.votes = keep.votes + drop.votes
+    for field in ("importance", "control", "urgency"):
+        values = [v for v in (getattr(keep, field), getattr(drop, field)) if v is not None]
+        setattr(keep, field, max(values) if values else None)
+
+    merged: dict[tuple[str, str], Influence] = {}
+    for cell in ws.influences:
+        source = keep_id if cell.source == drop_id else cell.source
+        target = keep_id if cell.target == drop_id else cell.target
+        if source == target:
+            continue  # an influence between the two duplicates disappears with the merge
+        previous = merged.get((source, target))
+        if previous is None or _strength(cell.value) > _strength(previous.value):
+            merged[(source, target)] = Influence(source=source, target=target, value=cell.value)
+    ws.influences = list(merged.values())
+    for project in ws.local_projects:
+        project.stake_ids = list(dict.fromkeys(keep_id if i == drop_id else i for i in project.stake_ids))
+    ws.stakes = [s for s in ws.stakes if s.id != drop_id]
+
+
+def set_influence(ws: Workspace, source: str, target: str, value: int | str) -> None:
+    """Set one cell of the direct influence matrix (0 removes it)."""
+    stake(ws, source), stake(ws, target)
+    if source == target:
+        raise KitError("La diagonale de la matrice reste vide : un enjeu ne s'influence pas lui-même.")
+    if isinstance(value, str) and value.strip().upper() == "P":
+        value = "P"
+    elif str(value).strip() in {"", "0", "1", "2", "3"}:
+        value = int(str(value).strip() or 0)
+    else:
+        raise KitError(f"« {value} » n'est pas une valeur de la matrice : 0, 1, 2, 3 ou P.")
+    ws.influences = [c for c in ws.influences if (c.source, c.target) != (source, target)]
+    if value != 0:
+        ws.influences.append(Influence(source=source, target=target, value=value))
+
+
+def _strength(value: int | str) -> float:
+    return 0.5 if value == "P" else float(value)  # a real influence outranks a potential one
+
+
+def _join(a: str, b: str) -> str:
+    if not b or b in a:
+        return a
+    return f"{a}\n{b}" if a else b

@@ -1,0 +1,137 @@
+"""`python -m kit serve`: the kit's apps in a standalone Voilà, on this computer only, offline.
+
+Voilà serves the repository root, so the app URLs are the same as on Binder (where Voilà runs as a
+Jupyter server extension): ``/voila/render/notebooks/00_accueil.ipynb``. The page template
+(``share/jupyter/voila/templates/quartiers``) requests nothing outside localhost; Voilà finds it
+through ``JUPYTER_PATH`` (set here, and by ``binder/start`` on Binder) and selects it in ``voila.json``.
+
+No ipywidgets import here: the CLI imports this module before any kernel exists.
+"""
+
+from __future__ import annotations
+
+import errno
+import importlib.util
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import kit
+from kit.errors import KitError
+
+REPO_ROOT = Path(kit.__file__).resolve().parent.parent
+HOME_APP = "notebooks/00_accueil.ipynb"  # share/jupyter/voila/templates/quartiers/browser-open.html repeats it
+
+
+class ServeError(KitError, RuntimeError):
+    """Voilà cannot be started; the message is a French sentence for the person at the keyboard."""
+
+
+def app_url(base_url: str, notebook: str = HOME_APP, query: str = "") -> str:
+    """URL of an app (a notebook path relative to the repository root), the same on Binder."""
+    url = f"{base_url.rstrip('/')}/voila/render/{notebook}"
+    return f"{url}?{query.lstrip('?')}" if query else url
+
+
+def jupyter_env(base: dict[str, str] | None = None) -> dict[str, str]:
+    """Environment in which Jupyter/Voilà find the kit's template and server settings.
+
+    The repository acts as one more Jupyter prefix: ``share/jupyter`` (data: the Voilà template)
+    and ``etc/jupyter`` (config: server settings Binder's `jupyter server` cannot read elsewhere).
+    """
+    env = dict(os.environ if base is None else base)
+
+    def prepend(name: str, path: Path) -> None:
+        env[name] = os.pathsep.join(p for p in (str(path), env.get(name, "")) if p)
+
+    prepend("JUPYTER_PATH", REPO_ROOT / "share" / "jupyter")
+    prepend("JUPYTER_CONFIG_PATH", REPO_ROOT / "etc" / "jupyter")
+    # Kernel specs from this Python environment before ~/.local/share/jupyter: a stale `python3`
+    # kernel in the home folder must not start kernels in another Python without the kit.
+    env["JUPYTER_PREFER_ENV_PATH"] = "1"
+    return env
+
+
+def voila_command(port: int, *, open_browser: bool, preheat: bool = True,
+                  pools: dict | None = None) -> list[str]:
+    """The standalone Voilà command line, to run with ``env=jupyter_env()`` (any working directory).
+
+    With `preheat`, each notebook listed in voila.json's `VoilaKernelManager.kernel_pools_config`
+    (the home app) has a kernel that already ran the notebook up to `wait_for_request()` when the
+    browser asks for it. `pools` replaces that mapping (the tests preheat their own notebooks).
+    """
+    command = [
+        sys.executable, "-m", "voila", str(REPO_ROOT),
+        # voila.json of the repository only, wherever we are started from, and never ~/.jupyter's.
+        f"--Voila.config_file_paths={REPO_ROOT}",
+        "--Voila.ip=127.0.0.1",  # this computer only; wait_for_request() also connects to 127.0.0.1
+        f"--port={port}",
+        "--Voila.port_retries=0",  # a busy port is an error, not a silent move to another URL
+        # Voilà opens its "browser-open" page, which our template redirects to the home app.
+        f"--Voila.open_browser={open_browser}",
+    ]
+    if preheat:
+        command.append("--preheat_kernel=True")
+        if pools is not None:
+            command.append(f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}")
+    return command
+
+
+def check_port_free(port: int) -> None:
+    """Raise a French `ServeError` if Voilà could not listen on `port`."""
+    if not 1 <= port <= 65535:
+        raise ServeError(f"Port invalide : {port} (choisissez un nombre entre 1024 et 65535).")
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        if os.name != "nt":  # as Tornado: a port held by a closed connection (TIME_WAIT) is free;
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # on Windows it means "steal"
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise ServeError(
+                    f"Le port {port} est déjà utilisé, peut-être par l'atelier déjà ouvert "
+                    f"({app_url(f'http://127.0.0.1:{port}')}). Fermez l'autre fenêtre de commande "
+                    f"ou choisissez un autre port : python -m kit serve --port {port + 1}"
+                ) from None
+            if error.errno == errno.EACCES:
+                raise ServeError(
+                    f"Le port {port} est réservé sur cet ordinateur : choisissez un port entre 1024 "
+                    f"et 65535, par exemple python -m kit serve --port 8866"
+                ) from None
+            raise ServeError(f"Impossible d'utiliser le port {port} : {error.strerror or error}.") from None
+
+
+def serve(port: int = 8866, open_browser: bool = True) -> None:
+    """Run Voilà until Ctrl+C; the browser opens on the home app once the server listens."""
+    if importlib.util.find_spec("voila") is None:
+        raise ServeError("Voilà n'est pas installé dans cet environnement Python : "
+                         "lancez « pip install -e . » à la racine du kit.")
+    if not (REPO_ROOT / HOME_APP).is_file():
+        raise ServeError(f"Application d'accueil introuvable : {REPO_ROOT / HOME_APP}.")
+    check_port_free(port)
+    print(f"L'atelier démarre sur {app_url(f'http://127.0.0.1:{port}')}\n"
+          "(Ctrl+C dans cette fenêtre pour l'arrêter.)", flush=True)
+    process = subprocess.Popen(voila_command(port, open_browser=open_browser),
+                               cwd=REPO_ROOT, env=jupyter_env())
+    # Stopped by a process manager: pass it on, Voilà then stops its kernels and exits (code 0).
+    previous = signal.signal(signal.SIGTERM, lambda *_: process.terminate())
+    try:
+        code = process.wait()
+    except KeyboardInterrupt:
+        # Ctrl+C reached Voilà too (same process group): let it stop its kernels, killing it
+        # now would leave them running.
+        try:
+            process.wait(timeout=30)
+        except (KeyboardInterrupt, subprocess.TimeoutExpired):
+            process.terminate()
+            process.wait()
+        print("L'atelier est arrêté.")
+        return
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    if code != 0:
+        raise ServeError(f"Voilà s'est arrêté sur une erreur (code {code}) : voir les messages ci-dessus.")

@@ -1,0 +1,62 @@
+import pytest
+
+from kit import edits
+from kit.errors import KitError
+from kit.model import IndicatorValue, LocalProject, Neighbourhood, Stake, Workspace, revalidate
+
+
+@pytest.fixture
+def ws():
+    q1, q2 = Neighbourhood(name="Tilleuls"), Neighbourhood(name="Gare")
+    a = Stake(title="Chaleur", neighbourhood_ids=[q1.id], votes=3, importance=5, statement="Été")
+    b = Stake(title="Chaleur l'été", neighbourhood_ids=[q2.id], votes=2, importance=8, statement="Logements")
+    c = Stake(title="Énergie")
+    w = Workspace(id="abc", name="A", neighbourhoods=[q1, q2], stakes=[a, b, c],
+                  local_projects=[LocalProject(name="PCAET", stake_ids=[a.id, b.id])],
+                  indicator_values=[IndicatorValue(indicator="pauvrete", place=q1.id, value=40.0)])
+    edits.set_influence(w, a.id, c.id, 1)
+    edits.set_influence(w, b.id, c.id, 3)
+    edits.set_influence(w, c.id, b.id, "p")
+    edits.set_influence(w, a.id, b.id, 2)
+    return w
+
+
+def test_merge_unites_everything_and_keeps_links_whole(ws):
+    a, b, c = ws.stakes
+    edits.merge_stakes(ws, a.id, b.id)
+    revalidate(ws)
+    assert [s.title for s in ws.stakes] == ["Chaleur", "Énergie"]
+    kept = ws.stakes[0]
+    assert kept.votes == 5 and kept.importance == 8 and kept.statement == "Été\nLogements"
+    assert len(kept.neighbourhood_ids) == 2
+    cells = {(x.source, x.target): x.value for x in ws.influences}
+    assert cells == {(a.id, c.id): 3, (c.id, a.id): "P"}  # the stronger influence wins, a->b vanishes
+    assert ws.local_projects[0].stake_ids == [a.id]
+
+
+def test_removals_cascade(ws):
+    a, b, c = ws.stakes
+    edits.remove_stake(ws, c.id)
+    assert all(c.id not in (x.source, x.target) for x in ws.influences)
+    edits.remove_neighbourhood(ws, ws.neighbourhoods[0].id)
+    revalidate(ws)
+    assert ws.indicator_values == [] and a.neighbourhood_ids == []
+
+
+def test_influence_cells_are_checked(ws):
+    a, b, c = ws.stakes
+    with pytest.raises(KitError, match="diagonale"):
+        edits.set_influence(ws, a.id, a.id, 2)
+    with pytest.raises(KitError, match="0, 1, 2, 3 ou P"):
+        edits.set_influence(ws, a.id, c.id, 5)
+    edits.set_influence(ws, a.id, c.id, 0)
+    assert (a.id, c.id) not in {(x.source, x.target) for x in ws.influences}
+
+
+def test_duplicate_titles_and_moves(ws):
+    with pytest.raises(KitError, match="fusionnez"):
+        edits.add_stake(ws, Stake(title="chaleur"))
+    c = ws.stakes[2]
+    edits.move_stake(ws, c.id, -1)
+    edits.move_stake(ws, c.id, -5)
+    assert ws.stakes[0] is c
