@@ -153,6 +153,7 @@ class Watch:
     external: list[str] = field(default_factory=list)  # requests outside this computer
     errors: list[str] = field(default_factory=list)  # uncaught exceptions and console errors
     allowed: list[str] = field(default_factory=list)  # console errors a test expects (substrings)
+    failed: list[str] = field(default_factory=list)  # responses >= 400, to explain console errors
 
     def allow(self, *fragments: str) -> None:
         self.allowed.extend(fragments)
@@ -171,6 +172,9 @@ class Watch:
         page.on("websocket", self.on_request)  # routing does not see websockets
         page.on("pageerror", lambda error: self.errors.append(f"{error.name}: {error.message}"))
         page.on("console", self.on_console)
+        # A console "Failed to load resource" does not say which; record failed responses to tell.
+        page.on("response", lambda r: self.failed.append(f"{r.status} {r.request.method} {r.url}")
+                if r.status >= 400 else None)
 
 
 def _is_local(url: str) -> bool:
@@ -200,7 +204,7 @@ def browser_context(playwright_instance, watch):
     context.close()
     shutil.rmtree(profile, ignore_errors=True)
     assert not watch.external, f"requêtes hors de localhost : {watch.external}"
-    assert not watch.errors, f"erreurs JavaScript dans la page : {watch.errors}"
+    assert not watch.errors, f"erreurs JavaScript dans la page : {watch.errors} (réponses en échec : {watch.failed})"
 
 
 @pytest.fixture

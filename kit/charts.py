@@ -1,0 +1,134 @@
+"""Plotly figures computed from the workspace: the same figure in the app and in the deliverables.
+
+Each function returns a complete `go.Figure` (the apps wrap it in a FigureWidget once, then update
+its data in callbacks: in Voilà, changes made before the browser connects are lost). Large type and
+strong contrast: these are projected in a workshop room.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from kit.methods.micmac import MicmacResult
+
+FONT = dict(size=16, family="system-ui, Segoe UI, Roboto, Arial, sans-serif", color="#111")
+SECTOR_COLOURS = {"motrice": "#b3261e", "relais": "#c77700", "dépendante": "#1f5fa8", "autonome": "#6b6b6b"}
+SECTOR_HELP = {
+    "motrice": "motrices : agissent beaucoup, dépendent peu (leviers)",
+    "relais": "relais : agissent et dépendent beaucoup (enjeux instables)",
+    "dépendante": "dépendantes : résultent des autres (indicateurs de résultat)",
+    "autonome": "autonomes : peu liées au système",
+}
+
+
+def _layout(fig: go.Figure, title: str, **extra) -> go.Figure:
+    fig.update_layout(title=dict(text=title, font=dict(size=20)), font=FONT, template="plotly_white",
+                      margin=dict(l=60, r=30, t=60, b=60), height=520, **extra)
+    return fig
+
+
+def _short(text: str, limit: int = 32) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def stake_map(frame: pd.DataFrame, x_label: str, y_label: str) -> go.Figure:
+    """Stakes on two 0-10 axes; marker size from votes. `frame` comes from `kit.stakes.stake_map_frame`."""
+    placed = frame[frame["placé"]]
+    sizes = [18 + 6 * math.sqrt(v) for v in placed["votes"]]
+    fig = go.Figure(go.Scatter(
+        x=placed["x"], y=placed["y"], mode="markers+text", text=[_short(t) for t in placed["enjeu"]],
+        textposition="top center", marker=dict(size=sizes, color="#0b6e4f", opacity=0.8, line=dict(width=1, color="#fff")),
+        customdata=list(zip(placed["enjeu"], placed["votes"])),
+        hovertemplate="%{customdata[0]}<br>" + f"{x_label} : %{{x}}<br>{y_label} : %{{y}}<br>votes : %{{customdata[1]}}<extra></extra>",
+    ))
+    for value in (5,):
+        fig.add_hline(y=value, line=dict(color="#999", dash="dot"))
+        fig.add_vline(x=value, line=dict(color="#999", dash="dot"))
+    missing = int((~frame["placé"]).sum())
+    subtitle = f" ({missing} enjeu(x) à placer)" if missing else ""
+    return _layout(fig, f"Carte des enjeux{subtitle}", xaxis=dict(title=x_label, range=[-0.5, 10.5], dtick=1),
+                   yaxis=dict(title=y_label, range=[-0.5, 10.8], dtick=1), showlegend=False)
+
+
+def micmac_plane(result: MicmacResult, titles: dict[str, str], variant: str = "indirect") -> go.Figure:
+    """The influence/dependence plane with its four sectors, cut at the mean or median (in ‰)."""
+    table = result.table
+    x = table[f"{variant}_dependence_permille"].astype(float)
+    y = table[f"{variant}_influence_permille"].astype(float)
+    sectors = table[f"{variant}_sector"]
+    cuts = result.cuts.loc[variant]
+    fig = go.Figure()
+    for sector, colour in SECTOR_COLOURS.items():
+        mask = sectors == sector
+        fig.add_trace(go.Scatter(
+            x=x[mask], y=y[mask], mode="markers+text", name=SECTOR_HELP[sector],
+            text=[_short(titles.get(i, str(i)), 26) for i in table.index[mask]], textposition="top center",
+            marker=dict(size=16, color=colour), customdata=[titles.get(i, str(i)) for i in table.index[mask]],
+            hovertemplate="%{customdata}<br>dépendance %{x:.0f} ‰<br>influence %{y:.0f} ‰<extra></extra>"))
+    fig.add_vline(x=float(cuts["dependence_permille"]), line=dict(color="#444", dash="dash"))
+    fig.add_hline(y=float(cuts["influence_permille"]), line=dict(color="#444", dash="dash"))
+    name = {"direct": "directes", "indirect": "indirectes", "potential_direct": "directes potentielles",
+            "potential_indirect": "indirectes potentielles"}[variant]
+    cut = "moyenne" if result.cut == "mean" else "médiane"
+    return _layout(fig, f"Plan influence / dépendance (relations {name}, coupure à la {cut})",
+                   xaxis=dict(title="Dépendance (‰)", rangemode="tozero"),
+                   yaxis=dict(title="Influence (‰)", rangemode="tozero"),
+                   legend=dict(orientation="h", y=-0.2), height=600)
+
+
+def micmac_displacement(result: MicmacResult, titles: dict[str, str]) -> go.Figure:
+    """Arrows from each variable's direct position to its indirect position (in ‰)."""
+    table = result.table
+    fig = go.Figure()
+    for variable, row in table.iterrows():
+        x0, y0 = float(row["direct_dependence_permille"]), float(row["direct_influence_permille"])
+        x1, y1 = float(row["indirect_dependence_permille"]), float(row["indirect_influence_permille"])
+        fig.add_annotation(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y",
+                           showarrow=True, arrowhead=3, arrowwidth=2, arrowcolor="#1f5fa8", text="")
+        fig.add_trace(go.Scatter(x=[x1], y=[y1], mode="markers+text", text=[_short(titles.get(variable, str(variable)), 26)],
+                                 textposition="top center", marker=dict(size=12, color="#1f5fa8"), showlegend=False,
+                                 hovertemplate=f"{titles.get(variable, variable)}<br>direct : ({x0:.0f} ; {y0:.0f})"
+                                               f"<br>indirect : ({x1:.0f} ; {y1:.0f})<extra></extra>"))
+    return _layout(fig, "Déplacement des positions, du direct à l'indirect",
+                   xaxis=dict(title="Dépendance (‰)", rangemode="tozero"), yaxis=dict(title="Influence (‰)", rangemode="tozero"))
+
+
+def matrix_heatmap(matrix: pd.DataFrame, titles: dict[str, str], title: str = "Matrice des influences directes") -> go.Figure:
+    """The direct matrix as a heatmap (P drawn as 0.5 and written "P")."""
+    numbers = matrix.map(lambda v: 0.5 if v == "P" else float(v or 0))
+    labels = [_short(titles.get(i, str(i)), 24) for i in matrix.index]
+    fig = go.Figure(go.Heatmap(
+        z=numbers.to_numpy(), x=labels, y=labels, zmin=0, zmax=3, colorscale="Greens",
+        text=matrix.astype(str).replace("0", "").to_numpy(), texttemplate="%{text}",
+        hovertemplate="%{y} → %{x} : %{text}<extra></extra>", colorbar=dict(title="0-3")))
+    return _layout(fig, title, yaxis=dict(autorange="reversed"), xaxis=dict(tickangle=-40))
+
+
+def coverage_heatmap(coverage: pd.DataFrame) -> go.Figure:
+    """Stakes (rows) covered by local projects (columns)."""
+    fig = go.Figure(go.Heatmap(
+        z=coverage.astype(int).to_numpy(), x=[_short(c, 24) for c in coverage.columns],
+        y=[_short(i, 36) for i in coverage.index], zmin=0, zmax=1, showscale=False,
+        colorscale=[[0, "#f3f3f3"], [1, "#0b6e4f"]], xgap=2, ygap=2,
+        hovertemplate="%{y} — %{x}<extra></extra>"))
+    return _layout(fig, "Positionnement : enjeux couverts par les projets locaux", yaxis=dict(autorange="reversed"))
+
+
+def portrait_gaps(portrait: pd.DataFrame, reference: str = "France") -> go.Figure:
+    """For each indicator with both values: gap of the neighbourhood to a reference, in %."""
+    rows = portrait.dropna(subset=["quartier", reference])
+    rows = rows[rows[reference] != 0]
+    gaps = (rows["quartier"] - rows[reference]) / rows[reference].abs() * 100
+    colours = ["#b3261e" if r.startswith("moins") else "#0b6e4f" if r.startswith("plus") else "#6b6b6b"
+               for r in rows["lecture"]]
+    fig = go.Figure(go.Bar(x=gaps, y=[_short(i, 40) for i in rows["indicateur"]], orientation="h",
+                           marker_color=colours, customdata=list(zip(rows["quartier"], rows[reference], rows["lecture"])),
+                           hovertemplate="%{y}<br>quartier : %{customdata[0]}<br>" + reference +
+                                         " : %{customdata[1]}<br>%{customdata[2]}<extra></extra>"))
+    fig.add_vline(x=0, line=dict(color="#222"))
+    return _layout(fig, f"Écart du quartier à la référence « {reference} » (en %)",
+                   xaxis=dict(title="écart (%)"), yaxis=dict(autorange="reversed"),
+                   height=max(320, 60 + 34 * len(rows)))

@@ -1,0 +1,155 @@
+"""The neighbourhood diagnostic: indicator values of the workspace as tables, portraits and comparisons.
+
+Places: each neighbourhood (`qpv`, by id), the communes of the neighbourhoods (`commune`, by name as
+typed), the EPCI (`epci`, by SIREN), the region (`region`, "75") and France (`france`). A value that
+is missing or secret stays missing (NaN with its note): the kit never shows it as zero.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from kit.errors import KitError
+from kit.indicators import load_catalogue, parse_cell
+from kit.model import IndicatorValue, Workspace
+
+REGION_CODE = "75"  # Nouvelle-Aquitaine
+
+
+def places(ws: Workspace) -> list[dict]:
+    """The columns of the diagnostic table, in reading order: neighbourhoods, then their references."""
+    columns = [{"id": f"qpv:{n.id}", "label": n.name, "kind": "qpv", "place": n.id} for n in ws.neighbourhoods]
+    for commune in dict.fromkeys(n.commune for n in ws.neighbourhoods if n.commune):
+        columns.append({"id": f"commune:{commune}", "label": commune, "kind": "commune", "place": commune})
+    epci = ws.territory.epci_siren or ws.territory.epci_name
+    if epci:
+        columns.append({"id": f"epci:{epci}", "label": ws.territory.epci_name or "EPCI", "kind": "epci", "place": epci})
+    columns.append({"id": f"region:{REGION_CODE}", "label": "Nouvelle-Aquitaine", "kind": "region", "place": REGION_CODE})
+    columns.append({"id": "france:", "label": "France", "kind": "france", "place": ""})
+    return columns
+
+
+def split_place(column_id: str) -> tuple[str, str]:
+    kind, _, place = column_id.partition(":")
+    return kind, place
+
+
+def value_of(ws: Workspace, indicator: str, kind: str, place: str) -> IndicatorValue | None:
+    for v in ws.indicator_values:
+        if (v.indicator, v.place_kind, v.place) == (indicator, kind, place):
+            return v
+    return None
+
+
+def set_value(ws: Workspace, indicator: str, kind: str, place: str, text: str, source: str = "saisie") -> IndicatorValue | None:
+    """Set a value from what a person typed ("12,5", "s" for secret, "" to clear). Returns the value kept."""
+    if indicator not in set(load_catalogue()["code"]):
+        raise KitError(f"Indicateur inconnu : {indicator}.")
+    try:
+        number, note = parse_cell(text)
+    except ValueError as error:
+        raise KitError(f"« {text} » : {error}") from None
+    ws.indicator_values = [v for v in ws.indicator_values if (v.indicator, v.place_kind, v.place) != (indicator, kind, place)]
+    if not str(text).strip():
+        return None
+    value = IndicatorValue(indicator=indicator, place_kind=kind, place=place, value=number, note=note, source=source)
+    ws.indicator_values.append(value)
+    return value
+
+
+def shown(value: IndicatorValue | None) -> str:
+    """How a value is written in a cell: French decimal comma; a note when there is no number."""
+    if value is None:
+        return ""
+    if value.value is None:
+        return value.note or "—"
+    return format_number(value.value)
+
+
+def format_number(number: float) -> str:
+    if number is None or (isinstance(number, float) and math.isnan(number)):
+        return "—"
+    text = f"{number:,.2f}".rstrip("0").rstrip(".") if not float(number).is_integer() else f"{int(number):,}"
+    return text.replace(",", " ").replace(".", ",")
+
+
+def values_table(ws: Workspace) -> pd.DataFrame:
+    """Indicators (rows, catalogue order) x places (columns, labels): numbers, NaN when missing."""
+    catalogue = load_catalogue()
+    columns = places(ws)
+    table = pd.DataFrame(float("nan"), index=catalogue["code"], columns=[c["id"] for c in columns])
+    for v in ws.indicator_values:
+        column = f"{v.place_kind}:{v.place}"
+        if column in table.columns and v.indicator in table.index and v.value is not None:
+            table.loc[v.indicator, column] = v.value
+    return table
+
+
+def portrait(ws: Workspace, neighbourhood_id: str) -> pd.DataFrame:
+    """One neighbourhood against its commune, EPCI, region and France, by theme, with a reading."""
+    n = ws.neighbourhood(neighbourhood_id)
+    catalogue = load_catalogue().set_index("code")
+    references = [("commune", n.commune, "commune"), ("epci", ws.territory.epci_siren or ws.territory.epci_name, "EPCI"),
+                  ("region", REGION_CODE, "région"), ("france", "", "France")]
+    rows = []
+    for code, meta in catalogue.iterrows():
+        own = value_of(ws, code, "qpv", n.id)
+        row = {"thème": meta["theme"], "indicateur": meta["libelle"], "unité": meta["unite"],
+               "quartier": own.value if own else float("nan"), "note": own.note if own else "non renseigné"}
+        for kind, place, label in references:
+            ref = value_of(ws, code, kind, place) if (place or kind == "france") else None
+            row[label] = ref.value if ref and ref.value is not None else float("nan")
+        row["lecture"] = _reading(row["quartier"], row, meta["sens"])
+        row["où trouver la donnée"] = "" if own and own.value is not None else f"{meta['producteur']} : {meta['page']}"
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+_WITH_ARTICLE = {"EPCI": "l'EPCI", "région": "la région", "France": "la France"}
+
+
+def _reading(value: float, row: dict, direction: str) -> str:
+    """Compare with the nearest reference available (EPCI, then region, then France)."""
+    if value is None or math.isnan(value):
+        return "donnée manquante"
+    for label, named in _WITH_ARTICLE.items():
+        ref = row.get(label)
+        if ref is None or math.isnan(ref):
+            continue
+        if value == ref:
+            return f"égal à {named}"
+        if direction == "neutre":
+            return f"{'au-dessus' if value > ref else 'en dessous'} de {named}"
+        better = (value > ref) == (direction == "haut")
+        return f"{'plus' if better else 'moins'} favorable que {named}"
+    return "pas de valeur de référence"
+
+
+def comparison(ws: Workspace) -> pd.DataFrame:
+    """The territory's neighbourhoods side by side (rows: indicators with at least one value)."""
+    table = values_table(ws)
+    qpv = [c for c in places(ws) if c["kind"] == "qpv"]
+    out = table[[c["id"] for c in qpv]].rename(columns={c["id"]: c["label"] for c in qpv})
+    catalogue = load_catalogue().set_index("code")
+    out.insert(0, "indicateur", [catalogue.loc[c, "libelle"] for c in out.index])
+    out.insert(1, "unité", [catalogue.loc[c, "unite"] for c in out.index])
+    return out[out.iloc[:, 2:].notna().any(axis=1)].reset_index(drop=True)
+
+
+def apply_import(ws: Workspace, values: pd.DataFrame, source: str) -> int:
+    """Put imported values (qpv_code, indicator, value, note) in the workspace; returns how many."""
+    by_code = {n.qpv_code: n.id for n in ws.neighbourhoods if n.qpv_code}
+    count = 0
+    for row in values.itertuples(index=False):
+        place = by_code.get(row.qpv_code)
+        if place is None:
+            raise KitError(f"Le quartier {row.qpv_code} n'est pas dans cet espace : ajoutez-le d'abord depuis l'accueil.")
+        ws.indicator_values = [v for v in ws.indicator_values
+                               if (v.indicator, v.place_kind, v.place) != (row.indicator, "qpv", place)]
+        number = None if pd.isna(row.value) else float(row.value)
+        ws.indicator_values.append(IndicatorValue(indicator=row.indicator, place_kind="qpv", place=place,
+                                                  value=number, note=row.note or "", source=source[:200]))
+        count += 1
+    return count

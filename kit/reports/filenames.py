@@ -1,0 +1,28 @@
+"""Names for exported deliverables: readable, and safe on Windows, macOS, e-mail and USB sticks."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from kit.errors import KitError
+
+FORMATS = ("docx", "html")
+
+
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
+
+
+def deliverable_filename(workspace_name: str, deliverable: str, fmt: str) -> str:
+    """``("Grand Dax", "livrable-session1", "docx")`` → ``"livrable-session1_Grand_Dax.docx"``.
+
+    The deliverable part is a lower-case slug, the territory keeps its capitals (easier to spot in a
+    folder of exports); both drop accents and anything a file system could object to.
+    """
+    extension = (fmt or "").lower().lstrip(".")
+    if extension not in FORMATS:
+        raise KitError(f"Format d'export inconnu : « {fmt} » (formats possibles : {', '.join(FORMATS)}).")
+    kind = re.sub(r"[^a-z0-9]+", "-", _ascii(deliverable).lower()).strip("-")[:40].strip("-") or "livrable"
+    place = re.sub(r"[^A-Za-z0-9]+", "_", _ascii(workspace_name)).strip("_")[:60].strip("_") or "espace"
+    return f"{kind}_{place}.{extension}"
