@@ -4,11 +4,10 @@ Reads the CSVs built by scripts/build_geography.py (source and licence: data/REA
 No widget import here, so the apps and the tests can both use it.
 """
 
+import csv
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
-
-import pandas as pd
 
 import kit
 from kit.model import siren_is_valid
@@ -25,26 +24,44 @@ TYPE_WORDS = {
 }
 
 
-def _read(path: Path) -> pd.DataFrame:
-    # Everything as text first: SIREN, INSEE and département codes are identifiers,
-    # an int would drop leading zeros ("01001"); only counts become numbers.
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    for col in ("population", "nb_communes"):
-        if col in df:
-            df[col] = df[col].astype(int)
-    return df
+def _read(path: Path) -> tuple[dict, ...]:
+    # Everything as text: SIREN, INSEE and département codes are identifiers, an int would drop
+    # leading zeros ("01001"); only counts become numbers. Read with the csv module: the home app
+    # searches EPCIs without paying pandas' import in its kernel.
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        for col in ("population", "nb_communes"):
+            if col in row:
+                row[col] = int(row[col])
+    return tuple(rows)
 
 
-@lru_cache(maxsize=1)
-def load_epcis() -> pd.DataFrame:
-    """EPCIs with at least one commune in Nouvelle-Aquitaine, sorted by name."""
-    return _read(DATA_DIR / "epci_nouvelle_aquitaine.csv")
+@lru_cache(maxsize=2)
+def _records(name: str) -> tuple[dict, ...]:
+    return _read(DATA_DIR / name)
 
 
-@lru_cache(maxsize=1)
-def load_communes() -> pd.DataFrame:
-    """Current communes of Nouvelle-Aquitaine with the SIREN of their EPCI."""
-    return _read(DATA_DIR / "communes_nouvelle_aquitaine.csv")
+def _epcis() -> tuple[dict, ...]:
+    return _records("epci_nouvelle_aquitaine.csv")
+
+
+def _communes() -> tuple[dict, ...]:
+    return _records("communes_nouvelle_aquitaine.csv")
+
+
+def load_epcis():
+    """EPCIs with at least one commune in Nouvelle-Aquitaine, sorted by name (a DataFrame)."""
+    import pandas as pd
+
+    return pd.DataFrame(list(_epcis()))
+
+
+def load_communes():
+    """Current communes of Nouvelle-Aquitaine with the SIREN of their EPCI (a DataFrame)."""
+    import pandas as pd
+
+    return pd.DataFrame(list(_communes()))
 
 
 def normalize(text: str) -> str:
@@ -57,7 +74,7 @@ def normalize(text: str) -> str:
 def _search_index() -> list[tuple[str, dict]]:
     return [
         (normalize(f"{row['nom']} {TYPE_WORDS.get(row['type'], '')}"), _epci_dict(row))
-        for row in load_epcis().to_dict("records")
+        for row in _epcis()
     ]
 
 
@@ -89,9 +106,8 @@ def epci_label(row) -> str:
 def communes_of_epci(siren: str) -> list[dict]:
     """Communes of Nouvelle-Aquitaine that belong to this EPCI, sorted by name.
     For the few EPCIs straddling a regional border, communes outside the region are not listed."""
-    df = load_communes()
-    rows = df[df["siren_epci"] == str(siren).strip()].to_dict("records")
-    return sorted(rows, key=lambda r: normalize(r["nom"]))
+    siren = str(siren).strip()
+    return sorted((dict(r) for r in _communes() if r["siren_epci"] == siren), key=lambda r: normalize(r["nom"]))
 
 
 def is_valid_siren(siren: str) -> bool:
@@ -101,6 +117,5 @@ def is_valid_siren(siren: str) -> bool:
 
 def epci_by_siren(siren: str) -> dict | None:
     """The EPCI with this SIREN, as `search_epcis` returns it, or None."""
-    rows = load_epcis()
-    match = rows[rows["siren"] == str(siren).strip()]
-    return _epci_dict(match.iloc[0]) if len(match) else None
+    siren = str(siren).strip()
+    return next((_epci_dict(r) for r in _epcis() if r["siren"] == siren), None)

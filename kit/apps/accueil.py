@@ -3,6 +3,10 @@
 Thin by design: every change goes through `kit.store` (saved at once, under a lock), every figure
 shown comes from the workspace. Each action re-reads the latest revision, so two facilitators with
 the same workspace open see each other's work at their next click.
+
+The widgets are built once; showing a workspace only updates their values. Rebuilding them at each
+save would send hundreds of new widgets to the browser per click (slow on a projector laptop) and
+leave the old ones alive in the kernel.
 """
 
 from __future__ import annotations
@@ -21,24 +25,32 @@ STATE_CLASS = {DONE: "kit-state-done", IN_PROGRESS: "kit-state-doing"}
 NONE = "— choisir un espace —"
 
 
+def _tagged(widget: w.Widget, css: str) -> w.Widget:
+    widget.add_class(css)
+    return widget
+
+
+def _shown(widget: w.Widget, visible: bool) -> None:
+    widget.layout.display = None if visible else "none"
+
+
 class HomeApp:
     def __init__(self, store: Store | None = None, workspace_id: str | None = None):
         self.store = store or Store()
         self.messages = Messages()
         self.current: str | None = None
-        self.pending_delete = False
         self._refreshing = False
 
-        self.chooser = w.Dropdown(description="Espace", layout=w.Layout(width="560px"))
-        self.chooser.add_class("kit-chooser")
+        self.chooser = _tagged(w.Dropdown(description="Espace", layout=w.Layout(width="560px")), "kit-chooser")
         self.chooser.observe(self.messages.guard(self._on_choose), names="value")
-
-        self.panel = w.VBox()
-        self.panel.add_class("kit-workspace")
+        self.panel = _tagged(w.VBox(self._workspace_widgets()), "kit-workspace")
+        self.corrupt = w.VBox()
+        _shown(self.panel, False)
         self.root = page(
             heading("Quartiers en transitions", "Accueil : l'espace de travail du territoire"),
             self.messages.widget,
-            w.HBox([self.chooser], layout=w.Layout(flex_flow="row wrap", align_items="center")),
+            self.chooser,
+            self.corrupt,
             self.panel,
             self._creation_form(),
             self._import_form(),
@@ -50,6 +62,61 @@ class HomeApp:
         if workspace_id:
             self.messages.guard(self.open)(workspace_id)
         self.root.add_class("kit-ready")
+
+    # -- the widgets of an open workspace (built once) ---------------------------------------------
+
+    def _workspace_widgets(self) -> list[w.Widget]:
+        self.title = w.HTML()
+        self.sessions = w.HTML()
+
+        self.neighbourhood_list = w.HTML()
+        self.qpv_name = _tagged(w.Text(placeholder="Nom du quartier", layout=w.Layout(width="260px")), "kit-new-qpv-name")
+        self.qpv_code = _tagged(w.Text(placeholder="Code QPV (QN03301M)", layout=w.Layout(width="210px")), "kit-new-qpv-code")
+        self.qpv_commune = _tagged(w.Combobox(placeholder="Commune", ensure_option=False, layout=w.Layout(width="230px")),
+                                   "kit-new-qpv-commune")
+        add = _tagged(button("Ajouter le quartier", style="primary", icon="plus"), "kit-add-qpv")
+        add.on_click(self.messages.guard(lambda _: self._add_neighbourhood()))
+        self.removable = _tagged(w.Dropdown(layout=w.Layout(width="360px")), "kit-remove-choice")
+        remove = _tagged(button("Retirer ce quartier", icon="trash"), "kit-remove-qpv")
+        remove.on_click(self.messages.guard(lambda _: self._remove_neighbourhood()))
+        self.remove_row = w.HBox([self.removable, remove])
+
+        self.rename_text = _tagged(w.Text(layout=w.Layout(width="420px")), "kit-rename-text")
+        rename = _tagged(button("Renommer", icon="pencil"), "kit-rename")
+        rename.on_click(self.messages.guard(lambda _: self._rename()))
+
+        self.download = w.HTML()
+        duplicate = _tagged(button("Dupliquer", icon="copy"), "kit-duplicate")
+        duplicate.on_click(self.messages.guard(lambda _: self._duplicate()))
+        delete = _tagged(button("Supprimer", style="danger", icon="trash"), "kit-delete")
+        delete.on_click(self.messages.guard(lambda _: self._confirm_delete(True)))
+        self.delete_question = w.HTML()
+        confirm = _tagged(button("Oui, supprimer", style="danger", icon="trash"), "kit-delete-confirm")
+        confirm.on_click(self.messages.guard(lambda _: self._delete()))
+        cancel = _tagged(button("Annuler"), "kit-delete-cancel")
+        cancel.on_click(self.messages.guard(lambda _: self._confirm_delete(False)))
+        self.delete_row = w.HBox([delete])
+        self.confirm_row = w.HBox([self.delete_question, confirm, cancel], layout=w.Layout(align_items="center"))
+
+        self.revisions = w.Dropdown(layout=w.Layout(width="420px"))
+        restore = _tagged(button("Rétablir cette révision", icon="undo"), "kit-restore")
+        restore.on_click(self.messages.guard(lambda _: self._restore(self.current, self.revisions.value)))
+        self.history = w.VBox([w.HTML("<h2>Historique</h2><p class='kit-sub'>Un mauvais clic ? Rétablissez une "
+                                      "version antérieure : la version actuelle reste dans l'historique.</p>"),
+                               w.HBox([self.revisions, restore])])
+        return [
+            self.title,
+            w.HTML("<h2>Où en sont les sessions</h2>"), self.sessions,
+            w.HTML("<h2>Quartiers prioritaires</h2>"), self.neighbourhood_list,
+            w.HBox([self.qpv_name, self.qpv_code, self.qpv_commune, add], layout=w.Layout(flex_flow="row wrap")),
+            self.remove_row,
+            w.HTML("<h2>Nom de l'espace</h2>"), w.HBox([self.rename_text, rename]),
+            w.HTML("<h2>Garder et partager son travail</h2><p class='kit-sub'>Le fichier téléchargé contient "
+                   "tout l'espace ; il se réimporte ci-dessous, ici ou sur un autre ordinateur.</p>"),
+            w.HBox([self.download, duplicate], layout=w.Layout(align_items="center", grid_gap="24px")),
+            self.delete_row, self.confirm_row,
+            self.history,
+        ]
 
     # -- choosing --------------------------------------------------------------------------------
 
@@ -68,41 +135,53 @@ class HomeApp:
     def _on_choose(self, change) -> None:
         if self._refreshing:
             return
+        self.messages.clear()
         if change["new"]:
-            self.messages.clear()
             self.open(change["new"])
         else:
-            self.current = None
-            self.panel.children = ()
+            self._close()
 
     def open(self, workspace_id: str) -> None:
         self.current = workspace_id
-        self.pending_delete = False
-        self._refresh_chooser()
         try:
             workspace = self.store.load(workspace_id)
         except WorkspaceCorrupt as error:
             self._show_corrupt(workspace_id, error)
             return
         except KitError:
-            self.current = None
-            self.panel.children = ()
-            self._refresh_chooser()
+            self._close()
             raise
+        self._refresh_chooser()
         self._render(workspace)
 
-    # -- the open workspace ----------------------------------------------------------------------
+    def _close(self) -> None:
+        self.current = None
+        _shown(self.panel, False)
+        self.corrupt.children = ()
+        self._refresh_chooser()
+
+    # -- showing the open workspace ----------------------------------------------------------------
 
     def _render(self, ws) -> None:
         t = ws.territory
         epci = f"{t.epci_name} (SIREN {t.epci_siren})" if t.epci_siren else t.epci_name or "EPCI non renseigné"
-        title = w.HTML(f"<h2 class='kit-ws-name'>{esc(ws.name)}</h2>"
-                       f"<p class='kit-sub'>{esc(epci)} · révision {ws.revision} · "
-                       f"enregistré le {ws.updated_at.astimezone():%d/%m/%Y à %H:%M}</p>")
-        self.panel.children = (title, self._sessions(ws), self._neighbourhoods(ws), self._file_actions(ws),
-                               self._history(ws))
+        self.title.value = (f"<h2 class='kit-ws-name'>{esc(ws.name)}</h2>"
+                            f"<p class='kit-sub'>{esc(epci)} · révision {ws.revision} · "
+                            f"enregistré le {ws.updated_at.astimezone():%d/%m/%Y à %H:%M}</p>")
+        self.sessions.value = self._sessions_html(ws)
+        self._render_neighbourhoods(ws)
+        self.rename_text.value = ws.name
+        self.download.value = download_link(self.store.export_bytes(ws.id), f"{safe_filename(ws.name)}.json",
+                                            "Télécharger l'espace (fichier .json)")
+        self._confirm_delete(False, ws)
+        options = [(f"Révision {r.number} — {r.saved_at:%d/%m/%Y %H:%M:%S}", r.number)
+                   for r in self.store.history(ws.id) if not r.current]
+        self.revisions.options = options
+        _shown(self.history, bool(options))
+        self.corrupt.children = ()
+        _shown(self.panel, True)
 
-    def _sessions(self, ws) -> w.Widget:
+    def _sessions_html(self, ws) -> str:
         cards = []
         for s in session_progress(ws):
             if app_exists(s.notebook):
@@ -110,99 +189,36 @@ class HomeApp:
             else:
                 link = "<span class='kit-sub'>Application en préparation</span>"
             facts = " · ".join(esc(f) for f in s.facts)
-            cards.append(w.HTML(
+            cards.append(
                 f"<div class='kit-card kit-session'><b>Session {s.number} — {esc(s.title)}</b> "
                 f"<span class='kit-state {STATE_CLASS.get(s.state, 'kit-state-todo')}'>{esc(s.state)}</span>"
-                f"<br><span class='kit-sub'>{esc(s.aim)}</span><br>{facts}<br>{link}</div>",
-                layout=w.Layout(width="390px")))
-        return w.VBox([w.HTML("<h2>Où en sont les sessions</h2>"),
-                       w.HBox(cards, layout=w.Layout(flex_flow="row wrap"))])
+                f"<br><span class='kit-sub'>{esc(s.aim)}</span><br>{facts}<br>{link}</div>")
+        return f"<div class='kit-cards'>{''.join(cards)}</div>"
 
-    def _neighbourhoods(self, ws) -> w.Widget:
-        rows = []
-        for n in ws.neighbourhoods:
-            remove = button("Retirer", icon="trash", tooltip=f"Retirer le quartier {n.name}")
-            remove.on_click(self.messages.guard(lambda _, nid=n.id, name=n.name: self._remove_neighbourhood(nid, name)))
-            label = w.HTML(f"<b>{esc(n.name)}</b> · {esc(n.qpv_code or 'sans code QPV')}"
-                           + (f" · {esc(n.commune)}" if n.commune else ""))
-            label.add_class("kit-neighbourhood")
-            rows.append(w.HBox([label, remove], layout=w.Layout(justify_content="space-between", width="760px")))
-        if not rows:
-            rows.append(w.HTML("<p class='kit-sub'>Aucun quartier pour l'instant : ajoutez-en un ci-dessous.</p>"))
-
-        name = w.Text(placeholder="Nom du quartier", layout=w.Layout(width="260px"))
-        code = w.Text(placeholder="Code QPV (QN03301M)", layout=w.Layout(width="210px"))
-        communes = [c["nom"] for c in geography.communes_of_epci(ws.territory.epci_siren)] if ws.territory.epci_siren else []
-        commune = w.Combobox(placeholder="Commune", options=communes, ensure_option=False,
-                             layout=w.Layout(width="230px"))
-        add = button("Ajouter le quartier", style="primary", icon="plus")
-        for field, css in ((name, "kit-new-qpv-name"), (code, "kit-new-qpv-code"), (commune, "kit-new-qpv-commune")):
-            field.add_class(css)
-        add.add_class("kit-add-qpv")
-        add.on_click(self.messages.guard(lambda _: self._add_neighbourhood(name.value, code.value, commune.value)))
-
-        rename = w.Text(value=ws.name, layout=w.Layout(width="420px"))
-        rename.add_class("kit-rename-text")
-        rename_button = button("Renommer", icon="pencil")
-        rename_button.add_class("kit-rename")
-        rename_button.on_click(self.messages.guard(lambda _: self._rename(rename.value)))
-        return w.VBox([
-            w.HTML("<h2>Quartiers prioritaires</h2>"), *rows,
-            w.HBox([name, code, commune, add], layout=w.Layout(flex_flow="row wrap")),
-            w.HTML("<h2>Nom de l'espace</h2>"), w.HBox([rename, rename_button]),
-        ])
-
-    def _file_actions(self, ws) -> w.Widget:
-        data = self.store.export_bytes(ws.id)
-        link = w.HTML(download_link(data, f"{safe_filename(ws.name)}.json", "Télécharger l'espace (fichier .json)"))
-        duplicate = button("Dupliquer", icon="copy")
-        duplicate.add_class("kit-duplicate")
-        duplicate.on_click(self.messages.guard(lambda _: self._duplicate()))
-        if self.pending_delete:
-            confirm = button("Oui, supprimer", style="danger", icon="trash")
-            confirm.add_class("kit-delete-confirm")
-            confirm.on_click(self.messages.guard(lambda _: self._delete()))
-            cancel = button("Annuler")
-            cancel.add_class("kit-delete-cancel")
-            cancel.on_click(self.messages.guard(lambda _: self._cancel_delete()))
-            question = w.HTML(f"<b>Supprimer « {esc(ws.name)} » ?</b> Il sera placé dans la corbeille du dossier des espaces.")
-            delete_row = w.HBox([question, confirm, cancel], layout=w.Layout(align_items="center"))
+    def _render_neighbourhoods(self, ws) -> None:
+        if ws.neighbourhoods:
+            rows = "".join(
+                f"<tr class='kit-neighbourhood'><td><b>{esc(n.name)}</b></td><td>{esc(n.qpv_code or 'sans code QPV')}</td>"
+                f"<td>{esc(n.commune)}</td></tr>" for n in ws.neighbourhoods)
+            self.neighbourhood_list.value = f"<table class='kit-table'>{rows}</table>"
         else:
-            delete = button("Supprimer", style="danger", icon="trash")
-            delete.add_class("kit-delete")
-            delete.on_click(self.messages.guard(lambda _: self._ask_delete()))
-            delete_row = w.HBox([delete])
-        return w.VBox([
-            w.HTML("<h2>Garder et partager son travail</h2><p class='kit-sub'>Le fichier téléchargé contient "
-                   "tout l'espace ; il se réimporte ci-dessous, ici ou sur un autre ordinateur.</p>"),
-            w.HBox([link, duplicate], layout=w.Layout(align_items="center", grid_gap="24px")),
-            delete_row,
-        ])
-
-    def _history(self, ws) -> w.Widget:
-        revisions = self.store.history(ws.id)
-        options = [(f"Révision {r.number} — {r.saved_at:%d/%m/%Y %H:%M:%S}", r.number)
-                   for r in revisions if not r.current]
-        if not options:
-            return w.HTML("")
-        picker = w.Dropdown(options=options, layout=w.Layout(width="420px"))
-        restore = button("Rétablir cette révision", icon="undo")
-        restore.add_class("kit-restore")
-        restore.on_click(self.messages.guard(lambda _: self._restore(ws.id, picker.value)))
-        return w.VBox([w.HTML("<h2>Historique</h2><p class='kit-sub'>Un mauvais clic ? Rétablissez une "
-                              "version antérieure : la version actuelle reste dans l'historique.</p>"),
-                       w.HBox([picker, restore])])
+            self.neighbourhood_list.value = "<p class='kit-sub'>Aucun quartier pour l'instant : ajoutez-en un ci-dessous.</p>"
+        self.removable.options = [(f"{n.name} ({n.qpv_code})" if n.qpv_code else n.name, n.id) for n in ws.neighbourhoods]
+        _shown(self.remove_row, bool(ws.neighbourhoods))
+        siren = ws.territory.epci_siren
+        self.qpv_commune.options = [c["nom"] for c in geography.communes_of_epci(siren)] if siren else []
 
     def _show_corrupt(self, workspace_id: str, error: WorkspaceCorrupt) -> None:
+        self._refresh_chooser()
+        _shown(self.panel, False)
         self.messages.error(error.message, error.details)
         children = [w.HTML(f"<h2>{esc(workspace_id)}</h2>")]
         if error.good_revisions:
             number = error.good_revisions[0]
-            restore = button(f"Rétablir la révision {number}", style="primary", icon="undo")
-            restore.add_class("kit-restore")
+            restore = _tagged(button(f"Rétablir la révision {number}", style="primary", icon="undo"), "kit-restore-good")
             restore.on_click(self.messages.guard(lambda _: self._restore(workspace_id, number)))
             children.append(restore)
-        self.panel.children = tuple(children)
+        self.corrupt.children = tuple(children)
 
     # -- actions -----------------------------------------------------------------------------------
 
@@ -211,7 +227,8 @@ class HomeApp:
         self._refresh_chooser()
         self.messages.ok(message)
 
-    def _add_neighbourhood(self, name: str, code: str, commune: str) -> None:
+    def _add_neighbourhood(self) -> None:
+        name, code, commune = self.qpv_name.value, self.qpv_code.value, self.qpv_commune.value
         if not name.strip():
             raise KitError("Indiquez le nom du quartier.")
         new = _validated_neighbourhood(name, code, commune)
@@ -222,14 +239,19 @@ class HomeApp:
             ws.neighbourhoods.append(new)
 
         ws = self.store.update(self.current, add)
+        self.qpv_name.value = self.qpv_code.value = self.qpv_commune.value = ""
         self._saved(ws, f"Quartier « {new.name} » ajouté et enregistré.")
 
-    def _remove_neighbourhood(self, neighbourhood_id: str, name: str) -> None:
+    def _remove_neighbourhood(self) -> None:
+        neighbourhood_id = self.removable.value
+        if not neighbourhood_id:
+            raise KitError("Choisissez le quartier à retirer.")
+        label = self.removable.label
         ws = self.store.update(self.current, lambda ws: edits.remove_neighbourhood(ws, neighbourhood_id))
-        self._saved(ws, f"Quartier « {name} » retiré (rétablissable depuis l'historique).")
+        self._saved(ws, f"Quartier « {label} » retiré (rétablissable depuis l'historique).")
 
-    def _rename(self, name: str) -> None:
-        ws = self.store.rename(self.current, name)
+    def _rename(self) -> None:
+        ws = self.store.rename(self.current, self.rename_text.value)
         self._saved(ws, f"Espace renommé « {ws.name} ».")
 
     def _duplicate(self) -> None:
@@ -237,23 +259,22 @@ class HomeApp:
         self.open(copy.id)
         self.messages.ok(f"Copie créée : « {copy.name} ». C'est elle qui est ouverte.")
 
-    def _ask_delete(self) -> None:
-        self.pending_delete = True
-        self._render(self.store.load(self.current))
-        self.messages.info("Confirmez la suppression, ou annulez.")
-
-    def _cancel_delete(self) -> None:
-        self.pending_delete = False
-        self._render(self.store.load(self.current))
-        self.messages.clear()
+    def _confirm_delete(self, asking: bool, ws=None) -> None:
+        if asking:
+            ws = self.store.load(self.current)
+            self.messages.info("Confirmez la suppression, ou annulez.")
+        if ws is not None:
+            self.delete_question.value = (f"<b>Supprimer « {esc(ws.name)} » ?</b> "
+                                          "Il sera placé dans la corbeille du dossier des espaces.")
+        _shown(self.delete_row, not asking)
+        _shown(self.confirm_row, asking)
+        if not asking and ws is None:
+            self.messages.clear()
 
     def _delete(self) -> None:
         ws = self.store.load(self.current)
         target = self.store.delete(ws.id)
-        self.current = None
-        self.pending_delete = False
-        self.panel.children = ()
-        self._refresh_chooser()
+        self._close()
         self.messages.ok(f"« {ws.name} » a été supprimé. Une copie reste dans {target.parent}.")
 
     def _restore(self, workspace_id: str, number: int) -> None:
@@ -264,20 +285,17 @@ class HomeApp:
     # -- creating and importing --------------------------------------------------------------------
 
     def _creation_form(self) -> w.Widget:
-        search = w.Text(placeholder="Tapez le nom de votre EPCI (ex. : Grand Dax, Pau, Bordeaux)",
-                        continuous_update=True, layout=w.Layout(width="560px"))
-        search.add_class("kit-epci-search")
-        results = w.Select(options=[], rows=5, layout=w.Layout(width="560px", display="none"))
-        results.add_class("kit-epci-results")
-        name = w.Text(placeholder="Nom de l'espace (par défaut : celui de l'EPCI)", layout=w.Layout(width="560px"))
-        name.add_class("kit-new-name")
-        create = button("Créer l'espace", style="primary", icon="plus")
-        create.add_class("kit-create")
+        search = _tagged(w.Text(placeholder="Tapez le nom de votre EPCI (ex. : Grand Dax, Pau, Bordeaux)",
+                                continuous_update=True, layout=w.Layout(width="560px")), "kit-epci-search")
+        results = _tagged(w.Select(options=[], rows=5, layout=w.Layout(width="560px", display="none")), "kit-epci-results")
+        name = _tagged(w.Text(placeholder="Nom de l'espace (par défaut : celui de l'EPCI)",
+                              layout=w.Layout(width="560px")), "kit-new-name")
+        create = _tagged(button("Créer l'espace", style="primary", icon="plus"), "kit-create")
 
         def on_search(change):
             found = geography.search_epcis(change["new"], limit=8) if len(change["new"].strip()) >= 2 else []
             results.options = [(geography.epci_label(e), e["siren"]) for e in found]
-            results.layout.display = "flex" if found else "none"
+            _shown(results, bool(found))
             if change["new"].strip() and not found:
                 self.messages.info("Aucun EPCI de Nouvelle-Aquitaine ne correspond : vérifiez l'orthographe, "
                                    "ou donnez simplement un nom à l'espace.")
@@ -298,9 +316,8 @@ class HomeApp:
         return w.VBox([w.HTML("<h2>Créer un espace de travail</h2>"), search, results, w.HBox([name, create])])
 
     def _import_form(self) -> w.Widget:
-        upload = w.FileUpload(accept=".json", multiple=False, description="Importer un fichier .json",
-                              layout=w.Layout(width="300px"))
-        upload.add_class("kit-upload")
+        upload = _tagged(w.FileUpload(accept=".json", multiple=False, description="Importer un fichier .json",
+                                      layout=w.Layout(width="300px")), "kit-upload")
         replace = w.Checkbox(value=False, indent=False, layout=w.Layout(width="auto"),
                              description="Remplacer l'espace de même identifiant (l'ancienne version reste dans l'historique)")
 

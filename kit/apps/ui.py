@@ -49,6 +49,8 @@ PAGE_CSS = """
 .kit-app .kit-state { display: inline-block; padding: 2px 10px; border-radius: 12px; font-weight: 600; }
 .kit-app .kit-state-todo { background: #eee; } .kit-app .kit-state-doing { background: #fff1c2; }
 .kit-app .kit-state-done { background: #cdeccf; }
+.kit-app .kit-cards { display: flex; flex-wrap: wrap; gap: 10px; }
+.kit-app .kit-cards .kit-card { width: 370px; }
 .kit-app table.kit-table { border-collapse: collapse; font-size: 17px; }
 .kit-app table.kit-table td, .kit-app table.kit-table th { border-bottom: 1px solid #ccd; padding: 4px 10px;
   text-align: left; }
@@ -146,12 +148,15 @@ def url_workspace_id() -> str | None:
     In a preheated Voilà kernel the request is not known yet: `wait_for_request` blocks until it is.
     Outside Voilà (JupyterLab, nbval) it returns at once and there is no query string.
     """
-    try:
-        from voila.utils import wait_for_request
+    # Only a preheated kernel has to wait; importing voila.utils loads the whole Jupyter server
+    # package (about half a second), so a cold kernel, Binder or nbval never pays it.
+    if os.environ.get("VOILA_PREHEAT") == "True":
+        try:
+            from voila.utils import wait_for_request
 
-        wait_for_request()
-    except Exception:  # noqa: BLE001 - outside Voilà the notebook simply has no address
-        log.debug("no Voilà request to wait for", exc_info=True)
+            wait_for_request()
+        except Exception:  # noqa: BLE001 - then the page simply opens with no workspace chosen
+            log.warning("no Voilà request info", exc_info=True)
     values = parse_qs(os.environ.get("QUERY_STRING", "")).get("espace")
     return values[0] if values else None
 

@@ -34,7 +34,7 @@ def test_leading_zeros_survive_reading(tmp_path):
     # No code of Nouvelle-Aquitaine starts with 0, so check the reader on a sample file.
     path = tmp_path / "sample.csv"
     path.write_text("code_insee,nom,departement,siren_epci,population\n01001,X,01,012345678,860\n", encoding="utf-8")
-    row = geo._read(path).iloc[0]
+    row = geo._read(path)[0]
     assert (row["code_insee"], row["departement"], row["siren_epci"]) == ("01001", "01", "012345678")
     assert row["population"] == 860
 

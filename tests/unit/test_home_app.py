@@ -75,7 +75,7 @@ def test_add_a_neighbourhood_is_saved_at_once_and_shown(app, store):
     commune.value = "Dax"
     one(app.root, "kit-add-qpv").click()
     assert [n.qpv_code for n in store.load(ws_id).neighbourhoods] == ["QN04001M"]
-    assert "Le Sablar" in one(app.root, "kit-neighbourhood").value
+    assert "Le Sablar" in app.neighbourhood_list.value
 
 
 @pytest.mark.parametrize("name, code, words", [
@@ -166,7 +166,7 @@ def test_opening_a_corrupt_workspace_offers_the_last_good_revision(app, store):
     store.path(ws_id).write_text("{ pas du json")
     app.open(ws_id)
     assert "illisible" in app.messages.widget.value
-    one(app.root, "kit-restore").click()
+    one(app.root, "kit-restore-good").click()
     assert store.load(ws_id).name == "CA du Grand Dax"
 
 
@@ -184,6 +184,7 @@ def test_a_workspace_in_the_url_opens_directly(store):
     app = HomeApp(store, ws.id)
     assert app.current == ws.id
     assert "Les Tilleuls" in texts(app.root)
+    assert app.panel.layout.display is None  # shown
     assert "kit-ready" in app.root._dom_classes
 
 
@@ -200,3 +201,19 @@ def test_session_progress_follows_the_content(store):
     assert {p.state for p in session_progress(empty)} == {NOT_STARTED}
     facts = session_progress(ws)[0].facts
     assert any("4 enjeux" in f for f in facts) and any("0/2 tâches" in f for f in facts)
+
+
+def test_removing_a_neighbourhood_and_saving_often_creates_no_new_widgets(app, store):
+    from ipywidgets.widgets.widget import _instances
+
+    ws_id = create_grand_dax(app)
+    before = len(_instances)
+    for code in ("QN04001M", "QN04002M", "QN04003M"):
+        one(app.root, "kit-new-qpv-name").value = f"Quartier {code}"
+        one(app.root, "kit-new-qpv-code").value = code
+        one(app.root, "kit-add-qpv").click()
+    one(app.root, "kit-remove-choice").value = store.load(ws_id).neighbourhoods[1].id
+    one(app.root, "kit-remove-qpv").click()
+    assert [n.qpv_code for n in store.load(ws_id).neighbourhoods] == ["QN04001M", "QN04003M"]
+    assert "QN04002M" not in app.neighbourhood_list.value
+    assert len(_instances) == before  # each save updates widgets, never piles new ones up
