@@ -25,8 +25,11 @@ SECTOR_HELP = {
 
 
 def _layout(fig: go.Figure, title: str, **extra) -> go.Figure:
-    fig.update_layout(title=dict(text=title, font=dict(size=20)), font=FONT, template="plotly_white",
-                      margin=dict(l=60, r=30, t=60, b=60), height=520, **extra)
+    settings = dict(title=dict(text=title, font=dict(size=20)), font=FONT, template="plotly_white",
+                    margin=dict(l=60, r=30, t=60, b=60), height=520,
+                    # An explicit width: a chart in a hidden tab is laid out before it can measure its box.
+                    width=1100)
+    fig.update_layout(**{**settings, **extra})
     return fig
 
 
@@ -34,9 +37,17 @@ def _short(text: str, limit: int = 32) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def placeholder(message: str) -> go.Figure:
+    """An empty chart that says what to do to fill it."""
+    fig = go.Figure()
+    fig.add_annotation(text=message, showarrow=False, font=dict(size=18, color="#555"), xref="paper", yref="paper",
+                       x=0.5, y=0.5)
+    return _layout(fig, "", xaxis=dict(visible=False), yaxis=dict(visible=False), height=260)
+
+
 def stake_map(frame: pd.DataFrame, x_label: str, y_label: str) -> go.Figure:
     """Stakes on two 0-10 axes; marker size from votes. `frame` comes from `kit.stakes.stake_map_frame`."""
-    placed = frame[frame["placé"]]
+    placed = frame[frame["placé"].astype(bool)]  # an empty object column would select columns
     sizes = [18 + 6 * math.sqrt(v) for v in placed["votes"]]
     fig = go.Figure(go.Scatter(
         x=placed["x"], y=placed["y"], mode="markers+text", text=[_short(t) for t in placed["enjeu"]],
@@ -47,7 +58,7 @@ def stake_map(frame: pd.DataFrame, x_label: str, y_label: str) -> go.Figure:
     for value in (5,):
         fig.add_hline(y=value, line=dict(color="#999", dash="dot"))
         fig.add_vline(x=value, line=dict(color="#999", dash="dot"))
-    missing = int((~frame["placé"]).sum())
+    missing = int((~frame["placé"].astype(bool)).sum())
     subtitle = f" ({missing} enjeu(x) à placer)" if missing else ""
     return _layout(fig, f"Carte des enjeux{subtitle}", xaxis=dict(title=x_label, range=[-0.5, 10.5], dtick=1),
                    yaxis=dict(title=y_label, range=[-0.5, 10.8], dtick=1), showlegend=False)

@@ -47,8 +47,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export", help="exporte un espace de travail dans un fichier")
     export.add_argument("workspace_id", metavar="ID")
-    export.add_argument("--format", choices=["json"], default="json", help="format du fichier (json)")
-    export.add_argument("--output", metavar="FICHIER", help="fichier à écrire (par défaut <ID>.json)")
+    export.add_argument("--format", choices=["json", "docx", "html"], default=None,
+                        help="json pour l'espace entier ; docx ou html pour un livrable")
+    export.add_argument("--deliverable", metavar="LIVRABLE", help="livrable à produire (session1)")
+    export.add_argument("--output", metavar="FICHIER", help="fichier à écrire (par défaut, un nom tiré de l'espace)")
 
     imp = commands.add_parser("import", help="importe un espace exporté (jamais d'écrasement silencieux)")
     imp.add_argument("file", metavar="FICHIER")
@@ -106,10 +108,17 @@ def run(args: argparse.Namespace) -> None:
         print(f"Espace de démonstration créé (territoire fictif) dans {store.folder} :")
         print(workspace.id)
     elif args.command == "export":
-        data = store.export_bytes(args.workspace_id)
-        target = Path(args.output or f"{args.workspace_id}.json")
+        if args.deliverable:
+            from kit.deliverables import export
+
+            name, data = export(store.load(args.workspace_id), args.deliverable, args.format or "docx")
+        elif (args.format or "json") != "json":
+            raise KitError("Les formats docx et html sont ceux des livrables : ajoutez --deliverable session1.")
+        else:
+            name, data = f"{args.workspace_id}.json", store.export_bytes(args.workspace_id)
+        target = Path(args.output or name)
         _write_file(target, data)
-        print(f"Espace exporté dans {target}")
+        print(f"Exporté dans {target}")
     elif args.command == "import":
         data = _read_file(Path(args.file))
         workspace, message = store.import_bytes(data, replace=args.replace)

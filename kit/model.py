@@ -389,6 +389,18 @@ def workspace_from_dict(raw: Any) -> Workspace:
         raise KitError("Ce fichier d'espace de travail contient des erreurs :", details=french_errors(error)) from None
 
 
+def checked(build: Any) -> Any:
+    """Run `build` (building a part, or assigning its fields) with pydantic's errors turned into
+    one French `KitError`: what the apps and the store show when a person's input is refused."""
+    try:
+        return build()
+    except ValidationError as error:
+        problems = french_errors(error)
+        if len(problems) == 1:
+            raise KitError(f"Saisie refusée : {problems[0]}.") from None
+        raise KitError("Saisie refusée :", details=problems) from None
+
+
 def revalidate(workspace: Workspace) -> Workspace:
     """Check a document after in-place edits (links between entities are checked here)."""
     try:

@@ -26,10 +26,9 @@ from datetime import datetime
 from pathlib import Path
 
 from filelock import FileLock, Timeout
-from pydantic import ValidationError
 
 from kit.errors import KitError, megabytes
-from kit.model import FORMAT, ID_PATTERN, Workspace, french_errors, new_id, revalidate, slugify, utc_now, workspace_from_dict
+from kit.model import FORMAT, ID_PATTERN, Workspace, checked, new_id, revalidate, slugify, utc_now, workspace_from_dict
 
 ENV_VAR = "KIT_ESPACES"
 DEFAULT_FOLDER = Path.home() / "quartiers-en-transitions" / "espaces"
@@ -173,7 +172,7 @@ class Store:
 
     def create(self, name: str, **fields) -> Workspace:
         """A new workspace with a readable id made from its name."""
-        workspace = _validated(lambda: Workspace(id=self._free_id(name), name=name, **fields))
+        workspace = checked(lambda: Workspace(id=self._free_id(name), name=name, **fields))
         with self._lock(workspace.id):
             self._write(workspace)
         return workspace
@@ -186,7 +185,7 @@ class Store:
         """
         with self._locked(workspace_id):
             workspace = self.load(workspace_id)
-            _validated(lambda: change(workspace))
+            checked(lambda: change(workspace))
             workspace = revalidate(workspace)
             workspace.revision += 1
             workspace.updated_at = utc_now()
@@ -357,17 +356,6 @@ def parse(data: bytes) -> Workspace:
 def dump(workspace: Workspace) -> bytes:
     # Indented, in the model's field order, so that a person can read and diff it.
     return workspace.model_dump_json(indent=1).encode("utf-8") + b"\n"
-
-
-def _validated(build: Callable[[], object]):
-    """Run `build`, turning pydantic's errors into one French `KitError`."""
-    try:
-        return build()
-    except ValidationError as error:
-        problems = french_errors(error)
-        if len(problems) == 1:
-            raise KitError(f"Saisie refusée : {problems[0]}.") from None
-        raise KitError("Saisie refusée :", details=problems) from None
 
 
 def _revision_of(path: Path) -> int:

@@ -15,7 +15,7 @@ import ipywidgets as w
 
 from kit import edits, geography
 from kit.errors import KitError, megabytes
-from kit.model import Neighbourhood
+from kit.model import Neighbourhood, checked
 from kit.progress import DONE, IN_PROGRESS, session_progress
 from kit.store import MAX_FILE_BYTES, Store, WorkspaceCorrupt
 
@@ -231,7 +231,7 @@ class HomeApp:
         name, code, commune = self.qpv_name.value, self.qpv_code.value, self.qpv_commune.value
         if not name.strip():
             raise KitError("Indiquez le nom du quartier.")
-        new = _validated_neighbourhood(name, code, commune)
+        new = checked(lambda: Neighbourhood(name=name, qpv_code=code, commune=commune))
 
         def add(ws):
             if new.qpv_code and any(n.qpv_code == new.qpv_code for n in ws.neighbourhoods):
@@ -350,17 +350,6 @@ class HomeApp:
                            details=error.details) from None
         self.open(ws.id)
         self.messages.ok(message)
-
-
-def _validated_neighbourhood(name: str, code: str, commune: str) -> Neighbourhood:
-    from pydantic import ValidationError
-
-    from kit.model import french_errors
-
-    try:
-        return Neighbourhood(name=name, qpv_code=code, commune=commune)
-    except ValidationError as error:
-        raise KitError("Quartier non ajouté :", details=french_errors(error)) from None
 
 
 def home_app(store: Store | None = None, workspace_id: str | None = None) -> w.Widget:

@@ -5,7 +5,7 @@ Why a small anywidget rather than hundreds of Text widgets: one model instead of
 fast, arrow keys and Enter move between cells like a spreadsheet, and the JavaScript travels with
 the kernel (no CDN, works offline). Labels are written with `textContent`: user text is never HTML.
 
-Every edit is sent to Python as `edit = {"row", "col", "value", "n"}`; the app validates and saves
+Every edit is sent to Python as a message `{"kind": "edit", "row", "col", "value"}`; the app validates and saves
 it, then confirms by updating `values` or refuses by setting `errors[key]` (shown in red, with the
 French reason on hover).
 """
@@ -26,23 +26,23 @@ function render({ model, el }) {
   el.classList.add("kit-grid");
   el.appendChild(table);
   const key = (r, c) => r + "|" + c;
+  let inputs = [];
 
-  function draw() {
+  // The table is rebuilt only when its shape changes; saved values and errors are painted into the
+  // existing inputs, so a cell being typed in is never replaced under the user's fingers.
+  function build() {
     const rows = model.get("rows"), cols = model.get("columns");
-    const values = model.get("values"), errors = model.get("errors");
     const disabled = new Set(model.get("disabled_cells"));
-    const allowed = model.get("choices").map((x) => x.toUpperCase());
-    const hint = model.get("cell_hint");
-    const active = document.activeElement && document.activeElement.dataset
-      ? key(document.activeElement.dataset.r, document.activeElement.dataset.c) : null;
+    const short = model.get("short_headers");
     table.replaceChildren();
+    inputs = [];
     const head = table.insertRow();
     const corner = document.createElement("th");
     corner.textContent = model.get("corner");
     head.appendChild(corner);
     cols.forEach((c, j) => {
       const th = document.createElement("th");
-      th.textContent = model.get("short_headers") ? String(j + 1) : c.label;
+      th.textContent = short ? String(j + 1) : c.label;
       th.title = c.label;
       th.className = "kit-grid-col";
       head.appendChild(th);
@@ -50,34 +50,47 @@ function render({ model, el }) {
     rows.forEach((r, i) => {
       const tr = table.insertRow();
       const th = document.createElement("th");
-      th.textContent = (model.get("short_headers") ? (i + 1) + ". " : "") + r.label;
+      th.textContent = (short ? (i + 1) + ". " : "") + r.label;
       th.title = r.label;
       th.className = "kit-grid-row";
       tr.appendChild(th);
       cols.forEach((c, j) => {
-        const td = tr.insertCell();
-        const k = key(r.id, c.id);
         const input = document.createElement("input");
-        input.dataset.r = r.id; input.dataset.c = c.id; input.dataset.i = i; input.dataset.j = j;
-        input.value = values[k] ?? "";
-        input.disabled = disabled.has(k);
-        input.title = errors[k] || hint.replace("{row}", r.label).replace("{col}", c.label);
-        input.className = "kit-grid-cell" + (errors[k] ? " kit-grid-error" : "");
-        input.setAttribute("aria-label", input.title);
-        input.addEventListener("change", () => {
-          const v = input.value.trim();
-          if (allowed.length && v !== "" && !allowed.includes(v.toUpperCase())) {
-            input.classList.add("kit-grid-error");
-            input.title = model.get("choice_error").replace("{value}", v);
-          }
-          model.set("edit", { row: r.id, col: c.id, value: v, n: (model.get("edit").n || 0) + 1 });
-          model.save_changes();
-        });
+        input.dataset.r = r.id; input.dataset.c = c.id;
+        input.dataset.key = key(r.id, c.id);
+        input.dataset.hint = model.get("cell_hint").replace("{row}", r.label).replace("{col}", c.label);
+        input.disabled = disabled.has(input.dataset.key);
+        input.addEventListener("change", () => send(input));
         input.addEventListener("keydown", (e) => move(e, i, j));
-        td.appendChild(input);
-        if (k === active) setTimeout(() => input.focus(), 0);
+        tr.insertCell().appendChild(input);
+        inputs.push(input);
       });
     });
+    paint(true);
+  }
+
+  function paint(all) {
+    const values = model.get("values"), errors = model.get("errors");
+    for (const input of inputs) {
+      const k = input.dataset.key;
+      if (all || input !== document.activeElement) input.value = input.dataset.sent = values[k] ?? "";
+      input.title = errors[k] || input.dataset.hint;
+      input.setAttribute("aria-label", input.title);
+      input.className = "kit-grid-cell" + (errors[k] ? " kit-grid-error" : "");
+    }
+  }
+
+  function send(input) {
+    if (input.value === input.dataset.sent) return;  // Enter then blur must not send twice
+    input.dataset.sent = input.value;
+    const v = input.value.trim();
+    const allowed = model.get("choices").map((x) => x.toUpperCase());
+    if (allowed.length && v !== "" && !allowed.includes(v.toUpperCase())) {
+      input.classList.add("kit-grid-error");
+      input.title = model.get("choice_error").replace("{value}", v);
+    }
+    // A message per edit, not a synced trait: quick successive edits would be merged into the last.
+    model.send({ kind: "edit", row: input.dataset.r, col: input.dataset.c, value: v });
   }
 
   function move(e, i, j) {
@@ -87,8 +100,7 @@ function render({ model, el }) {
     const step = steps[e.key];
     if (!step) return;
     e.preventDefault();
-    e.target.dispatchEvent(new Event("change"));
-    const inputs = [...table.querySelectorAll("input")];
+    send(e.target);  // also on the last cell, where no next cell takes the focus
     const nCols = model.get("columns").length;
     let index = (i + step[0]) * nCols + (j + step[1]);
     if (e.key === "Enter" && j + 1 >= nCols) index = (i + 1) * nCols;  // Enter wraps to the next row
@@ -96,10 +108,10 @@ function render({ model, el }) {
     if (inputs[index]) { inputs[index].focus(); inputs[index].select(); }
   }
 
-  draw();
-  for (const name of ["rows", "columns", "values", "errors", "disabled_cells"]) {
-    model.on("change:" + name, draw);
-  }
+  build();
+  for (const name of ["rows", "columns", "disabled_cells"]) model.on("change:" + name, build);
+  model.on("change:values", () => paint(false));
+  model.on("change:errors", () => paint(false));
 }
 export default { render };
 """
@@ -131,24 +143,27 @@ class Grid(anywidget.AnyWidget):
     cell_hint = t.Unicode("{row} → {col}", help="tooltip of a cell").tag(sync=True)
     corner = t.Unicode("").tag(sync=True)
     short_headers = t.Bool(False, help="number the columns (wide matrices)").tag(sync=True)
-    edit = t.Dict(help="last edit sent by the browser").tag(sync=True)
 
     def on_edit(self, handler: Callable[[str, str, str], str | None], on_error: Callable[[KitError], None]):
         """Call `handler(row, col, value)` for each edit; it returns the text to show (or None to keep
         what was typed) and raises `KitError` to refuse: the cell turns red and `on_error` is told."""
 
-        def changed(change):
-            edit = change["new"]
-            if not edit:
+        def received(_, edit, buffers):
+            if not isinstance(edit, dict) or edit.get("kind") != "edit":
                 return
-            cell = f"{edit['row']}|{edit['col']}"
-            try:
-                shown = handler(edit["row"], edit["col"], edit["value"])
-            except KitError as error:
-                self.errors = {**self.errors, cell: error.message}
-                on_error(error)
-                return
-            self.errors = {k: v for k, v in self.errors.items() if k != cell}
-            self.values = {**self.values, cell: edit["value"] if shown is None else shown}
+            self.apply_edit(edit["row"], edit["col"], edit["value"])
 
-        self.observe(changed, names="edit")
+        self._edit_handler, self._edit_error = handler, on_error
+        self.on_msg(received)
+
+    def apply_edit(self, row: str, col: str, value: str) -> None:
+        """What happens when a person types `value` in a cell (the tests call it as the browser does)."""
+        cell = f"{row}|{col}"
+        try:
+            shown = self._edit_handler(row, col, value)
+        except KitError as error:
+            self.errors = {**self.errors, cell: error.message}
+            self._edit_error(error)
+            return
+        self.errors = {k: v for k, v in self.errors.items() if k != cell}
+        self.values = {**self.values, cell: value if shown is None else shown}

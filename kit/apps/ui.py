@@ -49,6 +49,9 @@ PAGE_CSS = """
 .kit-app .kit-state { display: inline-block; padding: 2px 10px; border-radius: 12px; font-weight: 600; }
 .kit-app .kit-state-todo { background: #eee; } .kit-app .kit-state-doing { background: #fff1c2; }
 .kit-app .kit-state-done { background: #cdeccf; }
+.kit-app .lm-TabBar-tab, .kit-app .widget-tab > .p-TabBar .p-TabBar-tab { flex: 0 0 auto !important;
+  max-width: none !important; min-width: 0 !important; font-size: 17px; padding: 4px 14px; }
+.kit-app .lm-TabBar-tab.lm-mod-current { font-weight: 700; }
 .kit-app .kit-cards { display: flex; flex-wrap: wrap; gap: 10px; }
 .kit-app .kit-cards .kit-card { width: 370px; }
 .kit-app table.kit-table { border-collapse: collapse; font-size: 17px; }
@@ -68,9 +71,15 @@ def esc_attr(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def page(*children: w.Widget, app_class: str) -> w.VBox:
-    """The root box of an app: shared style, a CSS class per app, and `kit-ready` for tests."""
-    root = w.VBox([w.HTML(PAGE_CSS), *children], layout=w.Layout(width="100%"))
+def page(*children: w.Widget, app_class: str, charts: bool = False) -> w.VBox:
+    """The root box of an app: shared style, a CSS class per app, and `kit-ready` for tests.
+    With `charts`, the page also carries plotly.js, once, for all its charts."""
+    extra = []
+    if charts:
+        from .plot import plotly_library
+
+        extra.append(plotly_library())
+    root = w.VBox([w.HTML(PAGE_CSS), *extra, *children], layout=w.Layout(width="100%"))
     root.add_class("kit-app")
     root.add_class(app_class)
     return root
@@ -168,3 +177,44 @@ def app_href(notebook: str, workspace_id: str) -> str:
 
 def app_exists(notebook: str) -> bool:
     return (NOTEBOOKS_DIR / notebook).exists()
+
+
+class FigureView:
+    """A plotly figure in the app, redrawn in place when the data change.
+
+    Built complete from its first figure (in Voilà, changes sent before the browser connects are
+    lost, voila#1533); an unchanged figure sends nothing.
+    """
+
+    def __init__(self, figure, css: str = ""):
+        from .plot import Chart, figure_json
+
+        self._json = figure_json
+        self.widget = Chart(figure=figure_json(figure), layout=w.Layout(width="100%"))
+        if css:
+            self.widget.add_class(css)
+
+    def show(self, figure) -> None:
+        drawn = self._json(figure)
+        if drawn != self.widget.figure:
+            self.widget.figure = drawn
+
+
+def table_html(frame, css: str = "", missing: str = "—") -> str:
+    """A DataFrame as an escaped HTML table with French number formatting."""
+    import math
+
+    def cell(value) -> str:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return missing
+        if isinstance(value, bool):
+            return "✓" if value else ""
+        if isinstance(value, float):
+            text = f"{value:,.1f}" if not value.is_integer() else f"{int(value):,}"
+            return text.replace(",", " ").replace(".", ",")
+        return esc(value)
+
+    head = "".join(f"<th>{esc(c)}</th>" for c in frame.columns)
+    body = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>"
+                   for row in frame.itertuples(index=False))
+    return f"<table class='kit-table {esc_attr(css)}'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"

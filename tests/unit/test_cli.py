@@ -86,3 +86,19 @@ def test_a_foreign_file_is_refused(kit):
     done = kit("import", "notebook.json", ok=False)
     assert done.returncode == 1 and "n'est pas un espace de travail" in done.stderr
     assert not kit.folder.exists() or not list(kit.folder.glob("*.json"))
+
+
+def test_export_a_deliverable(kit):
+    import docx
+
+    ws_id = last_line(kit("demo"))
+    kit("export", ws_id, "--deliverable", "session1", "--format", "docx", "--output", "livrable.docx")
+    headings = [p.text for p in docx.Document(str(kit.cwd / "livrable.docx")).paragraphs if p.style.name.startswith("Heading")]
+    assert "Les enjeux" in headings and "Plan de travail jusqu'à la session 2" in headings
+    done = kit("export", ws_id, "--deliverable", "session1", "--format", "html")
+    html_file = kit.cwd / done.stdout.split("Exporté dans ")[1].strip()
+    assert html_file.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    refused = kit("export", ws_id, "--format", "docx", ok=False)
+    assert refused.returncode == 1 and "--deliverable" in refused.stderr
+    unknown = kit("export", ws_id, "--deliverable", "session7", ok=False)
+    assert "Livrable inconnu" in unknown.stderr

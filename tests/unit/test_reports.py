@@ -5,6 +5,7 @@ the fallback tests point the renderer at a missing browser or inject a failing i
 """
 
 import asyncio
+import threading
 import datetime as dt
 import io
 import re
@@ -217,7 +218,13 @@ def test_docx_renders_inside_a_running_event_loop():
     async def in_kernel():
         return render_docx(doc)
 
-    word = docx.Document(io.BytesIO(asyncio.run(in_kernel())))
+    # A thread of its own plays the kernel: this test's thread may already run a loop (Playwright's,
+    # when the end-to-end tests ran first), where asyncio.run() itself would be refused.
+    produced = []
+    kernel = threading.Thread(target=lambda: produced.append(asyncio.run(in_kernel())))
+    kernel.start()
+    kernel.join(timeout=120)
+    word = docx.Document(io.BytesIO(produced[0]))
     assert len(word.inline_shapes) == 1
 
 

@@ -1,0 +1,605 @@
+"""Session 1 app, "Enjeux et défis": diagnostic, stakes, stake map, MICMAC, positioning, deliverable.
+
+What a facilitator projects during session 1. Every edit is saved at once through `kit.store`;
+every number shown comes from `kit.diagnostic`, `kit.stakes` and `kit.methods.micmac`, the same
+functions an analyst calls from a notebook cell. Widgets are built once and updated in place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import ipywidgets as w
+
+from kit import charts, deliverables, diagnostic, edits, stakes
+from kit.errors import KitError
+from kit.indicators import import_values, load_catalogue, load_themes, read_table
+from kit.model import LocalProject, Stake, WorkItem, checked
+from kit.store import Store
+
+from .grid import Grid
+from .ui import FigureView, Messages, button, download_link, esc, heading, page, table_html
+
+PROJECT_KINDS = ["Axe du contrat de ville", "PCAET", "PLH", "NPNRU", "PAT", "CLS", "Autre projet local"]
+SCORES = [("—", None)] + [(str(i), i) for i in range(11)]
+SECTOR_NAMES = {"direct": "directes", "indirect": "indirectes", "potential_direct": "directes potentielles",
+                "potential_indirect": "indirectes potentielles"}
+PARTS = ("diagnostic", "stakes", "map", "micmac", "positioning", "plan")
+
+
+def _tagged(widget: w.Widget, css: str) -> w.Widget:
+    widget.add_class(css)
+    return widget
+
+
+def _text(placeholder: str, css: str, width: str = "420px", area: bool = False) -> w.Widget:
+    kind = w.Textarea if area else w.Text
+    return _tagged(kind(placeholder=placeholder, layout=w.Layout(width=width)), css)
+
+
+class StakesApp:
+    def __init__(self, store: Store | None = None, workspace_id: str | None = None):
+        self.store = store or Store()
+        self.messages = Messages()
+        self.ws_id = workspace_id
+        self.refreshers: dict[str, list[Callable]] = {part: [] for part in PARTS}
+        self.ws = None
+        if workspace_id:
+            self.ws = self.messages.guard(self.store.load)(workspace_id)
+        if self.ws is None:
+            if not workspace_id:
+                self.messages.info("Ouvrez cette page depuis l'accueil, sur l'espace de votre territoire.")
+            self.root = page(heading("Session 1 — Enjeux et défis"), self.messages.widget,
+                             w.HTML("<a class='kit-link' href='./00_accueil.ipynb'>← Retour à l'accueil</a>"),
+                             app_class="kit-enjeux")
+            self.root.add_class("kit-ready")
+            return
+        sections = [("1. Diagnostic", self._diagnostic()), ("2. Enjeux", self._stakes()),
+                    ("3. Carte des enjeux", self._map()), ("4. Analyse structurelle", self._micmac()),
+                    ("5. Positionnement", self._positioning()), ("6. Plan de travail et livrable", self._plan())]
+        self.tabs = w.Tab(children=[body for _, body in sections], titles=[title for title, _ in sections])
+        self.tabs.add_class("kit-tabs")
+        self.title = w.HTML()
+        self.root = page(self.title, self.messages.widget, self.tabs, app_class="kit-enjeux", charts=True)
+        self.refresh(self.ws)
+        self.root.add_class("kit-ready")
+
+    # -- saving and refreshing ------------------------------------------------------------------
+
+    def save(self, change: Callable, message: str, parts: tuple[str, ...] = PARTS):
+        """Apply `change` to the latest revision, save it, redraw what depends on it, say so."""
+        self.ws = self.store.update(self.ws_id, change)
+        self.refresh(self.ws, parts)
+        self.messages.ok(message)
+        return self.ws
+
+    def refresh(self, ws, parts: tuple[str, ...] = PARTS) -> None:
+        self.title.value = (f"<h1>Session 1 — Enjeux et défis</h1><p class='kit-sub'>{esc(ws.name)} · "
+                            f"révision {ws.revision} · <a class='kit-link' href='./00_accueil.ipynb?espace={esc(ws.id)}'>"
+                            "accueil</a></p>")
+        for part in parts:
+            for redraw in self.refreshers[part]:
+                redraw(ws)
+
+    def on(self, parts: str | tuple[str, ...], redraw: Callable) -> None:
+        for part in (parts,) if isinstance(parts, str) else parts:
+            self.refreshers[part].append(redraw)
+
+    # -- 1. diagnostic ----------------------------------------------------------------------------
+
+    def _diagnostic(self) -> w.Widget:
+        catalogue = load_catalogue()
+        grid = _tagged(Grid(rows=[{"id": r.code, "label": f"{r.libelle} ({r.unite})"} for r in catalogue.itertuples()],
+                            corner="Indicateur",
+                            cell_hint="{row} — {col} : un nombre (12,5), « s » si secret statistique, vide si inconnu"),
+                       "kit-diag-grid")
+
+        def on_cell(indicator: str, column: str, text: str) -> str:
+            kind, place = diagnostic.split_place(column)
+            kept = {}
+
+            def change(ws):
+                kept["value"] = diagnostic.set_value(ws, indicator, kind, place, text)
+
+            self.save(change, "Valeur enregistrée.", parts=("diagnostic",))
+            return diagnostic.shown(kept["value"])
+
+        grid.on_edit(on_cell, lambda error: self.messages.error(error.message))
+
+        def redraw_grid(ws):
+            columns = diagnostic.places(ws)
+            grid.columns = [{"id": c["id"], "label": c["label"]} for c in columns]
+            grid.values = {f"{v.indicator}|{v.place_kind}:{v.place}": diagnostic.shown(v) for v in ws.indicator_values}
+
+        self.on("diagnostic", redraw_grid)
+
+        chooser = _tagged(w.Dropdown(description="Quartier", layout=w.Layout(width="460px")), "kit-portrait-choice")
+        portrait_table = _tagged(w.HTML(), "kit-portrait-table")
+        def portrait_figure(ws, neighbourhood_id):
+            if not ws.neighbourhoods:
+                return charts.placeholder("Ajoutez d'abord les quartiers depuis l'accueil")
+            frame = diagnostic.portrait(ws, neighbourhood_id or ws.neighbourhoods[0].id)
+            reference = next((r for r in ("France", "région", "EPCI") if frame[r].notna().any()), "France")
+            return charts.portrait_gaps(frame, reference)
+
+        portrait_chart = FigureView(portrait_figure(self.ws, None), "kit-portrait-chart")
+        comparison = w.HTML()
+
+        def redraw_portrait(ws):
+            chooser.options = [(n.name, n.id) for n in ws.neighbourhoods]
+            if not ws.neighbourhoods:
+                portrait_table.value = "<p class='kit-sub'>Ajoutez d'abord les quartiers depuis l'accueil.</p>"
+                return
+            frame = diagnostic.portrait(ws, chooser.value or ws.neighbourhoods[0].id)
+            known = frame[frame["quartier"].notna() | (frame["note"] != "non renseigné")]
+            portrait_table.value = (table_html(known.drop(columns=["où trouver la donnée"]), "kit-portrait")
+                                    if not known.empty else "<p class='kit-sub'>Aucune valeur pour ce quartier.</p>")
+            missing = frame[frame["quartier"].isna() & (frame["note"] == "non renseigné")]
+            if not missing.empty:
+                portrait_table.value += ("<details><summary>Données manquantes et où les trouver "
+                                         f"({len(missing)})</summary>{table_html(missing[['indicateur', 'où trouver la donnée']])}</details>")
+            portrait_chart.show(portrait_figure(ws, chooser.value))
+            table = diagnostic.comparison(ws)
+            comparison.value = table_html(table) if len(ws.neighbourhoods) > 1 and not table.empty else ""
+
+        chooser.observe(self.messages.guard(lambda _: redraw_portrait(self.ws)), names="value")
+        self.on("diagnostic", redraw_portrait)
+        return w.VBox([
+            w.HTML("<h2>Les données du quartier</h2><p class='kit-sub'>Tapez les valeurs connues, ligne par ligne "
+                   "(Entrée passe à la case suivante). Une valeur manquante reste vide : le kit ne l'invente pas.</p>"),
+            grid, self._import_panel(),
+            w.HTML("<h2>Portrait</h2>"), chooser, portrait_table, portrait_chart.widget,
+            w.HTML("<h2>Les quartiers côte à côte</h2>"), comparison,
+        ])
+
+    def _import_panel(self) -> w.Widget:
+        upload = _tagged(w.FileUpload(accept=".csv,.xlsx,.txt", multiple=False, description="Importer un tableau",
+                                      layout=w.Layout(width="260px")), "kit-table-upload")
+        qpv_column = _tagged(w.Dropdown(description="Colonne du code QPV", style={"description_width": "initial"}),
+                             "kit-qpv-column")
+        mapping_box = w.VBox()
+        run = _tagged(button("Importer ces colonnes", style="primary", icon="upload"), "kit-run-import")
+        report = w.HTML()
+        options = [("— ignorer —", "")] + [(f"{r.libelle} ({r.unite})", r.code) for r in load_catalogue().itertuples()]
+        state: dict = {}
+
+        def on_upload(change):
+            if not change["new"]:
+                return
+            file = change["new"][0]
+            table = read_table(bytes(file["content"]), file["name"])
+            state.update(table=table, name=file["name"])
+            qpv_column.options = list(table.columns)
+            guess = next((c for c in table.columns if "qp" in c.lower() or "quartier" in c.lower()), table.columns[0])
+            qpv_column.value = guess
+            mapping_box.children = [_tagged(w.Dropdown(options=options, description=str(c)[:40],
+                                                       style={"description_width": "220px"},
+                                                       layout=w.Layout(width="640px")), "kit-column-map")
+                                    for c in table.columns]
+            report.value = f"<p>{esc(file['name'])} : {len(table)} lignes. Indiquez quelle colonne est quel indicateur.</p>"
+            upload.value = ()
+
+        def on_run(_):
+            if "table" not in state:
+                raise KitError("Choisissez d'abord un fichier CSV ou XLSX.")
+            mapping = {c: d.value for c, d in zip(state["table"].columns, mapping_box.children) if d.value}
+            if not mapping:
+                raise KitError("Associez au moins une colonne à un indicateur.")
+            codes = {n.qpv_code for n in self.store.load(self.ws_id).neighbourhoods if n.qpv_code}
+            result = import_values(state["table"], qpv_column=qpv_column.value, mapping=mapping, known_qpv_codes=codes)
+            result.raise_if_errors()
+            count = {}
+            self.save(lambda ws: count.setdefault("n", diagnostic.apply_import(ws, result.values, state["name"])),
+                      f"{len(result.values)} valeur(s) importée(s) depuis « {state['name']} ».", parts=("diagnostic",))
+            report.value = ""
+
+        upload.observe(self.messages.guard(on_upload), names="value")
+        run.on_click(self.messages.guard(on_run))
+        return w.VBox([w.HTML("<h3>Importer vos propres données (CSV ou XLSX)</h3>"), upload, report, qpv_column,
+                       mapping_box, run])
+
+    # -- 2. stakes --------------------------------------------------------------------------------
+
+    def _stakes(self) -> w.Widget:
+        themes = [""] + load_themes()["libelle"].tolist()
+        title = _text("Intitulé de l'enjeu (ex. : Chaleur dans les logements l'été)", "kit-stake-title", "560px")
+        theme = _tagged(w.Dropdown(options=themes, description="Thème"), "kit-stake-theme")
+        places = _tagged(w.SelectMultiple(description="Quartiers", rows=3), "kit-stake-places")
+        raised_by = _text("Qui l'a soulevé ?", "kit-stake-by", "300px")
+        add = _tagged(button("Ajouter l'enjeu", style="primary", icon="plus"), "kit-add-stake")
+
+        def on_add(_):
+            new = checked(lambda: Stake(title=title.value, theme=theme.value, neighbourhood_ids=list(places.value),
+                                           raised_by=raised_by.value))
+            self.save(lambda ws: edits.add_stake(ws, new), f"Enjeu « {new.title} » ajouté.")
+            title.value = raised_by.value = ""
+
+        add.on_click(self.messages.guard(on_add))
+        overview = _tagged(w.HTML(), "kit-stake-list")
+
+        def redraw(ws):
+            places.options = [(n.name, n.id) for n in ws.neighbourhoods]
+            frame = stakes.stakes_frame(ws)
+            if frame.empty:
+                overview.value = "<p class='kit-sub'>Aucun enjeu pour l'instant.</p>"
+                return
+            blocks = []
+            for name, group in frame.groupby("thème", sort=False):
+                blocks.append(f"<h3>{esc(name)}</h3>" + table_html(
+                    group[["enjeu", "énoncé", "quartiers", "porté par", "votes", "critères remplis"]]))
+            overview.value = "".join(blocks)
+
+        self.on("stakes", redraw)
+        return w.VBox([w.HTML("<h2>Saisir un enjeu</h2>"), w.HBox([title, add]), w.HBox([theme, raised_by]), places,
+                       w.HTML("<h2>Formuler et ordonner</h2>"), self._stake_editor(),
+                       w.HTML("<h2>Les enjeux par thème</h2>"), overview])
+
+    def _stake_editor(self) -> w.Widget:
+        chooser = _tagged(w.Dropdown(description="Enjeu", layout=w.Layout(width="640px")), "kit-edit-choice")
+        fields = {
+            "title": _text("Intitulé", "kit-edit-title", "640px"),
+            "what": _text("Ce qui est en jeu, dit précisément", "kit-edit-what", "640px", area=True),
+            "for_whom": _text("Pour qui (habitants, publics, lieux)", "kit-edit-for", "640px"),
+            "by_when": _text("À quelle échéance (ex. : 2030)", "kit-edit-when", "300px"),
+            "levers": _text("Sur quoi les acteurs locaux peuvent agir", "kit-edit-levers", "640px", area=True),
+            "statement": _text("Énoncé complet (laisser vide pour l'assembler depuis les champs ci-dessus)",
+                               "kit-edit-statement", "640px", area=True),
+            "evidence": _text("Éléments de preuve : source, chiffre, témoignage", "kit-edit-evidence", "640px"),
+        }
+        indicators = w.SelectMultiple(options=[(r.libelle, r.code) for r in load_catalogue().itertuples()],
+                                      description="Indicateurs", rows=4, layout=w.Layout(width="640px"))
+        scores = {name: _tagged(w.Dropdown(options=SCORES, description=label, layout=w.Layout(width="260px"),
+                                           style={"description_width": "140px"}),
+                                f"kit-edit-{name}") for name, label in stakes.AXES.items()}
+        check = _tagged(w.HTML(), "kit-checklist")
+        save = _tagged(button("Enregistrer l'enjeu", style="primary", icon="save"), "kit-save-stake")
+        up, down = button("Monter", icon="arrow-up"), button("Descendre", icon="arrow-down")
+        vote = _tagged(button("+1 vote", icon="thumbs-up"), "kit-vote")
+        remove = _tagged(button("Supprimer", style="danger", icon="trash"), "kit-remove-stake")
+        merge_with = _tagged(w.Dropdown(description="Fusionner avec", style={"description_width": "initial"},
+                                        layout=w.Layout(width="520px")), "kit-merge-choice")
+        merge = _tagged(button("Fusionner", icon="compress"), "kit-merge")
+
+        def selected():
+            if not chooser.value:
+                raise KitError("Choisissez d'abord un enjeu.")
+            return chooser.value
+
+        def fill(_=None):
+            ws = self.ws
+            stake = next((s for s in ws.stakes if s.id == chooser.value), None)
+            if stake is None:
+                check.value = ""
+                return
+            for name, field in fields.items():
+                field.value = getattr(stake, name)
+            indicators.value = tuple(c for c in stake.indicator_codes if c in dict(indicators.options).values())
+            for name, field in scores.items():
+                field.value = getattr(stake, name)
+            items = "".join(f"<li class='{'ok' if ok else 'ko'}'>{'✓' if ok else '✗'} {esc(label)}</li>"
+                            for label, ok in stakes.checklist(stake))
+            assembled = stakes.guided_statement(stake)
+            check.value = (f"<ul class='kit-check'>{items}</ul>" +
+                           (f"<p><i>Énoncé assemblé :</i> {esc(assembled)}</p>" if assembled else ""))
+            merge_with.options = [("", "")] + [(s.title, s.id) for s in ws.stakes if s.id != stake.id]
+
+        def on_save(_):
+            stake_id = selected()
+            values = {name: field.value for name, field in fields.items()}
+            values.update({name: field.value for name, field in scores.items()}, indicator_codes=list(indicators.value))
+
+            def change(ws):
+                stake = edits.stake(ws, stake_id)
+                if any(s.title.casefold() == values["title"].strip().casefold() for s in ws.stakes if s.id != stake_id):
+                    raise KitError(f"Un autre enjeu s'intitule déjà « {values['title'].strip()} ».")
+                for name, value in values.items():
+                    setattr(stake, name, value)
+
+            self.save(_validating(change), "Enjeu enregistré.")
+
+        def moved(offset):
+            return lambda _: self.save(lambda ws: edits.move_stake(ws, selected(), offset), "Ordre enregistré.",
+                                       parts=("stakes", "micmac", "positioning"))
+
+        def on_vote(_):
+            stake_id = selected()
+            self.save(lambda ws: setattr(edits.stake(ws, stake_id), "votes", edits.stake(ws, stake_id).votes + 1),
+                      "Vote compté.", parts=("stakes", "map"))
+
+        def on_remove(_):
+            stake_id = selected()
+            self.save(lambda ws: edits.remove_stake(ws, stake_id),
+                      "Enjeu supprimé (rétablissable depuis l'historique, sur la page d'accueil).")
+
+        def on_merge(_):
+            keep, drop = selected(), merge_with.value
+            if not drop:
+                raise KitError("Choisissez l'enjeu à fusionner dans celui-ci.")
+            self.save(lambda ws: edits.merge_stakes(ws, keep, drop), "Enjeux fusionnés.")
+
+        def redraw(ws):
+            current = chooser.value
+            chooser.options = [(f"{i + 1}. {s.title}", s.id) for i, s in enumerate(ws.stakes)]
+            ids = [s.id for s in ws.stakes]
+            chooser.value = current if current in ids else (ids[0] if ids else None)
+            fill()
+
+        chooser.observe(self.messages.guard(fill), names="value")
+        for widget, handler in ((save, on_save), (up, moved(-1)), (down, moved(1)), (vote, on_vote),
+                                (remove, on_remove), (merge, on_merge)):
+            widget.on_click(self.messages.guard(handler))
+        self.on("stakes", redraw)
+        return w.VBox([chooser, w.HBox([w.VBox(list(fields.values()) + [indicators]),
+                                        w.VBox([w.HTML("<b>Énoncé opérant ?</b>"), check, *scores.values()])]),
+                       w.HBox([save, up, down, vote, remove]), w.HBox([merge_with, merge])])
+
+    # -- 3. stake map ---------------------------------------------------------------------------------
+
+    def _map(self) -> w.Widget:
+        x = _tagged(w.Dropdown(options=[(v, k) for k, v in stakes.AXES.items()], value="control", description="Axe horizontal",
+                               style={"description_width": "initial"}), "kit-map-x")
+        y = _tagged(w.Dropdown(options=[(v, k) for k, v in stakes.AXES.items()], value="importance",
+                               description="Axe vertical", style={"description_width": "initial"}), "kit-map-y")
+
+        def figure(ws):
+            return charts.stake_map(stakes.stake_map_frame(ws, x.value, y.value), stakes.AXES[x.value], stakes.AXES[y.value])
+
+        view = FigureView(figure(self.ws), "kit-stake-map")
+        self.on(("map", "stakes"), lambda ws: view.show(figure(ws)))
+        for axis in (x, y):
+            axis.observe(self.messages.guard(lambda _: view.show(figure(self.ws))), names="value")
+        return w.VBox([w.HTML("<p class='kit-sub'>Placez les enjeux dans l'onglet « Enjeux » (importance, maîtrise "
+                              "locale, urgence) ; la taille des points suit les votes des participants.</p>"),
+                       w.HBox([x, y]), view.widget])
+
+    # -- 4. structural analysis -----------------------------------------------------------------------
+
+    def _micmac(self) -> w.Widget:
+        grid = _tagged(Grid(choices=["0", "1", "2", "3", "P"], short_headers=True, corner="influence de ↓ sur →",
+                            cell_hint="Influence de « {row} » sur « {col} » : 0 nulle, 1 faible, 2 moyenne, 3 forte, P potentielle",
+                            choice_error="« {value} » : tapez 0, 1, 2, 3 ou P"), "kit-micmac-grid")
+        cut = _tagged(w.ToggleButtons(options=[("Coupure à la moyenne", "mean"), ("à la médiane", "median")],
+                                      style={"button_width": "auto"}), "kit-cut")
+        variant = _tagged(w.ToggleButtons(options=[("Directes", "direct"), ("Indirectes", "indirect")], value="indirect",
+                                          style={"button_width": "auto"}), "kit-variant")
+        result_view = _tagged(w.HTML(), "kit-micmac-table")
+        stability = w.HTML()
+
+        def figures(ws):
+            """The plane, the displacement and the heatmap for the current matrix (placeholders when empty)."""
+            result = stakes.structural_analysis(ws, cut.value) if ws.influences else None
+            titles = {s.id: s.title for s in ws.stakes}
+            if result is None:
+                empty = charts.placeholder("Remplissez la matrice pour voir le plan influence / dépendance")
+                return result, (empty, empty, charts.matrix_heatmap(stakes.influence_matrix(ws), titles))
+            chosen = variant.value if variant.value in ("direct", "indirect") or result.potential_matrix is not None else "indirect"
+            return result, (charts.micmac_plane(result, titles, chosen), charts.micmac_displacement(result, titles),
+                            charts.matrix_heatmap(stakes.influence_matrix(ws), titles))
+
+        _, (first_plane, first_moves, first_heatmap) = figures(self.ws)
+        plane = FigureView(first_plane, "kit-micmac-plane")
+        displacement = FigureView(first_moves, "kit-micmac-moves")
+        heatmap = FigureView(first_heatmap, "kit-micmac-heatmap")
+
+        def on_cell(source: str, target: str, text: str) -> str:
+            self.save(lambda ws: edits.set_influence(ws, source, target, text), "Influence enregistrée.", parts=("micmac",))
+            return "P" if text.strip().upper() == "P" else ("" if text.strip() in ("", "0") else text.strip())
+
+        grid.on_edit(on_cell, lambda error: self.messages.error(error.message))
+
+        def redraw(ws):
+            rows = [{"id": s.id, "label": s.title} for s in ws.stakes]
+            grid.rows, grid.columns = rows, rows
+            grid.disabled_cells = [f"{s.id}|{s.id}" for s in ws.stakes]
+            grid.values = {f"{c.source}|{c.target}": str(c.value) for c in ws.influences}
+            result, (plane_figure, moves_figure, heatmap_figure) = figures(ws)
+            plane.show(plane_figure)
+            displacement.show(moves_figure)
+            heatmap.show(heatmap_figure)
+            if result is None:
+                result_view.value = "<p class='kit-sub'>Remplissez la matrice pour voir le plan influence / dépendance.</p>"
+                stability.value = ""
+                return
+            wanted = [("Directes", "direct"), ("Indirectes", "indirect")] + (
+                [("Directes potentielles", "potential_direct"), ("Indirectes potentielles", "potential_indirect")]
+                if result.potential_matrix is not None else [])
+            if list(variant.options) != wanted:
+                keep = variant.value if variant.value in dict(wanted).values() else "indirect"
+                variant.options, variant.value = wanted, keep
+            prefix = variant.value
+            table = stakes.titled(result.table, ws)[[f"{prefix}_influence", f"{prefix}_dependence",
+                                                     f"{prefix}_influence_rank", f"{prefix}_dependence_rank",
+                                                     f"{prefix}_sector"]]
+            table.columns = ["influence", "dépendance", "rang influence", "rang dépendance", "secteur"]
+            result_view.value = (table_html(table.reset_index(names="enjeu")) +
+                                 "".join(f"<p class='kit-msg kit-msg-info'>{esc(m)}</p>" for m in result.warnings))
+            ranks = stakes.titled(result.powers["influence_rank"], ws)
+            ranks.columns = [f"M^{k}" for k in ranks.columns]
+            stability.value = (f"<p>Classements par l'influence à chaque puissance de la matrice : stables à la "
+                               f"puissance {result.stable_power}.</p>" + table_html(ranks.reset_index(names="enjeu")))
+
+        for control in (cut, variant):
+            control.observe(self.messages.guard(lambda _: redraw(self.ws)), names="value")
+        self.on(("micmac", "stakes"), redraw)
+        return w.VBox([
+            w.HTML("<h2>Matrice des influences directes</h2><p class='kit-sub'>Ligne par ligne : la ligne agit-elle "
+                   "sur la colonne ? 0 nulle, 1 faible, 2 moyenne, 3 forte, P potentielle. Flèches et Entrée pour se "
+                   "déplacer ; survolez une case pour la lire en entier.</p>"),
+            grid, w.HBox([cut, variant]), plane.widget, result_view,
+            w.HTML("<h2>Du direct à l'indirect</h2>"), displacement.widget, stability, heatmap.widget])
+
+    # -- 5. positioning ----------------------------------------------------------------------------
+
+    def _positioning(self) -> w.Widget:
+        name = _text("Nom (ex. : Axe 2 — cadre de vie, PCAET 2026-2031)", "kit-project-name", "460px")
+        kind = _tagged(w.Dropdown(options=PROJECT_KINDS, description="Type"), "kit-project-kind")
+        add = _tagged(button("Ajouter le projet", style="primary", icon="plus"), "kit-add-project")
+        grid = _tagged(Grid(choices=["X"], corner="enjeu ↓ couvert par →",
+                            cell_hint="« {col} » couvre-t-il l'enjeu « {row} » ? X si oui",
+                            choice_error="« {value} » : tapez X (couvert) ou laissez vide"), "kit-positioning-grid")
+        remove_choice = w.Dropdown(layout=w.Layout(width="420px"))
+        remove = button("Retirer ce projet", icon="trash")
+        reading = _tagged(w.HTML(), "kit-positioning-reading")
+
+        def on_add(_):
+            project = checked(lambda: LocalProject(name=name.value, kind=kind.value))
+
+            def change(ws):
+                if any(p.name.casefold() == project.name.casefold() for p in ws.local_projects):
+                    raise KitError(f"Le projet « {project.name} » figure déjà.")
+                ws.local_projects.append(project)
+
+            self.save(change, f"Projet « {project.name} » ajouté.", parts=("positioning",))
+            name.value = ""
+
+        def on_cell(stake_id: str, project_id: str, text: str) -> str:
+            covered = text.strip().upper() == "X"
+            if text.strip() and not covered:
+                raise KitError(f"« {text} » : tapez X (couvert) ou laissez vide.")
+
+            def change(ws):
+                project = next(p for p in ws.local_projects if p.id == project_id)
+                ids = [i for i in project.stake_ids if i != stake_id]
+                project.stake_ids = ids + [stake_id] if covered else ids
+
+            self.save(change, "Positionnement enregistré.", parts=("positioning",))
+            return "X" if covered else ""
+
+        def on_remove(_):
+            project_id = remove_choice.value
+            if not project_id:
+                raise KitError("Choisissez le projet à retirer.")
+            self.save(lambda ws: setattr(ws, "local_projects", [p for p in ws.local_projects if p.id != project_id]),
+                      "Projet retiré.", parts=("positioning",))
+
+        def redraw(ws):
+            grid.rows = [{"id": s.id, "label": s.title} for s in ws.stakes]
+            grid.columns = [{"id": p.id, "label": f"{p.name} ({p.kind})" if p.kind else p.name} for p in ws.local_projects]
+            grid.values = {f"{sid}|{p.id}": "X" for p in ws.local_projects for sid in p.stake_ids}
+            remove_choice.options = [(p.name, p.id) for p in ws.local_projects]
+            _, uncovered, unjustified = stakes.positioning(ws)
+            parts = []
+            if ws.local_projects and uncovered:
+                parts.append("<p><b>Enjeux qu'aucun projet ne couvre :</b> " + ", ".join(esc(u) for u in uncovered) + "</p>")
+            if unjustified:
+                parts.append("<p><b>Projets qu'aucun enjeu ne justifie :</b> " + ", ".join(esc(u) for u in unjustified) + "</p>")
+            reading.value = "".join(parts)
+
+        add.on_click(self.messages.guard(on_add))
+        remove.on_click(self.messages.guard(on_remove))
+        grid.on_edit(on_cell, lambda error: self.messages.error(error.message))
+        self.on(("positioning", "stakes"), redraw)
+        return w.VBox([w.HTML("<h2>Le contrat de ville et les projets locaux</h2>"), w.HBox([name, kind, add]),
+                       grid, reading, w.HBox([remove_choice, remove])])
+
+    # -- 6. work plan and deliverable -------------------------------------------------------------
+
+    def _plan(self) -> w.Widget:
+        held_on = _tagged(w.DatePicker(description="Date de la session"), "kit-session-date")
+        place = _text("Lieu", "kit-session-place", "360px")
+        save_session = button("Enregistrer", icon="save")
+        task = _text("Tâche (ex. : compléter les données de chaleur)", "kit-task", "460px")
+        owner = _text("Qui ?", "kit-task-owner", "220px")
+        due = _tagged(w.DatePicker(description="Échéance"), "kit-task-due")
+        add = _tagged(button("Ajouter au plan de travail", style="primary", icon="plus"), "kit-add-task")
+        items = _tagged(w.HTML(), "kit-plan")
+        item_choice = w.Dropdown(layout=w.Layout(width="460px"))
+        toggle = button("Fait / à faire", icon="check")
+        drop = button("Retirer", icon="trash")
+        docx = _tagged(button("Préparer le livrable (Word)", icon="file"), "kit-make-docx")
+        html_button = _tagged(button("Préparer le livrable (HTML)", icon="file"), "kit-make-html")
+        link = _tagged(w.HTML(), "kit-deliverable")
+
+        def on_session(_):
+            day = _checked_date(held_on.value, "La date de la session")
+
+            def change(ws):
+                record = ws.session(1)
+                record.held_on, record.place = day, place.value
+
+            self.save(_validating(change), "Session enregistrée.", parts=("plan",))
+
+        def on_add(_):
+            item = checked(lambda: WorkItem(task=task.value, owner=owner.value,
+                                               due=_checked_date(due.value, "L'échéance")))
+            self.save(lambda ws: ws.session(1).work_plan.append(item), "Tâche ajoutée au plan de travail.", parts=("plan",))
+            task.value = owner.value = ""
+
+        def on_toggle(_):
+            item_id = item_choice.value
+
+            def change(ws):
+                item = _find_item(ws, item_id)
+                item.done = not item.done
+
+            self.save(change, "Plan de travail mis à jour.", parts=("plan",))
+
+        def on_drop(_):
+            item_id = item_choice.value
+            _find_item(self.ws, item_id)
+            self.save(lambda ws: setattr(ws.session(1), "work_plan", [i for i in ws.session(1).work_plan if i.id != item_id]),
+                      "Tâche retirée.", parts=("plan",))
+
+        def make(fmt):
+            def handler(_):
+                self.messages.info("Préparation du livrable…")
+                name, data = deliverables.export(self.store.load(self.ws_id), "session1", fmt)
+                mime = ("application/vnd.openxmlformats-officedocument.wordprocessingml.document" if fmt == "docx"
+                        else "text/html")
+                link.value = download_link(data, name, f"Télécharger {name}", mime)
+                self.messages.ok("Livrable prêt : cliquez sur le lien pour le télécharger.")
+            return handler
+
+        def redraw(ws):
+            record = next((r for r in ws.sessions if r.number == 1), None)
+            held_on.value = record.held_on if record else None
+            place.value = record.place if record else ""
+            plan = record.work_plan if record else []
+            if plan:
+                rows = "".join(f"<tr><td>{'✓' if i.done else '○'}</td><td>{esc(i.task)}</td><td>{esc(i.owner)}</td>"
+                               f"<td>{i.due:%d/%m/%Y}</td></tr>" if i.due else
+                               f"<tr><td>{'✓' if i.done else '○'}</td><td>{esc(i.task)}</td><td>{esc(i.owner)}</td><td></td></tr>"
+                               for i in plan)
+                items.value = ("<table class='kit-table'><thead><tr><th></th><th>tâche</th><th>qui</th><th>échéance</th>"
+                               f"</tr></thead><tbody>{rows}</tbody></table>")
+            else:
+                items.value = "<p class='kit-sub'>Aucune tâche pour l'instant.</p>"
+            item_choice.options = [(i.task, i.id) for i in plan]
+
+        save_session.on_click(self.messages.guard(on_session))
+        add.on_click(self.messages.guard(on_add))
+        toggle.on_click(self.messages.guard(on_toggle))
+        drop.on_click(self.messages.guard(on_drop))
+        docx.on_click(self.messages.guard(make("docx")))
+        html_button.on_click(self.messages.guard(make("html")))
+        self.on("plan", redraw)
+        return w.VBox([w.HTML("<h2>La session</h2>"), w.HBox([held_on, place, save_session]),
+                       w.HTML("<h2>Plan de travail jusqu'à la session 2</h2>"), w.HBox([task, owner]), w.HBox([due, add]),
+                       items, w.HBox([item_choice, toggle, drop]),
+                       w.HTML("<h2>Livrable de la session 1</h2><p class='kit-sub'>Portraits, enjeux, carte, analyse "
+                              "structurelle, positionnement et plan de travail, prêts à transmettre.</p>"),
+                       w.HBox([docx, html_button]), link])
+
+
+def _find_item(ws, item_id: str) -> WorkItem:
+    for item in ws.session(1).work_plan:
+        if item.id == item_id:
+            return item
+    raise KitError("Choisissez une tâche du plan de travail.")
+
+
+def _checked_date(day: date | None, what: str) -> date | None:
+    if day is not None and not (2000 <= day.year <= 2100):
+        raise KitError(f"{what} ({day:%d/%m/%Y}) n'est pas plausible : vérifiez l'année.")
+    return day
+
+
+def _validating(change: Callable) -> Callable:
+    """A change whose assignments are checked field by field (French message on the first refusal)."""
+    return lambda ws: checked(lambda: change(ws))
+
+
+def stakes_app(store: Store | None = None, workspace_id: str | None = None) -> w.Widget:
+    """The session 1 app's root widget (what `notebooks/10_enjeux.ipynb` displays)."""
+    return StakesApp(store, workspace_id).root

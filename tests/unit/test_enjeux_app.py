@@ -1,0 +1,158 @@
+"""The session 1 app driven like a facilitator does, without a browser (widget values and clicks)."""
+
+import base64
+import io
+import re
+from datetime import date, datetime, timezone
+
+import docx
+import pytest
+
+from kit.apps.enjeux import StakesApp
+from kit.demo import create_demo
+from tests.unit.test_home_app import find, one
+
+NOW = datetime.now(timezone.utc)
+
+
+@pytest.fixture
+def app(store):
+    ws = store.create("Grand Dax", territory={"epci_name": "CA du Grand Dax", "epci_siren": "244000675"})
+    store.update(ws.id, lambda w: w.neighbourhoods.append(
+        __import__("kit.model", fromlist=["Neighbourhood"]).Neighbourhood(name="Le Sablar", qpv_code="QN04001M",
+                                                                          commune="Dax")))
+    return StakesApp(store, ws.id)
+
+
+def capture(app, title):
+    one(app.root, "kit-stake-title").value = title
+    one(app.root, "kit-add-stake").click()
+
+
+def edit_cell(grid, row, col, value):
+    # The message the browser sends when a cell is typed in (same path as in Voilà).
+    grid._handle_custom_msg({"kind": "edit", "row": row, "col": col, "value": value}, [])
+
+
+def test_capturing_stakes_is_saved_and_listed(app, store):
+    for title in ("Chaleur l'été", "Factures d'énergie", "Alimentation"):
+        capture(app, title)
+    assert [s.title for s in store.load(app.ws_id).stakes] == ["Chaleur l'été", "Factures d'énergie", "Alimentation"]
+    assert "Factures d'énergie" in one(app.root, "kit-stake-list").value
+    capture(app, "chaleur l'été")
+    assert "fusionnez" in app.messages.widget.value
+    capture(app, "   ")
+    assert "ne peut pas être vide" in app.messages.widget.value
+    assert len(store.load(app.ws_id).stakes) == 3
+
+
+def test_the_matrix_fills_cell_by_cell_and_the_plane_follows(app, store):
+    for title in ("A", "B", "C"):
+        capture(app, title)
+    grid = one(app.root, "kit-micmac-grid")
+    ids = [r["id"] for r in grid.rows]
+    assert grid.disabled_cells == [f"{i}|{i}" for i in ids]
+    plane = one(app.root, "kit-micmac-plane")
+    edit_cell(grid, ids[0], ids[1], "3")
+    edit_cell(grid, ids[1], ids[2], "2")
+    edit_cell(grid, ids[2], ids[0], "p")
+    cells = {(c.source, c.target): c.value for c in store.load(app.ws_id).influences}
+    assert cells == {(ids[0], ids[1]): 3, (ids[1], ids[2]): 2, (ids[2], ids[0]): "P"}
+    assert grid.values[f"{ids[2]}|{ids[0]}"] == "P"
+    points = sum(len(trace.get("text", [])) for trace in plane.figure["data"])  # x and y travel as binary
+    assert points == 3
+    assert "influence" in one(app.root, "kit-micmac-table").value
+
+    edit_cell(grid, ids[0], ids[2], "5")
+    assert f"{ids[0]}|{ids[2]}" in grid.errors and "0, 1, 2, 3 ou P" in app.messages.widget.value
+    assert len(store.load(app.ws_id).influences) == 3
+
+
+def test_values_typed_in_the_diagnostic_grid(app, store):
+    grid = one(app.root, "kit-diag-grid")
+    ws = store.load(app.ws_id)
+    column = f"qpv:{ws.neighbourhoods[0].id}"
+    edit_cell(grid, "taux_pauvrete", column, "42,5")
+    assert grid.values[f"taux_pauvrete|{column}"] == "42,5"
+    edit_cell(grid, "taux_pauvrete", "france:", "14,5")
+    edit_cell(grid, "revenu_median_uc", column, "abc")
+    assert "n'est pas un nombre" in app.messages.widget.value
+    values = {(v.indicator, v.place_kind): v.value for v in store.load(app.ws_id).indicator_values}
+    assert values == {("taux_pauvrete", "qpv"): 42.5, ("taux_pauvrete", "france"): 14.5}
+    assert "moins favorable que la France" in one(app.root, "kit-portrait-table").value
+
+
+def test_importing_a_csv_reports_errors_line_by_line_and_keeps_nothing(app, store):
+    upload = one(app.root, "kit-table-upload")
+    bad = "code_qp;pauvrete\nQN04001M;42,5\nQN09999Z;12\nQN04001M;beaucoup\n".encode()
+    upload.value = ({"name": "mes_donnees.csv", "type": "text/csv", "size": len(bad), "content": memoryview(bad),
+                     "last_modified": NOW},)
+    one(app.root, "kit-qpv-column").value = "code_qp"
+    pauvrete = next(d for d in find(app.root, "kit-column-map") if d.description == "pauvrete")
+    pauvrete.value = "taux_pauvrete"
+    one(app.root, "kit-run-import").click()
+    message = app.messages.widget.value
+    assert "aucune valeur n'a été importée" in message and "Ligne 3" in message and "Ligne 4" in message
+    assert store.load(app.ws_id).indicator_values == []
+
+
+def test_stake_editor_checklist_votes_and_merge(app, store):
+    capture(app, "Chaleur")
+    capture(app, "Chaleur dans les logements")
+    chooser = one(app.root, "kit-edit-choice")
+    first, second = [v for _, v in chooser.options]
+    chooser.value = first
+    one(app.root, "kit-edit-what").value = "Rendre les logements vivables l'été"
+    one(app.root, "kit-edit-when").value = "2030"
+    one(app.root, "kit-edit-importance").value = 8
+    one(app.root, "kit-save-stake").click()
+    stake = store.load(app.ws_id).stakes[0]
+    assert (stake.what, stake.by_when, stake.importance) == ("Rendre les logements vivables l'été", "2030", 8)
+    assert "✓ À quelle échéance" in one(app.root, "kit-checklist").value
+    one(app.root, "kit-vote").click()
+    one(app.root, "kit-merge-choice").value = second
+    one(app.root, "kit-merge").click()
+    stakes = store.load(app.ws_id).stakes
+    assert len(stakes) == 1 and stakes[0].votes == 1
+
+
+def test_positioning_grid(app, store):
+    capture(app, "Chaleur")
+    one(app.root, "kit-project-name").value = "PCAET 2026-2031"
+    one(app.root, "kit-add-project").click()
+    ws = store.load(app.ws_id)
+    grid = one(app.root, "kit-positioning-grid")
+    edit_cell(grid, ws.stakes[0].id, ws.local_projects[0].id, "x")
+    assert store.load(app.ws_id).local_projects[0].stake_ids == [ws.stakes[0].id]
+    assert "Enjeux qu'aucun projet" not in one(app.root, "kit-positioning-reading").value
+
+
+def test_work_plan_dates_and_deliverable(app, store):
+    one(app.root, "kit-task").value = "Compléter les données"
+    one(app.root, "kit-task-due").value = date(1925, 1, 1)
+    one(app.root, "kit-add-task").click()
+    assert "n'est pas plausible" in app.messages.widget.value
+    one(app.root, "kit-task-due").value = date(2027, 1, 15)
+    one(app.root, "kit-add-task").click()
+    assert store.load(app.ws_id).sessions[0].work_plan[0].due == date(2027, 1, 15)
+    assert "15/01/2027" in one(app.root, "kit-plan").value
+    one(app.root, "kit-make-docx").click()
+    link = one(app.root, "kit-deliverable").value
+    data = base64.b64decode(re.search(r"base64,([^\"]+)\"", link).group(1))
+    text = [p.text for p in docx.Document(io.BytesIO(data)).paragraphs]
+    assert "Compléter les données" in " ".join(c.text for t in docx.Document(io.BytesIO(data)).tables
+                                               for row in t.rows for c in row.cells)
+    assert "Les enjeux" in text
+
+
+def test_without_a_workspace_the_page_explains_where_to_go(store):
+    app = StakesApp(store, None)
+    assert "depuis l'accueil" in app.messages.widget.value and "kit-ready" in app.root._dom_classes
+    app = StakesApp(store, "inconnu")
+    assert "n'existe pas" in app.messages.widget.value
+
+
+def test_demo_workspace_opens(store):
+    ws = create_demo(store)
+    app = StakesApp(store, ws.id)
+    assert len(one(app.root, "kit-micmac-grid").rows) == 4

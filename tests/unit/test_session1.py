@@ -1,0 +1,104 @@
+"""Session 1 logic as an analyst calls it: stakes, diagnostic, positioning, deliverable."""
+
+import io
+import math
+
+import docx
+import pytest
+
+from kit import deliverables, diagnostic, edits, stakes
+from kit.demo import create_demo
+from kit.errors import KitError
+from kit.model import LocalProject, Stake
+
+
+@pytest.fixture
+def ws(store):
+    return create_demo(store)
+
+
+def test_checklist_and_guided_statement():
+    s = Stake(title="Chaleur", what="Rendre les logements vivables l'été", for_whom="les familles des Tilleuls",
+              by_when="2030", levers="rénovation, ombrage")
+    marks = dict(stakes.checklist(s))
+    assert marks["À quelle échéance"] and not marks["Appuyé sur des données ou une source"]
+    assert stakes.guided_statement(s) == ("Rendre les logements vivables l'été, pour les familles des Tilleuls, "
+                                          "d'ici 2030. Leviers locaux : rénovation, ombrage.")
+
+
+def test_influence_matrix_and_micmac_on_the_workspace(ws):
+    a, b, c, d = [s.id for s in ws.stakes]
+    for source, target, value in [(a, b, 3), (b, c, 2), (c, a, 1), (a, d, "P")]:
+        edits.set_influence(ws, source, target, value)
+    matrix = stakes.influence_matrix(ws)
+    assert matrix.loc[a, b] == 3 and matrix.loc[a, d] == "P" and matrix.loc[b, a] == 0
+    result = stakes.structural_analysis(ws)
+    assert list(result.table.index) == [a, b, c, d]
+    assert result.table.loc[a, "direct_influence"] == 3  # P counts 0 in the direct matrix
+    assert result.potential_matrix is not None
+    assert stakes.structural_analysis(ws.model_copy(update={"stakes": ws.stakes[:1]})) is None
+
+
+def test_stake_map_lists_unplaced_stakes(ws):
+    frame = stakes.stake_map_frame(ws, "control", "urgency")
+    assert not frame["placé"].any()  # the demo has no urgency yet
+    with pytest.raises(ValueError):
+        stakes.stake_map_frame(ws, "size", "urgency")
+
+
+def test_positioning_finds_gaps(ws):
+    a, b = ws.stakes[0].id, ws.stakes[1].id
+    ws.local_projects = [LocalProject(name="PCAET", stake_ids=[a]), LocalProject(name="PLH"),
+                         LocalProject(name="NPNRU", stake_ids=[a, b])]
+    coverage, uncovered, unjustified = stakes.positioning(ws)
+    assert coverage.loc[ws.stakes[0].title].tolist() == [True, False, True]
+    assert uncovered == [ws.stakes[2].title, ws.stakes[3].title]
+    assert unjustified == ["PLH"]
+
+
+def test_values_typed_the_french_way_and_secrets_stay_missing(ws):
+    n = ws.neighbourhoods[0].id
+    diagnostic.set_value(ws, "taux_pauvrete", "qpv", n, "42,5")
+    diagnostic.set_value(ws, "taux_pauvrete", "france", "", "14,5")
+    kept = diagnostic.set_value(ws, "revenu_median_uc", "qpv", n, "s")
+    assert kept.value is None and kept.note == "secret statistique"
+    assert diagnostic.shown(kept) == "secret statistique"
+    with pytest.raises(KitError, match="n'est pas un nombre"):
+        diagnostic.set_value(ws, "taux_pauvrete", "qpv", n, "beaucoup")
+    portrait = diagnostic.portrait(ws, n).set_index("indicateur")
+    assert portrait.loc["Taux de pauvreté", "quartier"] == 42.5
+    assert portrait.loc["Taux de pauvreté", "lecture"] == "moins favorable que la France"
+    assert math.isnan(portrait.loc["Revenu disponible médian par unité de consommation", "quartier"])
+    assert "insee.fr" in portrait.loc["Population du quartier", "où trouver la donnée"]
+    diagnostic.set_value(ws, "taux_pauvrete", "qpv", n, "")
+    assert diagnostic.value_of(ws, "taux_pauvrete", "qpv", n) is None
+
+
+def test_imported_values_need_the_neighbourhood_in_the_workspace(ws):
+    import pandas as pd
+
+    values = pd.DataFrame([{"qpv_code": "QN99901N", "indicator": "taux_pauvrete", "value": 40.0, "note": ""}])
+    assert diagnostic.apply_import(ws, values, "fichier.csv") == 1
+    unknown = pd.DataFrame([{"qpv_code": "QN04001M", "indicator": "taux_pauvrete", "value": 40.0, "note": ""}])
+    with pytest.raises(KitError, match="n'est pas dans cet espace"):
+        diagnostic.apply_import(ws, unknown, "fichier.csv")
+
+
+def test_session1_deliverable_in_word_has_every_part(ws, store):
+    a, b, c, _ = [s.id for s in ws.stakes]
+    for source, target, value in [(a, b, 3), (b, c, 2), (c, a, 1)]:
+        edits.set_influence(ws, source, target, value)
+    diagnostic.set_value(ws, "taux_pauvrete", "qpv", ws.neighbourhoods[0].id, "42,5")
+    diagnostic.set_value(ws, "taux_pauvrete", "france", "", "14,5")
+    ws.stakes[0].title = "Chaleur <script>alert(1)</script>"
+    ws.local_projects = [LocalProject(name="PCAET", stake_ids=[a])]
+    name, data = deliverables.export(ws, "session1", "docx")
+    assert name.endswith(".docx")
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs)
+    for part in ("Les quartiers et leurs données", "Les enjeux", "Analyse structurelle (MICMAC)",
+                 "Positionnement", "Plan de travail jusqu'à la session 2", "Chaleur <script>alert(1)</script>"):
+        assert part in text
+    _, page = deliverables.export(ws, "session1", "html")
+    assert b"Chaleur &lt;script&gt;alert(1)&lt;/script&gt;" in page and b"<script>alert(1)" not in page
+    with pytest.raises(KitError, match="Livrable inconnu"):
+        deliverables.export(ws, "session9", "docx")
