@@ -574,3 +574,15 @@ def reference_gaps(values_df: pd.DataFrame, catalogue: pd.DataFrame | None = Non
         })
     return pd.DataFrame(rows, columns=["code", "libelle", "theme", "producteur", "jeu_de_donnees", "echelle",
                                        "page", "quartiers", "raison", "message"])
+
+
+def official_table(long_df: pd.DataFrame) -> pd.DataFrame:
+    """An official file read by `read_insee_qpv_zip`, laid out like a user's table (text cells, one
+    line per QPV) so the same column-to-indicator screen and checks apply. Missing and secret values
+    keep their note ("secret statistique"), which the import reads back as a note, never as zero."""
+    cells = long_df.assign(
+        text=[note if pd.isna(value) else repr(float(value)) for value, note in zip(long_df["value"], long_df["note"])],
+        header=[f"{label} ({column})" if label and label != column else column
+                for label, column in zip(long_df["label"], long_df["column"])])
+    wide = cells.pivot_table(index="qpv_code", columns="header", values="text", aggfunc="first", sort=False)
+    return wide.fillna("").reset_index().rename(columns={"qpv_code": "code_qp"})

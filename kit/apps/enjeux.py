@@ -14,7 +14,8 @@ import ipywidgets as w
 
 from kit import charts, deliverables, diagnostic, edits, stakes
 from kit.errors import KitError
-from kit.indicators import import_values, load_catalogue, load_themes, read_table
+from kit.indicators import (import_values, load_catalogue, load_themes, official_table, read_insee_qpv_zip,
+                            read_table)
 from kit.model import LocalProject, Stake, WorkItem, checked
 from kit.store import Store
 
@@ -154,7 +155,7 @@ class StakesApp:
         ])
 
     def _import_panel(self) -> w.Widget:
-        upload = _tagged(w.FileUpload(accept=".csv,.xlsx,.txt", multiple=False, description="Importer un tableau",
+        upload = _tagged(w.FileUpload(accept=".csv,.xlsx,.txt,.zip", multiple=False, description="Importer un tableau",
                                       layout=w.Layout(width="260px")), "kit-table-upload")
         qpv_column = _tagged(w.Dropdown(description="Colonne du code QPV", style={"description_width": "initial"}),
                              "kit-qpv-column")
@@ -168,7 +169,10 @@ class StakesApp:
             if not change["new"]:
                 return
             file = change["new"][0]
-            table = read_table(bytes(file["content"]), file["name"])
+            data = bytes(file["content"])
+            # An INSEE zip, as published, is laid out like a user's table; anything else is read as CSV/XLSX.
+            table = (official_table(read_insee_qpv_zip(data)) if file["name"].lower().endswith(".zip")
+                     else read_table(data, file["name"]))
             state.update(table=table, name=file["name"])
             qpv_column.options = list(table.columns)
             guess = next((c for c in table.columns if "qp" in c.lower() or "quartier" in c.lower()), table.columns[0])
@@ -196,7 +200,9 @@ class StakesApp:
 
         upload.observe(self.messages.guard(on_upload), names="value")
         run.on_click(self.messages.guard(on_run))
-        return w.VBox([w.HTML("<h3>Importer vos propres données (CSV ou XLSX)</h3>"), upload, report, qpv_column,
+        return w.VBox([w.HTML("<h3>Importer des données</h3><p class='kit-sub'>Votre tableau (CSV ou XLSX), ou un "
+                              "fichier officiel de l'INSEE tel que publié (archive .zip des quartiers prioritaires "
+                              "2024). Rien n'est importé tant qu'une ligne pose problème.</p>"), upload, report, qpv_column,
                        mapping_box, run])
 
     # -- 2. stakes --------------------------------------------------------------------------------

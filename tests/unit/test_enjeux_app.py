@@ -156,3 +156,19 @@ def test_demo_workspace_opens(store):
     ws = create_demo(store)
     app = StakesApp(store, ws.id)
     assert len(one(app.root, "kit-micmac-grid").rows) == 4
+
+
+def test_an_official_insee_zip_loads_through_the_same_screen(app, store):
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("donnees_qpv.csv", "CODGEO;LIBGEO;TX_PAUVRETE\nQN04001M;Le Sablar;38,1\n")
+    data = buffer.getvalue()
+    one(app.root, "kit-table-upload").value = ({"name": "qpv_pauvrete.zip", "type": "application/zip", "size": len(data),
+                                                "content": memoryview(data), "last_modified": NOW},)
+    assert one(app.root, "kit-qpv-column").value == "code_qp"
+    column = next(d for d in find(app.root, "kit-column-map") if "TX_PAUVRETE" in d.description)
+    column.value = "taux_pauvrete"
+    one(app.root, "kit-run-import").click()
+    assert [(v.indicator, v.value) for v in store.load(app.ws_id).indicator_values] == [("taux_pauvrete", 38.1)]

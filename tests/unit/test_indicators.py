@@ -305,3 +305,24 @@ def test_reference_gaps_say_where_to_get_what_is_missing():
     per_quartier = ind.reference_gaps(values, qpv_codes={"QN99901N", "QN99902M"}).set_index("code")
     assert per_quartier.loc["taux_pauvrete", "quartiers"] == ["QN99902M"]
     assert "secret statistique pour QN99902M" in per_quartier.loc["taux_pauvrete", "message"]
+
+
+def test_an_official_zip_becomes_a_table_the_import_screen_reads():
+    import io
+    import zipfile
+
+    from kit.indicators import import_values, official_table, read_insee_qpv_zip
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("donnees.csv", "CODGEO;LIBGEO;TX_PAUVRETE\nQN04001M;Le Sablar;42,5\nQN04002M;Cuyès;s\n")
+        archive.writestr("meta_donnees.csv", "COD_VAR;LIB_VAR;LIB_VAR_LONG;COD_MOD;LIB_MOD;TYPE_VAR;LONG_VAR\n"
+                                             "TX_PAUVRETE;Taux de pauvreté;Taux de pauvreté;;;NUM;5\n")
+    table = official_table(read_insee_qpv_zip(buffer.getvalue()))
+    column = next(c for c in table.columns if "TX_PAUVRETE" in c)
+    result = import_values(table, qpv_column="code_qp", mapping={column: "taux_pauvrete"},
+                           known_qpv_codes={"QN04001M", "QN04002M"})
+    assert result.ok
+    values = result.values.set_index("qpv_code")
+    assert values.loc["QN04001M", "value"] == 42.5
+    assert pd.isna(values.loc["QN04002M", "value"]) and values.loc["QN04002M", "note"] == "secret statistique"
