@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from kit.model import Action, Actor, Neighbourhood, Relation, Stake, WorkItem
+from kit.model import (Action, Actor, ActorInfluence, ActorPosition, GovernanceBody, GroupMember,
+                       Neighbourhood, Objective, Relation, Stake, Vision, WorkItem)
 from kit.store import Store
 
 DEMO_NAME = "Démonstration – Rivebelle Agglo (territoire fictif)"
@@ -58,6 +59,34 @@ def _fill(ws) -> None:
         Relation(source=conseil.id, target=centre.id, kind="information", intensity=1),
         Relation(source=centre.id, target=tech_pv.id, kind="coopération", intensity=2),
     ]
+
+    ws.vision = Vision(horizon=2030, ambition="Des quartiers où l'on vit bien l'été comme l'hiver, avec des "
+                                                "factures maîtrisées et des habitants acteurs des changements.")
+    chaleur = Objective(title="Adapter les quartiers à la chaleur", stake_ids=[ws.stakes[0].id, ws.stakes[3].id])
+    energie = Objective(title="Réduire la précarité énergétique", stake_ids=[ws.stakes[1].id])
+    ombre = Objective(title="Ombrager les espaces publics et les cours d'école", level="opérationnel",
+                      parent_id=chaleur.id, stake_ids=[ws.stakes[3].id])
+    renovation = Objective(title="Engager la rénovation thermique avec le bailleur", level="opérationnel",
+                           parent_id=energie.id, stake_ids=[ws.stakes[1].id])
+    ws.objectives = [chaleur, ombre, energie, renovation]
+    ws.project_group = [GroupMember(actor_id=elu_pv.id, role="élu politique de la ville"),
+                        GroupMember(actor_id=tech_pv.id, role="technicien politique de la ville"),
+                        GroupMember(actor_id=elu_tr.id, role="élu transitions"),
+                        GroupMember(actor_id=tech_tr.id, role="technicien transitions"),
+                        GroupMember(actor_id=bailleur.id, role="acteur clé"),
+                        GroupMember(actor_id=conseil.id, role="acteur clé")]
+    bureau = GovernanceBody(name="Bureau communautaire (fictif)", kind="instance décisionnelle", lead_id=elu_pv.id,
+                            member_ids=[elu_pv.id, elu_tr.id], rhythm="mensuel", decides="Arbitrages et budget")
+    copil = GovernanceBody(name="Comité de pilotage du projet de quartier", kind="comité de pilotage",
+                           lead_id=elu_pv.id, member_ids=[elu_pv.id, tech_pv.id, elu_tr.id, tech_tr.id, bailleur.id],
+                           rhythm="trimestriel", decides="Orientations et suivi du plan d'action", reports_to=bureau.id)
+    ws.bodies = [bureau, copil]
+    for source, target, value in [(elu_pv, tech_pv, 4), (elu_tr, tech_tr, 4), (bailleur, conseil, 2),
+                                  (tech_pv, bailleur, 2), (conseil, elu_pv, 1), (centre, conseil, 2)]:
+        ws.actor_influences.append(ActorInfluence(source=source.id, target=target.id, value=value))
+    for who, goal, value in [(bailleur, energie, 3), (bailleur, chaleur, 1), (conseil, chaleur, 3), (conseil, energie, 4),
+                             (elu_tr, chaleur, 3), (tech_pv, energie, 2), (centre, energie, 2), (elu_pv, chaleur, -1)]:
+        ws.actor_positions.append(ActorPosition(actor_id=who.id, objective_id=goal.id, value=value))
 
     diagnostic = Action(title="Diagnostic de confort d'été des logements", lead_id=bailleur.id,
                         partner_ids=[conseil.id], status="en cours",

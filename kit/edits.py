@@ -7,7 +7,7 @@ works on the latest revision and is saved (or refused) as a whole.
 from __future__ import annotations
 
 from kit.errors import KitError
-from kit.model import Influence, Stake, Workspace, _find
+from kit.model import ActorInfluence, ActorPosition, Influence, Stake, Workspace, _find
 
 
 def stake(ws: Workspace, stake_id: str) -> Stake:
@@ -102,3 +102,69 @@ def _join(a: str, b: str) -> str:
     if not b or b in a:
         return a
     return f"{a}\n{b}" if a else b
+
+
+def actor(ws: Workspace, actor_id: str):
+    return _find(ws.actors, actor_id, "acteur")
+
+
+def objective(ws: Workspace, objective_id: str):
+    return _find(ws.objectives, objective_id, "objectif")
+
+
+def remove_actor(ws: Workspace, actor_id: str) -> None:
+    """Remove an actor and every mention of it (relations, group, bodies, MACTOR, fiches action)."""
+    actor(ws, actor_id)
+    ws.actors = [a for a in ws.actors if a.id != actor_id]
+    ws.relations = [r for r in ws.relations if actor_id not in (r.source, r.target)]
+    ws.project_group = [m for m in ws.project_group if m.actor_id != actor_id]
+    for body in ws.bodies:
+        body.member_ids = [i for i in body.member_ids if i != actor_id]
+        body.lead_id = None if body.lead_id == actor_id else body.lead_id
+    ws.actor_influences = [c for c in ws.actor_influences if actor_id not in (c.source, c.target)]
+    ws.actor_positions = [c for c in ws.actor_positions if c.actor_id != actor_id]
+    for action in ws.actions:
+        action.lead_id = None if action.lead_id == actor_id else action.lead_id
+        action.partner_ids = [i for i in action.partner_ids if i != actor_id]
+
+
+def remove_objective(ws: Workspace, objective_id: str) -> None:
+    """Remove an objective; operational objectives under it are removed too (they made sense only there)."""
+    objective(ws, objective_id)
+    gone = {objective_id} | {o.id for o in ws.objectives if o.parent_id == objective_id}
+    ws.objectives = [o for o in ws.objectives if o.id not in gone]
+    ws.actor_positions = [c for c in ws.actor_positions if c.objective_id not in gone]
+
+
+def remove_body(ws: Workspace, body_id: str) -> None:
+    _find(ws.bodies, body_id, "instance")
+    ws.bodies = [b for b in ws.bodies if b.id != body_id]
+    for body in ws.bodies:
+        body.reports_to = None if body.reports_to == body_id else body.reports_to
+
+
+def set_actor_influence(ws: Workspace, source: str, target: str, value: int | str) -> None:
+    """One cell of MACTOR's MID (0-4; 0 removes it)."""
+    actor(ws, source), actor(ws, target)
+    if source == target:
+        raise KitError("La diagonale de la matrice reste vide : un acteur ne s'influence pas lui-même.")
+    number = _integer(value, range(0, 5), "0, 1, 2, 3 ou 4")
+    ws.actor_influences = [c for c in ws.actor_influences if (c.source, c.target) != (source, target)]
+    if number:
+        ws.actor_influences.append(ActorInfluence(source=source, target=target, value=number))
+
+
+def set_position(ws: Workspace, actor_id: str, objective_id: str, value: int | str) -> None:
+    """One cell of MACTOR's 2MAO (-4..+4; 0 removes it)."""
+    actor(ws, actor_id), objective(ws, objective_id)
+    number = _integer(value, range(-4, 5), "un entier de -4 à +4")
+    ws.actor_positions = [c for c in ws.actor_positions if (c.actor_id, c.objective_id) != (actor_id, objective_id)]
+    if number:
+        ws.actor_positions.append(ActorPosition(actor_id=actor_id, objective_id=objective_id, value=number))
+
+
+def _integer(value: int | str, allowed: range, expected: str) -> int:
+    text = str(value).strip().replace("+", "") or "0"
+    if text.lstrip("-").isdigit() and int(text) in allowed:
+        return int(text)
+    raise KitError(f"« {value} » n'est pas une valeur de la matrice : {expected}.")

@@ -192,6 +192,69 @@ class Actor(Part):
     role: LongText = ""
     person: ShortText = ""
     contact: ShortText = ""
+    power: int | None = Field(default=None, ge=0, le=10)
+    interest: int | None = Field(default=None, ge=0, le=10)
+
+
+class Vision(Part):
+    """The cap: a horizon (by default the end of the contrat de ville) and an ambition."""
+
+    horizon: int = Field(default=2030, ge=2024, le=2100)
+    ambition: LongText = ""
+
+
+ObjectiveLevel = Literal["stratégique", "opérationnel"]
+
+
+class Objective(Part):
+    """A node of the objective tree: operational objectives hang under a strategic one."""
+
+    id: EntityId = Field(default_factory=lambda: new_id("obj"))
+    title: Name
+    level: ObjectiveLevel = "stratégique"
+    parent_id: EntityId | None = None
+    stake_ids: list[EntityId] = Field(default_factory=list)
+    description: LongText = ""
+
+
+GroupRole = Literal["élu politique de la ville", "technicien politique de la ville", "élu transitions",
+                    "technicien transitions", "acteur clé"]
+
+
+class GroupMember(Part):
+    actor_id: EntityId
+    role: GroupRole
+
+
+BodyKind = Literal["instance décisionnelle", "comité de pilotage", "comité technique", "groupe projet",
+                   "atelier d'habitants", "autre"]
+
+
+class GovernanceBody(Part):
+    id: EntityId = Field(default_factory=lambda: new_id("inst"))
+    name: Name
+    kind: BodyKind = "autre"
+    lead_id: EntityId | None = None
+    member_ids: list[EntityId] = Field(default_factory=list)
+    rhythm: ShortText = ""
+    decides: LongText = ""
+    reports_to: EntityId | None = None
+
+
+class ActorInfluence(Part):
+    """A cell of the MACTOR direct influence matrix (MID, 0-4); 0 is simply absent."""
+
+    source: EntityId
+    target: EntityId
+    value: int = Field(ge=1, le=4)
+
+
+class ActorPosition(Part):
+    """A cell of the MACTOR actors x objectives matrix (2MAO, -4..+4); 0 is simply absent."""
+
+    actor_id: EntityId
+    objective_id: EntityId
+    value: int = Field(ge=-4, le=4)
 
 
 class Relation(Part):
@@ -267,8 +330,14 @@ class Workspace(Part):
     stakes: list[Stake] = Field(default_factory=list)
     influences: list[Influence] = Field(default_factory=list)
     local_projects: list[LocalProject] = Field(default_factory=list)
+    vision: Vision = Field(default_factory=Vision)
+    objectives: list[Objective] = Field(default_factory=list)
     actors: list[Actor] = Field(default_factory=list)
     relations: list[Relation] = Field(default_factory=list)
+    project_group: list[GroupMember] = Field(default_factory=list)
+    bodies: list[GovernanceBody] = Field(default_factory=list)
+    actor_influences: list[ActorInfluence] = Field(default_factory=list)
+    actor_positions: list[ActorPosition] = Field(default_factory=list)
     actions: list[Action] = Field(default_factory=list)
     sessions: list[SessionRecord] = Field(default_factory=list)
 
@@ -284,8 +353,8 @@ class Workspace(Part):
     def _links_hold(self) -> Workspace:
         """Ids are unique and every link points to an existing entity."""
         seen: set[str] = set()
-        for collection in (self.neighbourhoods, self.stakes, self.local_projects, self.actors, self.relations,
-                           self.actions):
+        for collection in (self.neighbourhoods, self.stakes, self.local_projects, self.objectives, self.actors,
+                           self.relations, self.bodies, self.actions):
             for item in collection:
                 if item.id in seen:
                     raise ValueError(f"l'identifiant {item.id} est utilisé deux fois")
@@ -316,6 +385,31 @@ class Workspace(Part):
             places.add(key)
         for relation in self.relations:
             _require([relation.source, relation.target], actors, "une relation cite un acteur")
+        objectives = {o.id: o for o in self.objectives}
+        for objective in self.objectives:
+            _require(objective.stake_ids, stakes, f"l'objectif « {objective.title} » cite un enjeu")
+            if objective.parent_id is not None:
+                parent = objectives.get(objective.parent_id)
+                if parent is None or parent.level != "stratégique" or objective.level != "opérationnel":
+                    raise ValueError(f"l'objectif opérationnel « {objective.title} » doit dépendre d'un objectif stratégique")
+        members = [m.actor_id for m in self.project_group]
+        _require(members, actors, "le groupe projet cite un acteur")
+        if len(set((m.actor_id, m.role) for m in self.project_group)) != len(self.project_group):
+            raise ValueError("un acteur figure deux fois avec le même rôle dans le groupe projet")
+        bodies = {b.id for b in self.bodies}
+        for body in self.bodies:
+            _require(body.member_ids + ([body.lead_id] if body.lead_id else []), actors,
+                     f"l'instance « {body.name} » cite un acteur")
+            _require([body.reports_to] if body.reports_to else [], bodies, f"l'instance « {body.name} » rend compte à une instance")
+            if body.reports_to == body.id:
+                raise ValueError(f"l'instance « {body.name} » ne peut pas rendre compte à elle-même")
+        for cell in self.actor_influences:
+            _require([cell.source, cell.target], actors, "une influence entre acteurs cite un acteur")
+            if cell.source == cell.target:
+                raise ValueError("un acteur ne peut pas s'influencer lui-même (diagonale de la matrice MID)")
+        for cell in self.actor_positions:
+            _require([cell.actor_id], actors, "une position cite un acteur")
+            _require([cell.objective_id], set(objectives), "une position cite un objectif")
         for action in self.actions:
             _require([action.lead_id] if action.lead_id else [], actors, f"la fiche « {action.title} » cite un pilote")
             _require(action.partner_ids, actors, f"la fiche « {action.title} » cite un partenaire")
@@ -436,6 +530,15 @@ FIELD_LABELS = {
     "intensity": "intensité",
     "importance": "importance",
     "control": "maîtrise locale",
+    "objectives": "objectif",
+    "project_group": "groupe projet",
+    "bodies": "instance",
+    "horizon": "horizon",
+    "ambition": "ambition",
+    "power": "pouvoir",
+    "interest": "intérêt",
+    "actor_influences": "influence entre acteurs",
+    "actor_positions": "position d'acteur",
     "urgency": "urgence",
     "votes": "votes",
     "influences": "influence",

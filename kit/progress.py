@@ -37,7 +37,8 @@ def session_progress(ws: Workspace) -> list[SessionProgress]:
     records = {r.number: r for r in ws.sessions}
     content = {
         1: [_count(len(ws.stakes), "enjeu", "enjeux")],
-        2: [_count(len(ws.actors), "acteur", "acteurs"), _count(len(ws.relations), "relation", "relations")],
+        2: [_count(len(ws.objectives), "objectif", "objectifs"), _count(len(ws.actors), "acteur", "acteurs"),
+            _count(len(ws.bodies), "instance", "instances")],
         3: [_count(len(ws.actions), "fiche action", "fiches action")],
     }
     result = []

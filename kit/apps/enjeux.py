@@ -8,19 +8,19 @@ functions an analyst calls from a notebook cell. Widgets are built once and upda
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 
 import ipywidgets as w
 
-from kit import charts, deliverables, diagnostic, edits, stakes
+from kit import charts, diagnostic, edits, stakes
 from kit.errors import KitError
 from kit.indicators import (import_values, load_catalogue, load_themes, official_table, read_insee_qpv_zip,
                             read_table)
-from kit.model import LocalProject, Stake, WorkItem, checked
+from kit.model import LocalProject, Stake, checked
 from kit.store import Store
 
 from .grid import Grid
-from .ui import FigureView, Messages, button, download_link, esc, heading, page, table_html
+from .session_plan import session_plan
+from .ui import FigureView, Messages, button, esc, heading, page, table_html
 
 PROJECT_KINDS = ["Axe du contrat de ville", "PCAET", "PLH", "NPNRU", "PAT", "CLS", "Autre projet local"]
 SCORES = [("—", None)] + [(str(i), i) for i in range(11)]
@@ -502,103 +502,8 @@ class StakesApp:
     # -- 6. work plan and deliverable -------------------------------------------------------------
 
     def _plan(self) -> w.Widget:
-        held_on = _tagged(w.DatePicker(description="Date de la session"), "kit-session-date")
-        place = _text("Lieu", "kit-session-place", "360px")
-        save_session = button("Enregistrer", icon="save")
-        task = _text("Tâche (ex. : compléter les données de chaleur)", "kit-task", "460px")
-        owner = _text("Qui ?", "kit-task-owner", "220px")
-        due = _tagged(w.DatePicker(description="Échéance"), "kit-task-due")
-        add = _tagged(button("Ajouter au plan de travail", style="primary", icon="plus"), "kit-add-task")
-        items = _tagged(w.HTML(), "kit-plan")
-        item_choice = w.Dropdown(layout=w.Layout(width="460px"))
-        toggle = button("Fait / à faire", icon="check")
-        drop = button("Retirer", icon="trash")
-        docx = _tagged(button("Préparer le livrable (Word)", icon="file"), "kit-make-docx")
-        html_button = _tagged(button("Préparer le livrable (HTML)", icon="file"), "kit-make-html")
-        link = _tagged(w.HTML(), "kit-deliverable")
-
-        def on_session(_):
-            day = _checked_date(held_on.value, "La date de la session")
-
-            def change(ws):
-                record = ws.session(1)
-                record.held_on, record.place = day, place.value
-
-            self.save(_validating(change), "Session enregistrée.", parts=("plan",))
-
-        def on_add(_):
-            item = checked(lambda: WorkItem(task=task.value, owner=owner.value,
-                                               due=_checked_date(due.value, "L'échéance")))
-            self.save(lambda ws: ws.session(1).work_plan.append(item), "Tâche ajoutée au plan de travail.", parts=("plan",))
-            task.value = owner.value = ""
-
-        def on_toggle(_):
-            item_id = item_choice.value
-
-            def change(ws):
-                item = _find_item(ws, item_id)
-                item.done = not item.done
-
-            self.save(change, "Plan de travail mis à jour.", parts=("plan",))
-
-        def on_drop(_):
-            item_id = item_choice.value
-            _find_item(self.ws, item_id)
-            self.save(lambda ws: setattr(ws.session(1), "work_plan", [i for i in ws.session(1).work_plan if i.id != item_id]),
-                      "Tâche retirée.", parts=("plan",))
-
-        def make(fmt):
-            def handler(_):
-                self.messages.info("Préparation du livrable…")
-                name, data = deliverables.export(self.store.load(self.ws_id), "session1", fmt)
-                mime = ("application/vnd.openxmlformats-officedocument.wordprocessingml.document" if fmt == "docx"
-                        else "text/html")
-                link.value = download_link(data, name, f"Télécharger {name}", mime)
-                self.messages.ok("Livrable prêt : cliquez sur le lien pour le télécharger.")
-            return handler
-
-        def redraw(ws):
-            record = next((r for r in ws.sessions if r.number == 1), None)
-            held_on.value = record.held_on if record else None
-            place.value = record.place if record else ""
-            plan = record.work_plan if record else []
-            if plan:
-                rows = "".join(f"<tr><td>{'✓' if i.done else '○'}</td><td>{esc(i.task)}</td><td>{esc(i.owner)}</td>"
-                               f"<td>{i.due:%d/%m/%Y}</td></tr>" if i.due else
-                               f"<tr><td>{'✓' if i.done else '○'}</td><td>{esc(i.task)}</td><td>{esc(i.owner)}</td><td></td></tr>"
-                               for i in plan)
-                items.value = ("<table class='kit-table'><thead><tr><th></th><th>tâche</th><th>qui</th><th>échéance</th>"
-                               f"</tr></thead><tbody>{rows}</tbody></table>")
-            else:
-                items.value = "<p class='kit-sub'>Aucune tâche pour l'instant.</p>"
-            item_choice.options = [(i.task, i.id) for i in plan]
-
-        save_session.on_click(self.messages.guard(on_session))
-        add.on_click(self.messages.guard(on_add))
-        toggle.on_click(self.messages.guard(on_toggle))
-        drop.on_click(self.messages.guard(on_drop))
-        docx.on_click(self.messages.guard(make("docx")))
-        html_button.on_click(self.messages.guard(make("html")))
-        self.on("plan", redraw)
-        return w.VBox([w.HTML("<h2>La session</h2>"), w.HBox([held_on, place, save_session]),
-                       w.HTML("<h2>Plan de travail jusqu'à la session 2</h2>"), w.HBox([task, owner]), w.HBox([due, add]),
-                       items, w.HBox([item_choice, toggle, drop]),
-                       w.HTML("<h2>Livrable de la session 1</h2><p class='kit-sub'>Portraits, enjeux, carte, analyse "
-                              "structurelle, positionnement et plan de travail, prêts à transmettre.</p>"),
-                       w.HBox([docx, html_button]), link])
-
-
-def _find_item(ws, item_id: str) -> WorkItem:
-    for item in ws.session(1).work_plan:
-        if item.id == item_id:
-            return item
-    raise KitError("Choisissez une tâche du plan de travail.")
-
-
-def _checked_date(day: date | None, what: str) -> date | None:
-    if day is not None and not (2000 <= day.year <= 2100):
-        raise KitError(f"{what} ({day:%d/%m/%Y}) n'est pas plausible : vérifiez l'année.")
-    return day
+        return session_plan(self, number=1, next_step="la session 2", deliverable="session1",
+                            contents="Portraits, enjeux, carte, analyse structurelle, positionnement et plan de travail")
 
 
 def _validating(change: Callable) -> Callable:

@@ -60,3 +60,40 @@ def test_duplicate_titles_and_moves(ws):
     edits.move_stake(ws, c.id, -1)
     edits.move_stake(ws, c.id, -5)
     assert ws.stakes[0] is c
+
+
+def test_removing_an_actor_clears_every_mention():
+    from kit.model import Action, Actor, GovernanceBody, GroupMember, Objective, Relation
+
+    a, b = Actor(name="Bailleur"), Actor(name="Centre social")
+    goal = Objective(title="Rafraîchir les logements")
+    w = Workspace(id="abc", name="A", actors=[a, b], objectives=[goal],
+                  relations=[Relation(source=a.id, target=b.id)],
+                  project_group=[GroupMember(actor_id=a.id, role="acteur clé")],
+                  bodies=[GovernanceBody(name="COPIL", kind="comité de pilotage", lead_id=a.id, member_ids=[a.id, b.id])],
+                  actions=[Action(title="Ombre", lead_id=a.id, partner_ids=[b.id])])
+    edits.set_actor_influence(w, a.id, b.id, 3)
+    edits.set_position(w, a.id, goal.id, "-2")
+    with pytest.raises(KitError, match="0, 1, 2, 3 ou 4"):
+        edits.set_actor_influence(w, a.id, b.id, 5)
+    with pytest.raises(KitError, match="de -4 à \\+4"):
+        edits.set_position(w, a.id, goal.id, "x")
+    edits.remove_actor(w, a.id)
+    revalidate(w)
+    assert (w.relations, w.project_group, w.actor_influences, w.actor_positions) == ([], [], [], [])
+    assert w.bodies[0].lead_id is None and w.bodies[0].member_ids == [b.id]
+    assert w.actions[0].lead_id is None and w.actions[0].partner_ids == [b.id]
+
+
+def test_removing_a_strategic_objective_removes_its_operational_ones():
+    from kit.model import Objective
+
+    top = Objective(title="Adapter le quartier à la chaleur")
+    sub = Objective(title="Ombrager la cour d'école", level="opérationnel", parent_id=top.id)
+    other = Objective(title="Réduire les factures")
+    w = Workspace(id="abc", name="A", objectives=[top, sub, other])
+    revalidate(w)
+    edits.remove_objective(w, top.id)
+    assert [o.title for o in w.objectives] == ["Réduire les factures"]
+    with pytest.raises(KitError, match="Modification refusée"):
+        revalidate(w.model_copy(update={"objectives": [sub]}))

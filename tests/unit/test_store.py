@@ -10,7 +10,7 @@ import pytest
 
 from kit.errors import KitError
 from kit.model import Stake
-from kit.store import MAX_FILE_BYTES, Store, WorkspaceCorrupt
+from kit.store import MAX_FILE_BYTES, WorkspaceCorrupt
 
 
 def add_stake(title):

@@ -1,0 +1,115 @@
+"""The last tab of every session app: the session's date and place, the work plan until the next
+step (tasks, owners, due dates, done or not) and the session's deliverable, downloadable at once.
+
+Shared by the session apps: `app` is the app object (its `save`, `on`, `messages`, `store`, `ws_id`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import ipywidgets as w
+
+from kit import deliverables
+from kit.errors import KitError
+from kit.model import WorkItem, checked
+
+from .ui import button, download_link, esc
+
+MIME = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "html": "text/html"}
+
+
+def _tagged(widget: w.Widget, css: str) -> w.Widget:
+    widget.add_class(css)
+    return widget
+
+
+def checked_date(day: date | None, what: str) -> date | None:
+    """A date typed by a person, refused when its year is absurd (a slip of the keyboard)."""
+    if day is not None and not (2000 <= day.year <= 2100):
+        raise KitError(f"{what} ({day:%d/%m/%Y}) n'est pas plausible : vérifiez l'année.")
+    return day
+
+
+def session_plan(app, *, number: int, next_step: str, deliverable: str, contents: str) -> w.Widget:
+    held_on = _tagged(w.DatePicker(description="Date de la session"), "kit-session-date")
+    place = _tagged(w.Text(placeholder="Lieu", layout=w.Layout(width="360px")), "kit-session-place")
+    save_session = button("Enregistrer", icon="save")
+    task = _tagged(w.Text(placeholder="Tâche (ex. : compléter les données de chaleur)", layout=w.Layout(width="460px")),
+                   "kit-task")
+    owner = _tagged(w.Text(placeholder="Qui ?", layout=w.Layout(width="220px")), "kit-task-owner")
+    due = _tagged(w.DatePicker(description="Échéance"), "kit-task-due")
+    add = _tagged(button("Ajouter au plan de travail", style="primary", icon="plus"), "kit-add-task")
+    items = _tagged(w.HTML(), "kit-plan")
+    item_choice = w.Dropdown(layout=w.Layout(width="460px"))
+    toggle = button("Fait / à faire", icon="check")
+    drop = button("Retirer", icon="trash")
+    docx = _tagged(button("Préparer le livrable (Word)", icon="file"), "kit-make-docx")
+    html_button = _tagged(button("Préparer le livrable (HTML)", icon="file"), "kit-make-html")
+    link = _tagged(w.HTML(), "kit-deliverable")
+
+    def find(ws, item_id: str) -> WorkItem:
+        for item in ws.session(number).work_plan:
+            if item.id == item_id:
+                return item
+        raise KitError("Choisissez une tâche du plan de travail.")
+
+    def on_session(_):
+        day = checked_date(held_on.value, "La date de la session")
+
+        def change(ws):
+            record = ws.session(number)
+            checked(lambda: (setattr(record, "held_on", day), setattr(record, "place", place.value)))
+
+        app.save(change, "Session enregistrée.", parts=("plan",))
+
+    def on_add(_):
+        item = checked(lambda: WorkItem(task=task.value, owner=owner.value, due=checked_date(due.value, "L'échéance")))
+        app.save(lambda ws: ws.session(number).work_plan.append(item), "Tâche ajoutée au plan de travail.",
+                 parts=("plan",))
+        task.value = owner.value = ""
+
+    def on_toggle(_):
+        item_id = item_choice.value
+        app.save(lambda ws: setattr(find(ws, item_id), "done", not find(ws, item_id).done),
+                 "Plan de travail mis à jour.", parts=("plan",))
+
+    def on_drop(_):
+        item_id = item_choice.value
+
+        def change(ws):
+            find(ws, item_id)
+            ws.session(number).work_plan = [i for i in ws.session(number).work_plan if i.id != item_id]
+
+        app.save(change, "Tâche retirée.", parts=("plan",))
+
+    def make(fmt):
+        def handler(_):
+            app.messages.info("Préparation du livrable…")
+            name, data = deliverables.export(app.store.load(app.ws_id), deliverable, fmt)
+            link.value = download_link(data, name, f"Télécharger {name}", MIME[fmt])
+            app.messages.ok("Livrable prêt : cliquez sur le lien pour le télécharger.")
+        return handler
+
+    def redraw(ws):
+        record = next((r for r in ws.sessions if r.number == number), None)
+        held_on.value = record.held_on if record else None
+        place.value = record.place if record else ""
+        plan = record.work_plan if record else []
+        rows = "".join(f"<tr><td>{'✓' if i.done else '○'}</td><td>{esc(i.task)}</td><td>{esc(i.owner)}</td>"
+                       f"<td>{i.due.strftime('%d/%m/%Y') if i.due else ''}</td></tr>" for i in plan)
+        items.value = ("<table class='kit-table'><thead><tr><th></th><th>tâche</th><th>qui</th><th>échéance</th>"
+                       f"</tr></thead><tbody>{rows}</tbody></table>" if plan
+                       else "<p class='kit-sub'>Aucune tâche pour l'instant.</p>")
+        item_choice.options = [(i.task, i.id) for i in plan]
+
+    for widget, handler in ((save_session, on_session), (add, on_add), (toggle, on_toggle), (drop, on_drop),
+                            (docx, make("docx")), (html_button, make("html"))):
+        widget.on_click(app.messages.guard(handler))
+    app.on("plan", redraw)
+    return w.VBox([w.HTML("<h2>La session</h2>"), w.HBox([held_on, place, save_session]),
+                   w.HTML(f"<h2>Plan de travail jusqu'à {esc(next_step)}</h2>"), w.HBox([task, owner]),
+                   w.HBox([due, add]), items, w.HBox([item_choice, toggle, drop]),
+                   w.HTML(f"<h2>Livrable de la session {number}</h2><p class='kit-sub'>{esc(contents)}, "
+                          "prêts à transmettre.</p>"),
+                   w.HBox([docx, html_button]), link])
