@@ -143,3 +143,98 @@ def portrait_gaps(portrait: pd.DataFrame, reference: str = "France") -> go.Figur
     return _layout(fig, f"Écart du quartier à la référence « {reference} » (en %)",
                    xaxis=dict(title="écart (%)"), yaxis=dict(autorange="reversed"),
                    height=max(320, 60 + 34 * len(rows)))
+
+
+# -- session 2 ---------------------------------------------------------------------------------------
+
+ACTOR_SECTOR_COLOURS = {"dominant": "#b3261e", "relais": "#c77700", "dominé": "#1f5fa8", "autonome": "#6b6b6b"}
+
+
+def objective_tree(objectives: pd.DataFrame, ambition: str, horizon: int) -> go.Figure:
+    """The cap, its strategic objectives and their operational ones, as a tree (treemap)."""
+    if objectives.empty:
+        return placeholder("Ajoutez un premier objectif stratégique")
+    root = f"Cap {horizon}"
+    ids, labels, parents, hover = [root], [root], [""], [ambition or "Ambition à formuler"]
+    for row in objectives.to_dict("records"):
+        ids.append(row["id"])
+        labels.append(_short(row["objectif"], 40))
+        parents.append(row["parent_id"] or root)
+        hover.append(f"{row['objectif']}<br>{row['niveau']}<br>enjeux : {row['enjeux'] or 'aucun'}")
+    fig = go.Figure(go.Treemap(ids=ids, labels=labels, parents=parents, customdata=hover,
+                               hovertemplate="%{customdata}<extra></extra>", textfont=dict(size=18),
+                               marker=dict(colors=["#0b3d2e"] + ["#0b6e4f" if p == root else "#7bbf9e" for p in parents[1:]]),
+                               root=dict(color="#0b3d2e")))
+    return _layout(fig, f"Le cap à {horizon} et ses objectifs", height=480, margin=dict(l=10, r=10, t=60, b=10))
+
+
+def actor_plane(actors: pd.DataFrame, cuts: pd.Series) -> go.Figure:
+    """MACTOR's influence/dependence plane of the actors (Ii, Di), with its four sectors."""
+    fig = go.Figure()
+    for sector, colour in ACTOR_SECTOR_COLOURS.items():
+        rows = actors[actors["sector"] == sector]
+        fig.add_trace(go.Scatter(
+            x=rows["dependence"], y=rows["influence"], mode="markers+text", name=f"acteurs {sector}s",
+            text=[_short(i, 26) for i in rows.index], textposition="top center", marker=dict(size=16, color=colour),
+            customdata=list(zip(rows.index, rows["ri_star"].round(2))),
+            hovertemplate="%{customdata[0]}<br>dépendance %{x}<br>influence %{y}<br>rapport de force ri* %{customdata[1]}<extra></extra>"))
+    fig.add_vline(x=float(cuts["dependence"]), line=dict(color="#444", dash="dash"))
+    fig.add_hline(y=float(cuts["influence"]), line=dict(color="#444", dash="dash"))
+    return _layout(fig, "Plan des influences et dépendances entre acteurs (MIDI)",
+                   xaxis=dict(title="Dépendance", rangemode="tozero"), yaxis=dict(title="Influence", rangemode="tozero"),
+                   legend=dict(orientation="h", y=-0.2), height=580)
+
+
+def convergence_graph(edges: pd.DataFrame, actors: list[str], level: int = 2) -> go.Figure:
+    """Actors on a circle, linked by their convergences (green) and divergences (red) on the objectives."""
+    import math as _m
+
+    chosen = edges[edges["level"] == level]
+    if chosen.empty:
+        return placeholder("Renseignez les positions des acteurs sur les objectifs")
+    angle = {a: 2 * _m.pi * i / len(actors) for i, a in enumerate(actors)}
+    pos = {a: (_m.cos(t), _m.sin(t)) for a, t in angle.items()}
+    fig = go.Figure()
+    for row in chosen.itertuples(index=False):
+        (x0, y0), (x1, y1) = pos[row.actor_a], pos[row.actor_b]
+        colour = "#0b6e4f" if row.kind == "convergence" else "#b3261e"
+        fig.add_trace(go.Scatter(x=[x0, x1], y=[y0, y1], mode="lines", showlegend=False, hoverinfo="text",
+                                 line=dict(color=colour, width=1 + 7 * float(row.normalised)),
+                                 text=f"{row.kind} {row.actor_a} – {row.actor_b} : {row.intensity:.1f}"))
+    fig.add_trace(go.Scatter(x=[pos[a][0] for a in actors], y=[pos[a][1] for a in actors], mode="markers+text",
+                             text=[_short(a, 24) for a in actors], textposition="top center", showlegend=False,
+                             marker=dict(size=14, color="#222"), hovertemplate="%{text}<extra></extra>"))
+    return _layout(fig, f"Convergences (vert) et divergences (rouge) entre acteurs, niveau {level}MAO",
+                   xaxis=dict(visible=False, range=[-1.5, 1.5]), yaxis=dict(visible=False, range=[-1.3, 1.3]),
+                   height=560)
+
+
+def mobilisation(objectives: pd.DataFrame, level: int = 3) -> go.Figure:
+    """For each objective: agreement (right) and disagreement (left) of the actors, weighted (kMAO)."""
+    fig = go.Figure([
+        go.Bar(y=[_short(i, 36) for i in objectives.index], x=objectives[f"agreement_{level}"], orientation="h",
+               name="accord", marker_color="#0b6e4f", hovertemplate="%{y} : accord %{x:.1f}<extra></extra>"),
+        go.Bar(y=[_short(i, 36) for i in objectives.index], x=objectives[f"disagreement_{level}"], orientation="h",
+               name="désaccord", marker_color="#b3261e", hovertemplate="%{y} : désaccord %{x:.1f}<extra></extra>"),
+    ])
+    return _layout(fig, f"Mobilisation des acteurs sur les objectifs ({level}MAO)", barmode="relative",
+                   yaxis=dict(autorange="reversed"), xaxis=dict(title="désaccord ← → accord"),
+                   height=max(320, 80 + 40 * len(objectives)), legend=dict(orientation="h", y=-0.15))
+
+
+def power_interest(actors: pd.DataFrame) -> go.Figure:
+    """Actors placed by power (vertical) and interest (horizontal), 0-10."""
+    placed = actors.dropna(subset=["power", "interest"])
+    if placed.empty:
+        return placeholder("Placez les acteurs (pouvoir, intérêt) ou déduisez-les de MACTOR")
+    fig = go.Figure(go.Scatter(x=placed["interest"], y=placed["power"], mode="markers+text",
+                               text=[_short(n, 24) for n in placed["name"]], textposition="top center",
+                               marker=dict(size=16, color="#1f5fa8"),
+                               hovertemplate="%{text}<br>intérêt %{x}<br>pouvoir %{y}<extra></extra>"))
+    fig.add_hline(y=5, line=dict(color="#999", dash="dot"))
+    fig.add_vline(x=5, line=dict(color="#999", dash="dot"))
+    for x, y, text in [(2.5, 10.4, "à satisfaire"), (7.5, 10.4, "à associer étroitement"),
+                       (2.5, -0.4, "à surveiller"), (7.5, -0.4, "à informer")]:
+        fig.add_annotation(x=x, y=y, text=text, showarrow=False, font=dict(size=15, color="#555"))
+    return _layout(fig, "Grille pouvoir / intérêt des acteurs", xaxis=dict(title="Intérêt", range=[-0.5, 10.5]),
+                   yaxis=dict(title="Pouvoir", range=[-0.8, 10.8]), showlegend=False)

@@ -101,6 +101,71 @@ def session1(ws: Workspace) -> Document:
     return doc
 
 
+def session2(ws: Workspace) -> Document:
+    from kit import project
+    from kit.methods import governance, network
+
+    territory = ws.territory.epci_name or ws.name
+    doc = Document("Livrable de la session 2 : construire le projet", subtitle=ws.name, territory=territory)
+    doc.toc()
+    doc.heading(f"Le cap à {ws.vision.horizon}", 1)
+    doc.paragraph(ws.vision.ambition or "L'ambition reste à formuler.")
+    objectives = project.objectives_frame(ws)
+    doc.figure(charts.objective_tree(objectives, ws.vision.ambition, ws.vision.horizon), caption="L'arbre des objectifs")
+    if not objectives.empty:
+        doc.table(objectives[["objectif", "niveau", "rattaché à", "enjeux"]], caption="Objectifs et enjeux auxquels ils répondent")
+    unanswered, untied = project.objective_gaps(ws)
+    if unanswered:
+        doc.paragraph("Enjeux auxquels aucun objectif ne répond : " + ", ".join(unanswered) + ".")
+    if untied:
+        doc.paragraph("Objectifs rattachés à aucun enjeu : " + ", ".join(untied) + ".")
+
+    doc.heading("Le groupe projet", 1)
+    group = project.group_frame(ws)
+    if not group.empty:
+        doc.table(group[["name", "role", "kind"]].rename(columns={"name": "acteur", "role": "rôle", "kind": "type"}),
+                  caption="Composition du groupe projet")
+    doc.checklist([(f"{c.label} — {c.detail}" if c.detail else c.label, c.ok) for c in project.group_checklist(ws)])
+
+    doc.heading("Les acteurs et leurs relations", 1)
+    actors, relations = project.actors_frame(ws), project.relations_frame(ws)
+    if actors.empty:
+        doc.note("Aucun acteur n'est encore renseigné.", kind="warning")
+    else:
+        graph = network.build_graph(actors, relations)
+        table = network.metrics(graph)
+        doc.figure(network.network_figure(actors, relations, table), caption="Carte des acteurs")
+        doc.bullets(network.readings(graph, table, actors))
+        doc.table(table[["name", "kind", "degree", "betweenness", "community"]].rename(columns={
+            "name": "acteur", "kind": "type", "degree": "relations", "betweenness": "intermédiarité",
+            "community": "groupe"}), caption="Indicateurs du réseau")
+
+    doc.heading("La gouvernance", 1)
+    if ws.bodies:
+        bodies = project.bodies_records(ws)
+        doc.figure(governance.governance_figure(bodies, actors), caption="Schéma de gouvernance")
+        names = {a.id: a.name for a in ws.actors}
+        doc.table(pd.DataFrame([{"instance": b.name, "type": b.kind, "pilote": names.get(b.lead_id, ""),
+                                 "rythme": b.rhythm, "décide de": b.decides} for b in ws.bodies]), caption="Les instances")
+    doc.checklist([(f"{c.label} — {c.detail}" if c.detail else c.label, c.ok) for c in project.governance_checks(ws)])
+
+    doc.heading("Stratégies des acteurs (MACTOR)", 1)
+    result = project.actor_strategies(ws)
+    if result is None:
+        doc.note("Les matrices MACTOR ne sont pas encore remplies.", kind="warning")
+    else:
+        doc.figure(charts.actor_plane(result.actors, result.cuts), caption="Influences et dépendances des acteurs")
+        doc.table(result.actors[["influence", "dependence", "ri_star", "sector"]].rename(columns={
+            "influence": "influence", "dependence": "dépendance", "ri_star": "rapport de force ri*",
+            "sector": "position"}).reset_index(names="acteur"), caption="Rapports de force")
+        doc.figure(charts.convergence_graph(result.edges, list(result.actors.index)), caption="Convergences et divergences")
+        doc.figure(charts.mobilisation(result.objectives), caption="Mobilisation sur les objectifs")
+        for warning in result.warnings:
+            doc.note(warning, kind="warning")
+    _work_plan(doc, ws, 2, "Plan de travail jusqu'à la session 3")
+    return doc
+
+
 def _work_plan(doc: Document, ws: Workspace, number: int, title: str) -> None:
     doc.heading(title, 1)
     items = next((r.work_plan for r in ws.sessions if r.number == number), [])
@@ -112,7 +177,7 @@ def _work_plan(doc: Document, ws: Workspace, number: int, title: str) -> None:
                              "fait": "oui" if i.done else "non"} for i in items]), caption=title)
 
 
-BUILDERS: dict[str, Callable[[Workspace], Document]] = {"session1": session1}
+BUILDERS: dict[str, Callable[[Workspace], Document]] = {"session1": session1, "session2": session2}
 FORMATS = ("docx", "html")
 
 

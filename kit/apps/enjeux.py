@@ -20,7 +20,8 @@ from kit.store import Store
 
 from .grid import Grid
 from .session_plan import session_plan
-from .ui import FigureView, Messages, button, esc, heading, page, table_html
+from .session_app import SessionApp
+from .ui import FigureView, button, esc, table_html
 
 PROJECT_KINDS = ["Axe du contrat de ville", "PCAET", "PLH", "NPNRU", "PAT", "CLS", "Autre projet local"]
 SCORES = [("—", None)] + [(str(i), i) for i in range(11)]
@@ -39,53 +40,15 @@ def _text(placeholder: str, css: str, width: str = "420px", area: bool = False) 
     return _tagged(kind(placeholder=placeholder, layout=w.Layout(width=width)), css)
 
 
-class StakesApp:
-    def __init__(self, store: Store | None = None, workspace_id: str | None = None):
-        self.store = store or Store()
-        self.messages = Messages()
-        self.ws_id = workspace_id
-        self.refreshers: dict[str, list[Callable]] = {part: [] for part in PARTS}
-        self.ws = None
-        if workspace_id:
-            self.ws = self.messages.guard(self.store.load)(workspace_id)
-        if self.ws is None:
-            if not workspace_id:
-                self.messages.info("Ouvrez cette page depuis l'accueil, sur l'espace de votre territoire.")
-            self.root = page(heading("Session 1 — Enjeux et défis"), self.messages.widget,
-                             w.HTML("<a class='kit-link' href='./00_accueil.ipynb'>← Retour à l'accueil</a>"),
-                             app_class="kit-enjeux")
-            self.root.add_class("kit-ready")
-            return
-        sections = [("1. Diagnostic", self._diagnostic()), ("2. Enjeux", self._stakes()),
-                    ("3. Carte des enjeux", self._map()), ("4. Analyse structurelle", self._micmac()),
-                    ("5. Positionnement", self._positioning()), ("6. Plan de travail et livrable", self._plan())]
-        self.tabs = w.Tab(children=[body for _, body in sections], titles=[title for title, _ in sections])
-        self.tabs.add_class("kit-tabs")
-        self.title = w.HTML()
-        self.root = page(self.title, self.messages.widget, self.tabs, app_class="kit-enjeux", charts=True)
-        self.refresh(self.ws)
-        self.root.add_class("kit-ready")
+class StakesApp(SessionApp):
+    title = "Session 1 — Enjeux et défis"
+    css = "kit-enjeux"
+    parts = PARTS
 
-    # -- saving and refreshing ------------------------------------------------------------------
-
-    def save(self, change: Callable, message: str, parts: tuple[str, ...] = PARTS):
-        """Apply `change` to the latest revision, save it, redraw what depends on it, say so."""
-        self.ws = self.store.update(self.ws_id, change)
-        self.refresh(self.ws, parts)
-        self.messages.ok(message)
-        return self.ws
-
-    def refresh(self, ws, parts: tuple[str, ...] = PARTS) -> None:
-        self.title.value = (f"<h1>Session 1 — Enjeux et défis</h1><p class='kit-sub'>{esc(ws.name)} · "
-                            f"révision {ws.revision} · <a class='kit-link' href='./00_accueil.ipynb?espace={esc(ws.id)}'>"
-                            "accueil</a></p>")
-        for part in parts:
-            for redraw in self.refreshers[part]:
-                redraw(ws)
-
-    def on(self, parts: str | tuple[str, ...], redraw: Callable) -> None:
-        for part in (parts,) if isinstance(parts, str) else parts:
-            self.refreshers[part].append(redraw)
+    def sections(self) -> list[tuple[str, w.Widget]]:
+        return [("1. Diagnostic", self._diagnostic()), ("2. Enjeux", self._stakes()),
+                ("3. Carte des enjeux", self._map()), ("4. Analyse structurelle", self._micmac()),
+                ("5. Positionnement", self._positioning()), ("6. Plan de travail et livrable", self._plan())]
 
     # -- 1. diagnostic ----------------------------------------------------------------------------
 

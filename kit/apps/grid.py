@@ -12,12 +12,15 @@ French reason on hover).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 import anywidget
 import traitlets as t
 
 from kit.errors import KitError
+
+log = logging.getLogger("kit.apps")
 
 _ESM = r"""
 function render({ model, el }) {
@@ -164,6 +167,11 @@ class Grid(anywidget.AnyWidget):
         except KitError as error:
             self.errors = {**self.errors, cell: error.message}
             self._edit_error(error)
+            return
+        except Exception:  # noqa: BLE001 - never a silent failure nor a traceback in the room
+            log.exception("Erreur en enregistrant une case")
+            self.errors = {**self.errors, cell: "non enregistré"}
+            self._edit_error(KitError("Cette valeur n'a pas pu être enregistrée ; rien n'a été modifié. Réessayez."))
             return
         self.errors = {k: v for k, v in self.errors.items() if k != cell}
         self.values = {**self.values, cell: value if shown is None else shown}

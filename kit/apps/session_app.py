@@ -1,0 +1,70 @@
+"""What every session app shares: open the workspace named in the address, tabs, save-and-redraw.
+
+A session app subclasses `SessionApp`, names its `title`, `css` and the `parts` its tabs redraw, and
+builds its tabs in `sections()`. Every edit goes through `save(change, message, parts)`: the change
+runs on the latest revision under the store's lock, then only the named parts are redrawn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import ipywidgets as w
+
+from kit.store import Store
+
+from .ui import Messages, esc, esc_attr, heading, page
+
+
+class SessionApp:
+    title = ""
+    css = ""
+    parts: tuple[str, ...] = ()
+
+    def __init__(self, store: Store | None = None, workspace_id: str | None = None):
+        self.store = store or Store()
+        self.messages = Messages()
+        self.ws_id = workspace_id
+        self.refreshers: dict[str, list[Callable]] = {part: [] for part in self.parts}
+        self.ws = self.messages.guard(self.store.load)(workspace_id) if workspace_id else None
+        if self.ws is None:
+            if not workspace_id:
+                self.messages.info("Ouvrez cette page depuis l'accueil, sur l'espace de votre territoire.")
+            self.root = page(heading(self.title), self.messages.widget,
+                             w.HTML("<a class='kit-link' href='./00_accueil.ipynb'>← Retour à l'accueil</a>"),
+                             app_class=self.css)
+            self.root.add_class("kit-ready")
+            return
+        sections = self.sections()
+        self.tabs = w.Tab(children=[body for _, body in sections], titles=[title for title, _ in sections])
+        self.tabs.add_class("kit-tabs")
+        self.header = w.HTML()
+        self.root = page(self.header, self.messages.widget, self.tabs, app_class=self.css, charts=True)
+        self.refresh(self.ws)
+        self.root.add_class("kit-ready")
+
+    def sections(self) -> list[tuple[str, w.Widget]]:
+        raise NotImplementedError
+
+    def save(self, change: Callable, message: str, parts: tuple[str, ...] | None = None):
+        """Apply `change` to the latest revision, save it, redraw what depends on it, say so."""
+        self.ws = self.store.update(self.ws_id, change)
+        self.refresh(self.ws, parts or self.parts)
+        self.messages.ok(message)
+        return self.ws
+
+    def refresh(self, ws, parts: tuple[str, ...] | None = None) -> None:
+        self.header.value = (f"<h1>{esc(self.title)}</h1><p class='kit-sub'>{esc(ws.name)} · révision {ws.revision} · "
+                             f"<a class='kit-link' href='./00_accueil.ipynb?espace={esc_attr(ws.id)}'>accueil</a></p>")
+        for part in parts or self.parts:
+            for redraw in self.refreshers[part]:
+                redraw(ws)
+
+    def on(self, parts: str | tuple[str, ...], redraw: Callable) -> None:
+        for part in (parts,) if isinstance(parts, str) else parts:
+            self.refreshers[part].append(redraw)
+
+
+def tagged(widget: w.Widget, css: str) -> w.Widget:
+    widget.add_class(css)
+    return widget

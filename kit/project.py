@@ -1,0 +1,110 @@
+"""Session 2 on the workspace, as plain pandas: cap and objectives, actors, network, governance, MACTOR.
+
+Adapts the workspace to the pure methods (`kit.methods.network`, `governance`, `mactor`) so the app,
+the deliverable and an analyst's notebook cell get the same numbers.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kit.methods import governance
+from kit.methods.mactor import MactorResult, mactor
+from kit.model import Workspace
+
+
+def actors_frame(ws: Workspace) -> pd.DataFrame:
+    columns = ["id", "name", "kind", "role", "person", "contact", "power", "interest"]
+    return pd.DataFrame([a.model_dump(include=set(columns)) for a in ws.actors], columns=columns)
+
+
+def relations_frame(ws: Workspace) -> pd.DataFrame:
+    columns = ["id", "source", "target", "kind", "intensity"]
+    return pd.DataFrame([r.model_dump(include=set(columns)) for r in ws.relations], columns=columns)
+
+
+def group_frame(ws: Workspace) -> pd.DataFrame:
+    actors = {a.id: a for a in ws.actors}
+    return pd.DataFrame([{"actor_id": m.actor_id, "role": m.role, "kind": actors[m.actor_id].kind,
+                          "name": actors[m.actor_id].name} for m in ws.project_group],
+                        columns=["actor_id", "role", "kind", "name"])
+
+
+def bodies_records(ws: Workspace) -> list[dict]:
+    """Governance bodies as the checks read them (a body reports to another by name)."""
+    names = {b.id: b.name for b in ws.bodies}
+    return [{"name": b.name, "kind": b.kind, "lead_id": b.lead_id or "", "member_ids": list(b.member_ids),
+             "rhythm": b.rhythm, "decides": b.decides, "reports_to": names.get(b.reports_to, "")} for b in ws.bodies]
+
+
+def decision_body(ws: Workspace) -> str | None:
+    return next((b.name for b in ws.bodies if b.kind == governance.DECISION_BODY), None)
+
+
+def group_checklist(ws: Workspace) -> list[governance.Check]:
+    return governance.project_group_checklist(group_frame(ws), decision_body(ws), actors=actors_frame(ws))
+
+
+def governance_checks(ws: Workspace) -> list[governance.Check]:
+    return governance.governance_checklist(bodies_records(ws), group_frame(ws), actors=actors_frame(ws))
+
+
+def objectives_frame(ws: Workspace) -> pd.DataFrame:
+    """The objective tree as a table: strategic objectives, each followed by its operational ones."""
+    stakes = {s.id: s.title for s in ws.stakes}
+    rows = []
+    for top in (o for o in ws.objectives if o.level == "stratégique"):
+        for objective in [top] + [o for o in ws.objectives if o.parent_id == top.id]:
+            rows.append({"id": objective.id, "parent_id": top.id if objective is not top else "",
+                         "objectif": objective.title, "niveau": objective.level,
+                         "rattaché à": top.title if objective is not top else "",
+                         "enjeux": ", ".join(stakes[i] for i in objective.stake_ids)})
+    for orphan in (o for o in ws.objectives if o.level == "opérationnel" and o.parent_id is None):
+        rows.append({"id": orphan.id, "parent_id": "", "objectif": orphan.title, "niveau": orphan.level, "rattaché à": "",
+                     "enjeux": ", ".join(stakes[i] for i in orphan.stake_ids)})
+    return pd.DataFrame(rows, columns=["id", "parent_id", "objectif", "niveau", "rattaché à", "enjeux"])
+
+
+def objective_gaps(ws: Workspace) -> tuple[list[str], list[str]]:
+    """Stakes that no objective answers, and objectives tied to no stake."""
+    answered = {i for o in ws.objectives for i in o.stake_ids}
+    return ([s.title for s in ws.stakes if s.id not in answered],
+            [o.title for o in ws.objectives if not o.stake_ids])
+
+
+def labels(items) -> dict[str, str]:
+    """A readable, unique label per id (a name, with its id when two share it): what MACTOR shows."""
+    names = [i.name if hasattr(i, "name") else i.title for i in items]
+    return {i.id: (n if names.count(n) == 1 else f"{n} ({i.id})") for i, n in zip(items, names)}
+
+
+def mactor_matrices(ws: Workspace) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """MID (actors x actors) and 2MAO (actors x objectives), labelled by names, 0 where nothing is set."""
+    actor, objective = labels(ws.actors), labels(ws.objectives)
+    mid = pd.DataFrame(0, index=list(actor.values()), columns=list(actor.values()))
+    for cell in ws.actor_influences:
+        mid.loc[actor[cell.source], actor[cell.target]] = cell.value
+    mao = pd.DataFrame(0, index=list(actor.values()), columns=list(objective.values()))
+    for cell in ws.actor_positions:
+        mao.loc[actor[cell.actor_id], objective[cell.objective_id]] = cell.value
+    return mid, mao
+
+
+def actor_strategies(ws: Workspace, cut: str = "mean") -> MactorResult | None:
+    """MACTOR on the workspace, or None while there are fewer than two actors or no objective."""
+    if len(ws.actors) < 2 or not ws.objectives or not ws.actor_influences:
+        return None
+    mid, mao = mactor_matrices(ws)
+    return mactor(mid, mao, cut=cut)
+
+
+def power_interest_from_mactor(result: MactorResult) -> dict[str, tuple[int, int]]:
+    """Power (balance of power ri*) and interest (mobilisation on the objectives), each scaled to 0-10,
+    by actor label (see `labels`)."""
+    def scaled(series: pd.Series) -> pd.Series:
+        top = series.max()
+        return (series / top * 10).round().astype(int) if top > 0 else series * 0
+
+    power = scaled(result.actors["ri_star"].astype(float))
+    interest = scaled(result.actors["mobilisation_2"].astype(float))
+    return {label: (int(power[label]), int(interest[label])) for label in result.actors.index}

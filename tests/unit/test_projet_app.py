@@ -1,0 +1,137 @@
+"""Session 2 driven like a facilitator does (widget values, clicks, grid messages), and its deliverable."""
+
+import base64
+import io
+import re
+
+import docx
+import pytest
+
+from kit import deliverables, project
+from kit.apps.projet import ProjectApp
+from kit.demo import create_demo
+from tests.unit.test_home_app import find, one
+
+
+def edit_cell(grid, row, col, value):
+    grid._handle_custom_msg({"kind": "edit", "row": row, "col": col, "value": value}, [])
+
+
+@pytest.fixture
+def empty(store):
+    ws = store.create("CA du Grand Dax", territory={"epci_name": "CA du Grand Dax", "epci_siren": "244000675"})
+    return ProjectApp(store, ws.id)
+
+
+def add_actor(app, name, kind):
+    one(app.root, "kit-actor-name").value = name
+    one(app.root, "kit-actor-kind").value = kind
+    one(app.root, "kit-add-actor").click()
+
+
+def test_actors_relations_and_the_network_reading(empty, store):
+    app = empty
+    for name, kind in (("Conseil citoyen du Sablar", "Conseil citoyen"), ("Centre social Cuyès", "Centre social"),
+                       ("Office HLM", "Bailleur social")):
+        add_actor(app, name, kind)
+    add_actor(app, "office hlm", "Bailleur social")
+    assert "figure déjà" in app.messages.widget.value
+    ids = {a.name: a.id for a in store.load(app.ws_id).actors}
+    for a, b in (("Conseil citoyen du Sablar", "Centre social Cuyès"), ("Centre social Cuyès", "Office HLM")):
+        one(app.root, "kit-relation-source").value = ids[a]
+        one(app.root, "kit-relation-target").value = ids[b]
+        one(app.root, "kit-add-relation").click()
+    assert len(store.load(app.ws_id).relations) == 2
+    assert "Centre social Cuyès" in one(app.root, "kit-network-readings").value
+    assert "seul lien" in one(app.root, "kit-network-readings").value
+    assert "reseau_acteurs.gexf" in one(app.root, "kit-network-exports").value
+    map_figure = one(app.root, "kit-network-map").figure
+    assert sum(len(t.get("text") or []) for t in map_figure["data"] if t.get("mode", "").startswith("markers")) >= 3
+
+
+def test_project_group_checklist_names_what_is_missing(empty, store):
+    app = empty
+    add_actor(app, "Vice-présidente politique de la ville", "EPCI")
+    actor_id = store.load(app.ws_id).actors[0].id
+    one(app.root, "kit-member-choice").value = actor_id
+    one(app.root, "kit-member-role").value = "élu politique de la ville"
+    one(app.root, "kit-add-member").click()
+    checklist = one(app.root, "kit-group-checklist").value
+    assert "✗ <b>Binôme politique de la ville" in checklist and "✗ <b>Binôme transitions" in checklist
+    assert "Il manque" in checklist
+
+
+def test_objective_tree_and_gaps(store):
+    ws = create_demo(store)
+    app = ProjectApp(store, ws.id)
+    one(app.root, "kit-objective-title").value = "Mieux manger au quartier"
+    one(app.root, "kit-objective-level").value = "opérationnel"
+    one(app.root, "kit-add-objective").click()
+    assert "se rattache à un objectif stratégique" in app.messages.widget.value
+    one(app.root, "kit-objective-level").value = "stratégique"
+    one(app.root, "kit-add-objective").click()
+    assert "Objectifs rattachés à aucun enjeu" in one(app.root, "kit-objective-gaps").value
+    assert "Mieux manger au quartier" in one(app.root, "kit-objective-gaps").value
+    tree = one(app.root, "kit-objective-tree").figure
+    assert "Mieux manger au quartier" in tree["data"][0]["labels"]
+
+
+def test_governance_checks_and_a_reporting_cycle_is_refused(store):
+    ws = create_demo(store)
+    app = ProjectApp(store, ws.id)
+    checklist = one(app.root, "kit-governance-checklist").value
+    assert "✗ <b>Les habitants participent à la gouvernance" in checklist
+    conseil = next(a.id for a in ws.actors if a.kind == "Conseil citoyen")
+    one(app.root, "kit-body-name").value = "Atelier des habitants"
+    one(app.root, "kit-body-kind").value = "atelier d'habitants"
+    one(app.root, "kit-body-lead").value = conseil
+    one(app.root, "kit-body-members").value = (conseil,)
+    one(app.root, "kit-add-body").click()
+    assert "✓ <b>Les habitants participent à la gouvernance" in one(app.root, "kit-governance-checklist").value
+
+
+def test_mactor_grids_update_the_balance_of_power(store):
+    ws = create_demo(store)
+    app = ProjectApp(store, ws.id)
+    mid, mao = one(app.root, "kit-mid-grid"), one(app.root, "kit-mao-grid")
+    a, b = ws.actors[0].id, ws.actors[1].id
+    edit_cell(mid, a, b, "5")
+    assert "0, 1, 2, 3 ou 4" in app.messages.widget.value
+    before = one(app.root, "kit-mactor-tables").value
+    edit_cell(mid, b, a, "3")
+    assert one(app.root, "kit-mactor-tables").value != before
+    edit_cell(mao, a, ws.objectives[0].id, "+4")
+    assert mao.values[f"{a}|{ws.objectives[0].id}"] == "+4"
+    assert any(c.value == 4 for c in store.load(ws.id).actor_positions if c.actor_id == a)
+    one(app.root, "kit-derive-power").click()
+    placed = [(x.power, x.interest) for x in store.load(ws.id).actors]
+    assert all(p is not None for p, _ in placed) and max(p for p, _ in placed) == 10
+    power = one(app.root, "kit-power-grid")
+    edit_cell(power, a, "power", "12")
+    assert "de 0 à 10" in app.messages.widget.value
+
+
+def test_session2_deliverable(store):
+    ws = create_demo(store)
+    name, data = deliverables.export(ws, "session2", "docx")
+    headings = [p.text for p in docx.Document(io.BytesIO(data)).paragraphs if p.style.name.startswith("Heading")]
+    assert headings[:6] == ["Le cap à 2030", "Le groupe projet", "Les acteurs et leurs relations", "La gouvernance",
+                            "Stratégies des acteurs (MACTOR)", "Plan de travail jusqu'à la session 3"]
+    app = ProjectApp(store, ws.id)
+    one(app.root, "kit-make-html").click()
+    link = one(app.root, "kit-deliverable").value
+    page = base64.b64decode(re.search(r'base64,([^"]+)"', link).group(1)).decode("utf-8")
+    assert "Le groupe projet" in page and "Bureau communautaire (fictif)" in page
+
+
+def test_removing_an_actor_used_everywhere(store):
+    ws = create_demo(store)
+    app = ProjectApp(store, ws.id)
+    bailleur = next(a for a in ws.actors if a.kind == "Bailleur social")
+    one(app.root, "kit-actor-remove-choice").value = bailleur.id
+    one(app.root, "kit-remove-actor").click()
+    after = store.load(ws.id)
+    assert bailleur.id not in {a.id for a in after.actors}
+    assert all(bailleur.id not in (r.source, r.target) for r in after.relations)
+    assert all(a.lead_id != bailleur.id for a in after.actions)
+    assert project.actor_strategies(after) is not None
