@@ -154,7 +154,7 @@ def project_group_checklist(members, decision_body: str | bool | None = None, *,
     else:
         checks.append(Check(label, True, _join([f"{kind} ({_q(present[_fold(kind)])})" for kind in key_kinds]) + "."))
 
-    label = "Instance de décision à laquelle le groupe rend compte"
+    label = "Instance décisionnelle à laquelle le groupe rend compte"
     name = decision_body.strip() if isinstance(decision_body, str) else ""
     if name:
         checks.append(Check(label, True, f"{_q(name)}."))

@@ -10,7 +10,7 @@ import pytest
 from kit import deliverables, project
 from kit.apps.projet import ProjectApp
 from kit.demo import create_demo
-from tests.unit.test_home_app import find, one
+from tests.unit.test_home_app import one
 
 
 def edit_cell(grid, row, col, value):

@@ -1,0 +1,61 @@
+"""Session 2 in a real Voilà and browser: actors and relations added, graph and checklist follow,
+deliverable downloaded."""
+
+from __future__ import annotations
+
+import docx
+
+from kit.store import Store
+
+APP = "notebooks/20_projet.ipynb"
+
+
+def pick(page, css: str, label: str) -> None:
+    page.locator(f".{css} select").select_option(label=label)
+
+
+def test_actors_relations_graph_checklist_and_deliverable(page, voila_server, open_app, tmp_path):
+    store = Store(voila_server.espaces)
+    ws = store.create("CA Pau Béarn Pyrénées", territory={"epci_name": "CA Pau Béarn Pyrénées", "epci_siren": "200067254"})
+    open_app(page, voila_server.base_url, APP, f"espace={ws.id}")
+    page.get_by_role("tab", name="2. Acteurs et groupe projet").click()
+    for name, kind in (("Élue politique de la ville", "EPCI"), ("Conseil citoyen Saragosse", "Conseil citoyen"),
+                       ("Office 64 de l'habitat", "Bailleur social")):
+        field = page.locator(".kit-actor-name input")
+        field.fill(name)
+        field.press("Tab")
+        pick(page, "kit-actor-kind", kind)
+        page.locator(".kit-add-actor").click()
+        page.wait_for_selector(f".kit-actor-list td:has-text(\"{name}\")")
+
+    pick(page, "kit-member-choice", "Élue politique de la ville")
+    pick(page, "kit-member-role", "élu politique de la ville")
+    checklist = page.locator(".kit-group-checklist")
+    before = checklist.inner_text()
+    page.locator(".kit-add-member").click()
+    page.wait_for_function("t => document.querySelector('.kit-group-checklist').innerText !== t", arg=before)
+    assert "✗ Binôme politique de la ville" in checklist.inner_text()  # the officer is still missing
+
+    page.get_by_role("tab", name="3. Réseau d'acteurs").click()
+    for a, b in (("Conseil citoyen Saragosse", "Élue politique de la ville"),
+                 ("Élue politique de la ville", "Office 64 de l'habitat")):
+        pick(page, "kit-relation-source", a)
+        pick(page, "kit-relation-target", b)
+        page.locator(".kit-add-relation").click()
+    # The reading follows the graph: the elected member is now the only link between the two others.
+    page.wait_for_function("document.querySelector('.kit-network-readings').innerText.includes('seul lien')",
+                           timeout=30_000)
+    page.wait_for_function(
+        "document.querySelectorAll('.kit-network-map .scatterlayer .point').length >= 3", timeout=30_000)
+    assert len(store.load(ws.id).relations) == 2
+
+    page.get_by_role("tab", name="6. Plan de travail et livrable").click()
+    page.locator(".kit-make-docx").click()
+    link = page.locator(".kit-deliverable a")
+    link.wait_for(timeout=60_000)
+    with page.expect_download() as download:
+        link.click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    headings = [p.text for p in docx.Document(str(saved)).paragraphs if p.style.name.startswith("Heading")]
+    assert "Les acteurs et leurs relations" in headings and "Le groupe projet" in headings
