@@ -266,26 +266,80 @@ class Relation(Part):
 
 
 ActionStatus = Literal["à venir", "en cours", "réalisé", "en pause", "abandonné"]
+BudgetKind = Literal["investissement", "fonctionnement"]
+
+
+class Step(Part):
+    """An étape of a fiche action."""
+
+    id: EntityId = Field(default_factory=lambda: new_id("etape"))
+    title: Name
+    due: date | None = None
+    done: bool = False
+
+
+class BudgetLine(Part):
+    year: int = Field(ge=2000, le=2100)
+    kind: BudgetKind = "fonctionnement"
+    amount: float = Field(ge=0, le=1e10)
+    funder: ShortText = ""  # contrat de ville, FEDER, Fonds vert, ADEME, Région, bailleur...
+
+
+class Measurement(Part):
+    """A dated value of an indicator (follow-up keeps them all)."""
+
+    on: date
+    value: float
+
+
+class ActionIndicator(Part):
+    id: EntityId = Field(default_factory=lambda: new_id("ind"))
+    name: Name
+    unit: ShortText = ""
+    baseline: float | None = None
+    target: float | None = None
+    source: ShortText = ""
+    measurements: list[Measurement] = Field(default_factory=list)
 
 
 class Action(Part):
-    """A fiche action of the action plan (session 3)."""
+    """A fiche action of the action plan (session 3). Field names follow the fiche action of ADEME's
+    Territoires en Transitions where they mean the same thing (see kit/exports for the mapping)."""
 
     id: EntityId = Field(default_factory=lambda: new_id("fa"))
     title: Name
     description: LongText = ""
+    objective_ids: list[EntityId] = Field(default_factory=list)
     lead_id: EntityId | None = None
     partner_ids: list[EntityId] = Field(default_factory=list)
+    neighbourhood_ids: list[EntityId] = Field(default_factory=list)
     status: ActionStatus = "à venir"
+    priority: Literal["haute", "moyenne", "basse"] = "moyenne"
     start: date | None = None
     end: date | None = None
+    steps: list[Step] = Field(default_factory=list)
+    budget: list[BudgetLine] = Field(default_factory=list)
+    indicators: list[ActionIndicator] = Field(default_factory=list)
     depends_on: list[EntityId] = Field(default_factory=list)
+    participation: LongText = ""  # how residents take part
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Action:
         if self.start and self.end and self.end < self.start:
             raise ValueError("la date de fin précède la date de début")
+        for day in (self.start, self.end):
+            if day and not 2000 <= day.year <= 2100:
+                raise ValueError(f"la date {day:%d/%m/%Y} n'est pas plausible")
         return self
+
+
+class Milestone(Part):
+    """A jalon of the roadmap: the programme's own (sessions, phases, regional meetings) or the territory's."""
+
+    id: EntityId = Field(default_factory=lambda: new_id("jalon"))
+    title: Name
+    on: date
+    kind: ShortText = "territoire"
 
 
 class WorkItem(Part):
@@ -339,6 +393,7 @@ class Workspace(Part):
     actor_influences: list[ActorInfluence] = Field(default_factory=list)
     actor_positions: list[ActorPosition] = Field(default_factory=list)
     actions: list[Action] = Field(default_factory=list)
+    milestones: list[Milestone] = Field(default_factory=list)
     sessions: list[SessionRecord] = Field(default_factory=list)
 
     @field_validator("sessions")
@@ -411,6 +466,8 @@ class Workspace(Part):
             _require([cell.actor_id], actors, "une position cite un acteur")
             _require([cell.objective_id], set(objectives), "une position cite un objectif")
         for action in self.actions:
+            _require(action.objective_ids, set(objectives), f"la fiche « {action.title} » cite un objectif")
+            _require(action.neighbourhood_ids, neighbourhoods, f"la fiche « {action.title} » cite un quartier")
             _require([action.lead_id] if action.lead_id else [], actors, f"la fiche « {action.title} » cite un pilote")
             _require(action.partner_ids, actors, f"la fiche « {action.title} » cite un partenaire")
             _require(action.depends_on, actions, f"la fiche « {action.title} » dépend d'une fiche")
@@ -527,6 +584,13 @@ FIELD_LABELS = {
     "start": "date de début",
     "end": "date de fin",
     "status": "statut",
+    "steps": "étape",
+    "budget": "ligne de budget",
+    "amount": "montant",
+    "year": "année",
+    "indicators": "indicateur",
+    "milestones": "jalon",
+    "on": "date",
     "intensity": "intensité",
     "importance": "importance",
     "control": "maîtrise locale",
