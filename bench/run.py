@@ -4,11 +4,14 @@
     python bench/run.py                  # everything, default run counts (several minutes)
     python bench/run.py --quick          # fewer runs: a smoke test of the benchmark itself
     python bench/run.py --only store import
+    python bench/run.py --only enjeux plane
 
 1. load    time to first interactive widget in the browser: home app vs bare notebook (cold, preheated)
+   enjeux  the same for the session-1 app (10_enjeux.ipynb), in the same loop, plus where its load goes
 2. click   click that saves an edit in the home app vs a trivial round-trip click
 3. store   Store.update / Store.load of a large workspace vs raw json + fsync I/O
 4. import  kernel start to first output, import costs of the home app vs ipywidgets
+5. plane   one MICMAC cell typed in the session-1 app until the plane is redrawn vs a trivial round trip
 
 The machine may be small and shared: every figure is a median (with min and max) and every target
 that is not an absolute one is a ratio against a baseline measured in the same run, interleaved
@@ -19,6 +22,7 @@ not (this is a measurement); 1 only if a benchmark could not run at all. See ben
 from __future__ import annotations
 
 import argparse
+import collections
 import contextlib
 import json
 import os
@@ -49,6 +53,9 @@ from kit.store import Store
 
 BARE = "tests/e2e/notebooks/bare.ipynb"
 ROUNDTRIP = "bench/notebooks/roundtrip.ipynb"
+ENJEUX = "notebooks/10_enjeux.ipynb"  # the session-1 app
+PLOTLY_BARE = "bench/notebooks/plotly_bare.ipynb"  # bare + plotly.js: loaded with the session-1 app, as a diagnosis
+APP_NAMES = {BARE: "bare", HOME_APP: "home", ENJEUX: "enjeux", PLOTLY_BARE: "plotly"}
 TIMEOUT_MS = 60_000  # a kernel start plus the home app's imports can take tens of seconds on 2 busy cores
 SERVER_START_S = 90
 CHROMIUM = "/usr/bin/chromium"
@@ -57,9 +64,10 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
 
 # Targets (see bench/README.md).
-LOAD_RATIO_MAX = 1.3
+LOAD_RATIO_MAX = {HOME_APP: 1.3, ENJEUX: 1.5}  # app load / bare notebook load
 SAVE_CLICK_MAX_MS = 150
 STORE_MAX_MS = 50
+PLANE_EDIT_MAX_MS = 250
 
 failures: list[str] = []  # benchmarks that could not run; the exit code is 1 if any
 interrupted = False  # set by Ctrl+C / SIGTERM: stop everything, do not report failures
@@ -115,6 +123,7 @@ class Scratch:
     root: Path
     espaces: Path  # $KIT_ESPACES of every kernel and of the store benchmark's demo
     demo_id: str
+    matrix_id: str  # a second demo workspace whose MICMAC matrix is filled (benchmark 5)
 
     def env(self, name: str) -> dict[str, str]:
         """The kit's Jupyter environment with a throwaway home (no state of the machine leaks in)."""
@@ -131,8 +140,22 @@ class Scratch:
 def make_scratch() -> Scratch:
     root = Path(tempfile.mkdtemp(prefix="kit-bench-"))
     espaces = root / "espaces"
-    demo = create_demo(Store(espaces))
-    return Scratch(root, espaces, demo.id)
+    store = Store(espaces)
+    demo = create_demo(store)
+    matrix = store.update(create_demo(store).id, fill_matrix)
+    return Scratch(root, espaces, demo.id, matrix.id)
+
+
+# Every off-diagonal cell of the demo's 4 x 4 matrix, row by row (0 leaves the cell empty).
+MATRIX_VALUES = (1, 2, 0, 3, 0, 2, 1, 1, 0, 0, 2, 3)
+
+
+def fill_matrix(ws) -> None:
+    from kit.edits import set_influence
+
+    pairs = [(a.id, b.id) for a in ws.stakes for b in ws.stakes if a.id != b.id]
+    for (source, target_id), value in zip(pairs, MATRIX_VALUES * len(pairs)):
+        set_influence(ws, source, target_id, value)
 
 
 def kill_leftovers(root: Path) -> None:
@@ -313,16 +336,32 @@ def browser_page(playwright, scratch: Scratch, errors: list[str]):
 
 
 # Records when the page's websockets open (the kernel's is the one ending in /channels), in the
-# time base of the navigation timing, to split the browser's share of a load.
+# time base of the navigation timing, to split the browser's share of a load; how much each received
+# (string length or byte length: O(1) per message, so it costs the page nothing measurable) and when
+# its largest message arrived (the widget states, all in one reply in ipywidgets 8). Also when
+# plotly.js, sent by the apps with charts as a widget, has been evaluated: its bundle ends by
+# assigning `globalThis.Plotly`.
 SOCKET_PROBE = """(() => {
   const Native = window.WebSocket;
   window.__benchSockets = [];
   window.WebSocket = class extends Native {
     constructor(...args) {
       super(...args);
-      this.addEventListener('open', () => window.__benchSockets.push([String(args[0]), performance.now()]));
+      // url, open time, bytes received, messages received, largest message: size, arrival time
+      const entry = [String(args[0]), 0, 0, 0, 0, 0];
+      this.addEventListener('open', () => { entry[1] = performance.now(); window.__benchSockets.push(entry); });
+      this.addEventListener('message', (e) => {
+        const d = e.data;
+        const size = typeof d === 'string' ? d.length : (d.byteLength ?? d.size ?? 0);
+        entry[2] += size;
+        entry[3] += 1;
+        if (size > entry[4]) { entry[4] = size; entry[5] = performance.now(); }
+      });
     }
   };
+  let plotly;
+  Object.defineProperty(window, 'Plotly', { configurable: true, enumerable: true, get: () => plotly,
+    set: (value) => { plotly = value; window.__benchPlotly = window.__benchPlotly || performance.now(); } });
 })();"""
 
 
@@ -360,7 +399,8 @@ def open_app(page, url: str) -> float:
 PHASES = """() => {
   const n = performance.getEntriesByType('navigation')[0];
   const kernel = (window.__benchSockets || []).find(([url]) => url.includes('/channels'));
-  return n ? [n.responseStart, n.responseEnd, n.domContentLoadedEventEnd, kernel ? kernel[1] : 0] : [0, 0, 0, 0];
+  return [...(n ? [n.responseStart, n.responseEnd, n.domContentLoadedEventEnd] : [0, 0, 0]),
+          ...(kernel ? kernel.slice(1) : [0, 0, 0, 0, 0]), window.__benchPlotly || 0];
 }"""
 
 
@@ -376,17 +416,27 @@ class Loads:
     html_end: list[float] = field(default_factory=list)  # Voilà streams cells: ends when the notebook ran
     dom_loaded: list[float] = field(default_factory=list)
     kernel_socket: list[float] = field(default_factory=list)  # the page's kernel connection is open
+    states: list[float] = field(default_factory=list)  # its largest message (the widget states) has arrived
+    plotly: list[float] = field(default_factory=list)  # plotly.js evaluated (pages with charts), maybe after ready
+    socket_bytes: list[float] = field(default_factory=list)  # received on it until ready (widget states...)
 
     def add(self, total: float, phases: list[float]) -> None:
+        first_byte, html_end, dom_loaded, socket_open, received, _messages, _largest, largest_at, plotly = phases
         self.total.append(total)
-        for values, milliseconds in zip((self.first_byte, self.html_end, self.dom_loaded, self.kernel_socket), phases):
+        for values, milliseconds in ((self.first_byte, first_byte), (self.html_end, html_end),
+                                     (self.dom_loaded, dom_loaded), (self.kernel_socket, socket_open),
+                                     (self.states, largest_at), (self.plotly, plotly)):
             if milliseconds > 0:
                 values.append(milliseconds / 1000)
+        if socket_open > 0:
+            self.socket_bytes.append(received)
 
 
-def bench_load(playwright, server: Voila, scratch: Scratch, runs: int, mode: str) -> None:
-    notebooks = (BARE, HOME_APP)
-    query = {HOME_APP: f"espace={scratch.demo_id}"}  # the realistic case: the app renders a workspace
+def bench_load(playwright, server: Voila, scratch: Scratch, runs: int, mode: str, apps: tuple[str, ...]) -> None:
+    """Each app in `apps` against the bare notebook, all interleaved in one loop on one server."""
+    # With the session-1 app, bare + plotly.js too: how much of its load is plotly.js (no target).
+    notebooks = (BARE, *apps, *((PLOTLY_BARE,) if ENJEUX in apps else ()))
+    query = {nb: f"espace={scratch.demo_id}" for nb in apps}  # the realistic case: the app renders a workspace
     results = {nb: Loads() for nb in notebooks}
     errors: list[str] = []
     # One unmeasured load of each first: the first request of a server compiles the templates and
@@ -396,24 +446,115 @@ def bench_load(playwright, server: Voila, scratch: Scratch, runs: int, mode: str
             server.settle()
             with browser_page(playwright, scratch, errors) as page:
                 seconds = open_app(page, server.url(nb, query.get(nb, "")))
+                if nb in (ENJEUX, PLOTLY_BARE):  # not timed: when plotly.js is evaluated, even after ready
+                    page.wait_for_function("() => window.__benchPlotly", timeout=TIMEOUT_MS)
                 phases = page.evaluate(PHASES)
             server.used(nb)
             if i >= 0:
                 results[nb].add(seconds, phases)
     print("  from page.goto to .kit-ready visible, fresh browser profile each time:")
     for nb in notebooks:
-        name = "home ?espace=demo" if nb == HOME_APP else "bare"
-        print(line(f"{mode} {name}", results[nb].total))
-    r = ratio(results[HOME_APP].total, results[BARE].total)
-    print("  where the time goes (medians since navigation start; the HTML ends when Voilà has run the notebook):")
-    print(f"    {'':<5} {'first byte':>10} {'HTML end':>10} {'DOM loaded':>10} {'kernel ws':>10} {'ready':>10}")
+        print(line(f"{mode} {APP_NAMES[nb]}{' ?espace=demo' if nb in query else ''}", results[nb].total))
+    if PLOTLY_BARE in notebooks:
+        print("  (plotly: the bare notebook plus the widget carrying plotly.js, as in the session-1 app)")
+    print("  where the time goes (medians since navigation start; the HTML ends when Voilà has run the notebook;")
+    print("  ws open: the kernel websocket; states in: its largest message, the widget states, has arrived;")
+    print("  plotly.js: evaluated, after ready if later; received: through the websocket until ready):")
+    print(f"    {'':<6} {'first byte':>10} {'HTML end':>10} {'DOM loaded':>10} {'ws open':>10} {'states in':>10}"
+          f" {'plotly.js':>10} {'ready':>10} {'received':>10}")
     for nb in notebooks:
         loads = results[nb]
-        cells = (loads.first_byte, loads.html_end, loads.dom_loaded, loads.kernel_socket, loads.total)
-        print(f"    {'home' if nb == HOME_APP else 'bare':<5} " + " ".join(f"{ms(median(v)):>10}" for v in cells))
+        cells = (loads.first_byte, loads.html_end, loads.dom_loaded, loads.kernel_socket, loads.states,
+                 loads.plotly, loads.total)
+        print(f"    {APP_NAMES[nb]:<6} " + " ".join(f"{ms(median(v)) if v else '-':>10}" for v in cells) +
+              f" {median(loads.socket_bytes) / 1e6:>7.2f} MB")
     if errors:
         print(f"  JavaScript errors in the pages: {sorted(set(errors))}")
-    record(f"load {mode}: home/bare = {r:.2f} (target <= {LOAD_RATIO_MAX}) {target(r <= LOAD_RATIO_MAX)}")
+    for nb in notebooks[1:]:
+        print(f"  ratio {APP_NAMES[nb]}/bare: {ratio(results[nb].total, results[BARE].total):.2f}")
+    for nb in apps:
+        r, limit = ratio(results[nb].total, results[BARE].total), LOAD_RATIO_MAX[nb]
+        record(f"load {mode}: {APP_NAMES[nb]}/bare = {r:.2f} (target <= {limit}) {target(r <= limit)}")
+
+
+def enjeux_kernel_side(scratch: Scratch, runs: int) -> None:
+    """Where the session-1 app's load goes on the kernel side: imports, building the widgets, their size.
+
+    Measured without a browser: a fresh interpreter for the import, a real cold kernel (as a cold
+    Voilà starts it) for start -> first display, and in this process for the build alone."""
+    env = scratch.env("enjeux-kernel")
+    imports = {"ipywidgets": [], "kit.apps.enjeux": []}
+    kernel_env = {**env, "QUERY_STRING": f"espace={scratch.demo_id}"}
+    ready = {BARE: [], ENJEUX: []}
+    output = {BARE: [], ENJEUX: []}
+    for _ in range(runs):
+        for module, values in imports.items():
+            values.append(import_seconds(module, env))
+        for nb in (BARE, ENJEUX):
+            r, o, _ = kernel_first_output(nb, kernel_env)
+            ready[nb].append(r)
+            output[nb].append(o)
+    print("  kernel side of the session-1 app (no browser):")
+    first_builds = [first_build_seconds(scratch, env) for _ in range(runs)]
+    for module, values in imports.items():
+        print(line(f"import {module} (fresh interpreter)", values))
+    print(line("first StakesApp(demo) build, imports done", first_builds))
+    for nb in (BARE, ENJEUX):
+        print(line(f"real kernel {APP_NAMES[nb]}: start -> ready", ready[nb]))
+        print(line(f"real kernel {APP_NAMES[nb]}: run cell -> displayed", output[nb]))
+
+    from kit.apps.enjeux import StakesApp
+    from kit.apps.plot import plotly_library
+
+    StakesApp(Store(scratch.espaces), scratch.demo_id)  # first build: lazy imports, caches, plotly.js read
+    builds = []
+    for _ in range(runs):
+        with counting_widgets() as count:
+            start = time.perf_counter()
+            app = StakesApp(Store(scratch.espaces), scratch.demo_id)
+            builds.append(time.perf_counter() - start)
+    print(line("StakesApp(demo) build, imports done", builds))
+    states = sorted(((len(json.dumps(widget.get_state(), default=str)), type(widget).__name__)
+                     for widget in widget_tree(app.root)), reverse=True)
+    library = len(plotly_library().source)
+    total = sum(size for size, _ in states)
+    print(f"    it creates {count.created} widgets (plus the PlotlyLibrary, made once per kernel); the "
+          f"{len(states)} of its tree have states (JSON) of {total / 1e6:.2f} MB in all, plotly.js alone "
+          f"{library / 1e6:.2f} MB")
+    print("    largest states: " + ", ".join(f"{name} {size / 1e3:,.0f} kB" for size, name in states[:5]))
+    kinds = collections.Counter(name for _, name in states).most_common(6)
+    print("    widgets by type: " + ", ".join(f"{name} {n}" for name, n in kinds))
+
+
+# What a kernel does once its imports are done (a fresh interpreter: nothing read or cached yet).
+FIRST_BUILD = """import time, sys
+from kit.apps.enjeux import StakesApp
+from kit.store import Store
+t = time.perf_counter(); StakesApp(Store(sys.argv[1]), sys.argv[2]); print(time.perf_counter() - t)"""
+
+
+def first_build_seconds(scratch: Scratch, env: dict[str, str]) -> float:
+    out = subprocess.run([sys.executable, "-c", FIRST_BUILD, str(scratch.espaces), scratch.demo_id], env=env,
+                         capture_output=True, text=True, check=True, timeout=120)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def widget_tree(root):
+    """Every widget reachable from `root` through widget-valued traits (children, layout, style...)."""
+    import ipywidgets
+
+    seen, todo = {}, [root]
+    while todo:
+        widget = todo.pop()
+        if widget.model_id in seen:
+            continue
+        seen[widget.model_id] = widget
+        for name in widget.keys:
+            value = getattr(widget, name, None)
+            for item in value if isinstance(value, (list, tuple)) else (value,):
+                if isinstance(item, ipywidgets.Widget):
+                    todo.append(item)
+    return list(seen.values())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -533,16 +674,149 @@ def kernel_side_click(scratch: Scratch, runs: int = 10) -> None:
         start = time.perf_counter()
         store.update(demo.id, lambda ws: setattr(ws, "name", f"Démonstration {i}"))
         updates.append(time.perf_counter() - start)
+        # What the typed values do before the click (messages of their own): fill the form's fields.
+        app.qpv_name.value, app.qpv_code.value = f"Quartier {i}", f"QN999{i + 10:02d}C"
         with counting_widgets() as count:
             start = time.perf_counter()
-            app._add_neighbourhood(f"Quartier {i}", f"QN999{i + 10:02d}C", "")
+            app._add_neighbourhood()
             handlers.append(time.perf_counter() - start)
     print("  without browser (same handler, widgets without a frontend):")
     print(line("  Store.update of the demo workspace", updates))
     print(line("  whole handler (save + re-render)", handlers))
-    print(f"    each click creates {count.created} widgets (the whole workspace panel is rebuilt) and closes "
-          f"{count.created - count.growth} of those it replaces: {count.growth} more live widgets per click, "
-          "kept by the kernel and the browser until the page is closed")
+    if count.created == 0 and count.growth == 0:
+        print("    each click creates no widget: the workspace panel is updated in place")
+    else:
+        print(f"    each click creates {count.created} widgets and closes {count.created - count.growth} of those "
+              f"it replaces: {count.growth} more live widgets per click, kept by the kernel and the browser "
+              "until the page is closed")
+
+
+# ---------------------------------------------------------------------------------------------
+# 5. MICMAC cell edit until the plane is redrawn
+# ---------------------------------------------------------------------------------------------
+
+# The points of the influence/dependence plane, as plotly draws them: one <path class="point"> per
+# stake, placed by its `transform="translate(x,y)"`. Sorted, so that a point moving from one
+# sector's trace to another's does not count as a change by itself.
+PLANE_POINTS = """(css) => [...document.querySelectorAll(css + ' .scatterlayer .point')]
+    .map((p) => p.getAttribute('transform')).sort().join(' ')"""
+
+# Armed before Enter is pressed, timed inside the page: from the Enter keydown (capture phase, before
+# the grid's own listener sends the edit) to the first animation frame after the plane's points are
+# exactly where the new value puts them (`expected`, learnt from unmeasured edits). Waiting for the
+# exact final positions rather than any change: plotly may touch the points more than once per redraw.
+# With `expected` null (the learning edits), any change of the points ends the wait.
+ARM_PLANE = """([css, expected]) => {
+  const plane = document.querySelector(css);
+  const points = () => [...plane.querySelectorAll('.scatterlayer .point')]
+      .map((p) => p.getAttribute('transform')).sort().join(' ');
+  const before = points();
+  window.__benchPlane = new Promise((resolve, reject) => {
+    let start = null;
+    const onKey = (e) => { if (e.key === 'Enter' && start === null) start = performance.now(); };
+    const done = () => { observer.disconnect(); clearTimeout(timer); window.removeEventListener('keydown', onKey, true); };
+    const timer = setTimeout(() => { done(); reject(new Error('the plane was not redrawn: ' + points())); }, 60000);
+    const observer = new MutationObserver(() => {
+      const now = points();
+      if (start === null || (expected === null ? now === before : now !== expected)) return;
+      done();
+      requestAnimationFrame(() => resolve(performance.now() - start));
+    });
+    window.addEventListener('keydown', onKey, true);
+    observer.observe(plane, {subtree: true, childList: true, attributes: true, attributeFilter: ['transform']});
+  });
+}"""
+
+
+def bench_plane(playwright, server: Voila, scratch: Scratch, edits: int) -> None:
+    errors: list[str] = []
+    store = Store(scratch.espaces)
+    ws = store.load(scratch.matrix_id)
+    source, target_id = ws.stakes[0].id, ws.stakes[1].id  # MATRIX_VALUES puts 1 there
+    values = ("3", "1")  # toggled: each edit moves the points, and back
+    plane_css = ".kit-micmac-plane"
+    edit_times, roundtrips = [], []
+    expected: dict[str, str] = {}
+    server.settle()
+    with browser_page(playwright, scratch, errors) as app:
+        open_app(app, server.url(ENJEUX, f"espace={scratch.matrix_id}"))
+        server.used(ENJEUX)
+        app.get_by_role("tab", name="4. Analyse structurelle").click()
+        app.wait_for_function(f"document.querySelectorAll('{plane_css} .scatterlayer .point').length === {len(ws.stakes)}",
+                              timeout=TIMEOUT_MS)
+        cell = app.locator(f".kit-micmac-grid input[data-r='{source}'][data-c='{target_id}']")
+        trivial = app.context.new_page()
+        open_app(trivial, server.url(ROUNDTRIP))
+        server.settle()
+        clicks = 0
+        # Interleaved; the first two edits (one per value) are not measured: they learn where each
+        # value puts the points, and warm the handler's caches, as the first click warms the round trip's.
+        for i in range(-2, edits):
+            trivial.bring_to_front()  # animation frames only run in the page in front
+            clicks += 1
+            seconds = trivial.evaluate(TIMED_CLICK, ["button.kit-ready", ".bench-label", f"{clicks} clics"]) / 1000
+            if i >= 0:
+                roundtrips.append(seconds)
+            app.bring_to_front()
+            value = values[i % 2]
+            seconds = plane_edit(app, cell, plane_css, value, expected.get(value))
+            server.settle()  # the kernel has saved and sent everything (tables, other charts)
+            app.wait_for_timeout(300)  # and the browser has drawn it
+            saved = {(c.source, c.target): c.value for c in store.load(scratch.matrix_id).influences}
+            if saved.get((source, target_id)) != int(value):
+                raise RuntimeError(f"the cell shows {value} but the file holds {saved.get((source, target_id))!r}")
+            if i >= 0:
+                edit_times.append(seconds)
+                continue
+            expected[value] = app.evaluate(PLANE_POINTS, plane_css)
+            if i == -1 and expected[values[0]] == expected[values[1]]:
+                raise RuntimeError("both values put the points at the same places: the edit would not be seen")
+    print(f"  demo workspace, {len(ws.stakes)} stakes, {len(ws.influences)} filled cells; one cell toggled "
+          f"between {values[0]} and {values[1]}; until the plane's points are at their new places:")
+    print(line("trivial round trip (Label update)", roundtrips))
+    print(line("cell edit -> plane redrawn", edit_times))
+    print(f"  ratio edit/round trip: {ratio(edit_times, roundtrips):.1f}")
+    if errors:
+        print(f"  JavaScript errors in the pages: {sorted(set(errors))}")
+    kernel_side_plane(scratch, values)
+    m = median(edit_times) * 1000
+    record(f"plane after a cell edit: median {m:.0f} ms (target < {PLANE_EDIT_MAX_MS} ms) "
+           f"{target(m < PLANE_EDIT_MAX_MS)}")
+
+
+def plane_edit(page, cell, plane_css: str, value: str, expected: str | None) -> float:
+    cell.fill(value)  # focus, select, insert: an input event only, the grid sends on Enter (or change)
+    page.evaluate(ARM_PLANE, [plane_css, expected])
+    page.keyboard.press("Enter")
+    return page.evaluate("() => window.__benchPlane") / 1000
+
+
+def kernel_side_plane(scratch: Scratch, values: tuple[str, str], runs: int = 10) -> None:
+    """The same edit without browser nor comms: save, MICMAC, three figures, tables."""
+    from kit.apps.enjeux import StakesApp
+    from kit.apps.grid import Grid
+
+    store = Store(scratch.root / "plane-espaces")
+    ws = store.update(create_demo(store).id, fill_matrix)
+    # The same stakes as the browser's workspace: ids differ, so take them by position.
+    source, target_id = ws.stakes[0].id, ws.stakes[1].id
+    app = StakesApp(store, ws.id)
+    tree = widget_tree(app.root)
+    grid = next(x for x in tree if isinstance(x, Grid) and "kit-micmac-grid" in x._dom_classes)
+    charts = {css: next(x for x in tree if css in getattr(x, "_dom_classes", ()))
+              for css in ("kit-micmac-plane", "kit-micmac-moves", "kit-micmac-heatmap")}
+    grid.apply_edit(source, target_id, values[0])  # warm-up
+    updates, handlers = [], []
+    for i in range(runs):
+        value = values[(i + 1) % 2]
+        updates.append(timed(lambda: store.update(ws.id, lambda w: setattr(w, "name", f"Démonstration {i}"))))
+        handlers.append(timed(lambda: grid.apply_edit(source, target_id, value)))
+    sizes = ", ".join(f"{css.removeprefix('kit-micmac-')} {len(json.dumps(c.figure)) / 1e3:.0f} kB"
+                      for css, c in charts.items())
+    print("  without browser (same edit handler, widgets without a frontend):")
+    print(line("  Store.update of the workspace", updates))
+    print(line("  whole handler (save + MICMAC + redraw)", handlers))
+    print(f"    figures sent again at each edit (JSON): {sizes}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -819,27 +1093,35 @@ def run_section(title: str, function, *args) -> None:
 def browser_benchmarks(scratch: Scratch, args, want: set[str]) -> None:
     from playwright.sync_api import sync_playwright
 
+    apps = tuple(nb for nb, wanted in ((HOME_APP, "load"), (ENJEUX, "enjeux")) if wanted in want)
+    names = " and ".join({HOME_APP: "home app", ENJEUX: "session-1 app"}[nb] for nb in apps)
     with sync_playwright() as playwright:
-        if "load" in want:
+        if apps:
             def cold():
                 with voila_server(scratch, "voila-cold", preheat=False, pools={}) as server:
-                    bench_load(playwright, server, scratch, args.runs, "cold")
-            run_section("1a. Time to first interactive widget, cold (preheat=False): home app vs bare notebook", cold)
-        if want & {"load", "click"}:
-            preheated_benchmarks(playwright, scratch, args, want)
+                    bench_load(playwright, server, scratch, args.runs, "cold", apps)
+                if ENJEUX in apps:
+                    enjeux_kernel_side(scratch, args.runs)
+            run_section(f"1a. Time to first interactive widget, cold (preheat=False): {names} vs bare notebook", cold)
+        if want & {"load", "enjeux", "click", "plane"}:
+            preheated_benchmarks(playwright, scratch, args, want, apps)
 
 
-def preheated_benchmarks(playwright, scratch: Scratch, args, want: set[str]) -> None:
-    """1b and 2 share one preheated server (the production configuration, with the baseline preheated too)."""
-    pools = {BARE: 1, HOME_APP: 1}
+def preheated_benchmarks(playwright, scratch: Scratch, args, want: set[str], apps: tuple[str, ...]) -> None:
+    """1b, 2 and 5 share one preheated server (the production configuration for the home app, with the
+    baseline preheated too; the session-1 app gets a pool of its own here, which voila.json does not give it)."""
+    pools = {BARE: 1, HOME_APP: 1, **({ENJEUX: 1, PLOTLY_BARE: 1} if ENJEUX in apps else {})}
     try:
         with voila_server(scratch, "voila-preheated", preheat=True, pools=pools) as server:
-            if "load" in want:
+            if apps:
                 run_section("1b. Time to first interactive widget, preheated (pool of 1 for each)",
-                            bench_load, playwright, server, scratch, args.runs, "preheated")
+                            bench_load, playwright, server, scratch, args.runs, "preheated", apps)
             if "click" in want:
                 run_section("2. Click that saves an edit (home app, preheated server) vs trivial round trip",
                             bench_click, playwright, server, scratch, args.clicks)
+            if "plane" in want:
+                run_section("5. MICMAC cell edit until the plane is redrawn (session-1 app) vs trivial round trip",
+                            bench_plane, playwright, server, scratch, args.edits)
     except Exception as error:  # noqa: BLE001 - the server itself did not start
         if interrupted:
             raise KeyboardInterrupt from None
@@ -876,14 +1158,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Performance benchmarks of the kit (see bench/README.md).")
     parser.add_argument("--runs", type=int, help="page loads per notebook and mode, import runs (default 5; --quick 2)")
     parser.add_argument("--clicks", type=int, help="measured clicks (default 10; --quick 3)")
+    parser.add_argument("--edits", type=int, help="measured MICMAC cell edits (default 10; --quick 3)")
     parser.add_argument("--store-runs", type=int, help="Store.update/load runs (default 30; --quick 5)")
     parser.add_argument("--quick", action="store_true", help="few runs: checks that the benchmark works")
-    parser.add_argument("--only", nargs="+", choices=["load", "click", "store", "import"],
-                        default=["load", "click", "store", "import"], help="benchmarks to run")
+    every = ["load", "enjeux", "click", "plane", "store", "import"]
+    parser.add_argument("--only", nargs="+", choices=every, default=every,
+                        help="benchmarks to run (enjeux: session-1 app load; plane: MICMAC edit -> plane)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder (Voilà logs, files)")
     args = parser.parse_args(argv)
     args.runs = args.runs or (2 if args.quick else 5)
     args.clicks = args.clicks or (3 if args.quick else 10)
+    args.edits = args.edits or (3 if args.quick else 10)
     args.store_runs = args.store_runs or (5 if args.quick else 30)
     want = set(args.only)
 
@@ -891,7 +1176,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     try:
         environment(scratch)
-        if want & {"load", "click"}:
+        if want & {"load", "enjeux", "click", "plane"}:
             browser_benchmarks(scratch, args, want)
         if "store" in want:
             run_section("3. Store save/load of a large workspace vs raw JSON I/O", bench_store, scratch, args.store_runs)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 import pandas as pd
-import plotly.graph_objects as go
+from kit.lazy import plotly_go as go  # imported on first chart (see kit.lazy)
 
 from kit.methods.micmac import MicmacResult
 

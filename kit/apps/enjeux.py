@@ -21,7 +21,7 @@ from kit.store import Store
 from .grid import Grid
 from .session_plan import session_plan
 from .session_app import SessionApp
-from .ui import FigureView, button, esc, table_html
+from .ui import button, esc, table_html
 
 PROJECT_KINDS = ["Axe du contrat de ville", "PCAET", "PLH", "NPNRU", "PAT", "CLS", "Autre projet local"]
 SCORES = [("—", None)] + [(str(i), i) for i in range(11)]
@@ -87,7 +87,7 @@ class StakesApp(SessionApp):
             reference = next((r for r in ("France", "région", "EPCI") if frame[r].notna().any()), "France")
             return charts.portrait_gaps(frame, reference)
 
-        portrait_chart = FigureView(portrait_figure(self.ws, None), "kit-portrait-chart")
+        portrait_chart = self.figure(lambda: portrait_figure(self.ws, None), "kit-portrait-chart")
         comparison = w.HTML()
 
         def redraw_portrait(ws):
@@ -103,7 +103,8 @@ class StakesApp(SessionApp):
             if not missing.empty:
                 portrait_table.value += ("<details><summary>Données manquantes et où les trouver "
                                          f"({len(missing)})</summary>{table_html(missing[['indicateur', 'où trouver la donnée']])}</details>")
-            portrait_chart.show(portrait_figure(ws, chooser.value))
+            chosen = chooser.value
+            portrait_chart.show(lambda: portrait_figure(ws, chosen))
             table = diagnostic.comparison(ws)
             comparison.value = table_html(table) if len(ws.neighbourhoods) > 1 and not table.empty else ""
 
@@ -314,10 +315,10 @@ class StakesApp(SessionApp):
         def figure(ws):
             return charts.stake_map(stakes.stake_map_frame(ws, x.value, y.value), stakes.AXES[x.value], stakes.AXES[y.value])
 
-        view = FigureView(figure(self.ws), "kit-stake-map")
-        self.on(("map", "stakes"), lambda ws: view.show(figure(ws)))
+        view = self.figure(lambda: figure(self.ws), "kit-stake-map")
+        self.on(("map", "stakes"), lambda ws: view.show(lambda: figure(ws)))
         for axis in (x, y):
-            axis.observe(self.messages.guard(lambda _: view.show(figure(self.ws))), names="value")
+            axis.observe(self.messages.guard(lambda _: view.show(lambda: figure(self.ws))), names="value")
         return w.VBox([w.HTML("<p class='kit-sub'>Placez les enjeux dans l'onglet « Enjeux » (importance, maîtrise "
                               "locale, urgence) ; la taille des points suit les votes des participants.</p>"),
                        w.HBox([x, y]), view.widget])
@@ -335,21 +336,30 @@ class StakesApp(SessionApp):
         result_view = _tagged(w.HTML(), "kit-micmac-table")
         stability = w.HTML()
 
-        def figures(ws):
-            """The plane, the displacement and the heatmap for the current matrix (placeholders when empty)."""
-            result = stakes.structural_analysis(ws, cut.value) if ws.influences else None
-            titles = {s.id: s.title for s in ws.stakes}
-            if result is None:
-                empty = charts.placeholder("Remplissez la matrice pour voir le plan influence / dépendance")
-                return result, (empty, empty, charts.matrix_heatmap(stakes.influence_matrix(ws), titles))
-            chosen = variant.value if variant.value in ("direct", "indirect") or result.potential_matrix is not None else "indirect"
-            return result, (charts.micmac_plane(result, titles, chosen), charts.micmac_displacement(result, titles),
-                            charts.matrix_heatmap(stakes.influence_matrix(ws), titles))
+        def analysis(ws):
+            return stakes.structural_analysis(ws, cut.value) if ws.influences else None
 
-        _, (first_plane, first_moves, first_heatmap) = figures(self.ws)
-        plane = FigureView(first_plane, "kit-micmac-plane")
-        displacement = FigureView(first_moves, "kit-micmac-moves")
-        heatmap = FigureView(first_heatmap, "kit-micmac-heatmap")
+        def titles(ws):
+            return {s.id: s.title for s in ws.stakes}
+
+        def plane_figure(ws):
+            result = analysis(ws)
+            if result is None:
+                return charts.placeholder("Remplissez la matrice pour voir le plan influence / dépendance")
+            chosen = variant.value if variant.value in ("direct", "indirect") or result.potential_matrix is not None else "indirect"
+            return charts.micmac_plane(result, titles(ws), chosen)
+
+        def moves_figure(ws):
+            result = analysis(ws)
+            return charts.micmac_displacement(result, titles(ws)) if result else charts.placeholder(
+                "Le déplacement des positions apparaîtra avec la matrice")
+
+        def heatmap_figure(ws):
+            return charts.matrix_heatmap(stakes.influence_matrix(ws), titles(ws))
+
+        plane = self.figure(lambda: plane_figure(self.ws), "kit-micmac-plane")
+        displacement = self.figure(lambda: moves_figure(self.ws), "kit-micmac-moves")
+        heatmap = self.figure(lambda: heatmap_figure(self.ws), "kit-micmac-heatmap")
 
         def on_cell(source: str, target: str, text: str) -> str:
             self.save(lambda ws: edits.set_influence(ws, source, target, text), "Influence enregistrée.", parts=("micmac",))
@@ -362,10 +372,10 @@ class StakesApp(SessionApp):
             grid.rows, grid.columns = rows, rows
             grid.disabled_cells = [f"{s.id}|{s.id}" for s in ws.stakes]
             grid.values = {f"{c.source}|{c.target}": str(c.value) for c in ws.influences}
-            result, (plane_figure, moves_figure, heatmap_figure) = figures(ws)
-            plane.show(plane_figure)
-            displacement.show(moves_figure)
-            heatmap.show(heatmap_figure)
+            result = analysis(ws)
+            plane.show(lambda: plane_figure(ws))
+            displacement.show(lambda: moves_figure(ws))
+            heatmap.show(lambda: heatmap_figure(ws))
             if result is None:
                 result_view.value = "<p class='kit-sub'>Remplissez la matrice pour voir le plan influence / dépendance.</p>"
                 stability.value = ""

@@ -80,3 +80,29 @@ def plotly_library() -> PlotlyLibrary:
 def figure_json(figure) -> dict:
     """A plotly figure as plain JSON (numpy arrays and dates converted by plotly's own encoder)."""
     return json.loads(figure.to_json())
+
+
+_RENDERED_ESM = r"""
+function render({ model, el }) {
+  el.style.display = "none";
+  model.send({ kind: "rendered" });
+}
+export default { render };
+"""
+
+
+class RenderedSignal(anywidget.AnyWidget):
+    """Tells the kernel that the page is on screen: heavy content (charts) is sent after it, so the
+    app is usable as soon as its forms are, and the charts follow a moment later."""
+
+    _esm = t.Unicode(_RENDERED_ESM).tag(sync=True)
+
+    def on_rendered(self, callback) -> None:
+        fired = []
+
+        def received(_, content, buffers):
+            if isinstance(content, dict) and content.get("kind") == "rendered" and not fired:
+                fired.append(True)
+                callback()
+
+        self.on_msg(received)

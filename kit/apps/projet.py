@@ -19,7 +19,7 @@ from kit.store import Store
 from .grid import Grid
 from .session_app import SessionApp, tagged
 from .session_plan import session_plan
-from .ui import FigureView, button, download_link, esc, table_html
+from .ui import button, download_link, esc, table_html
 
 PARTS = ("cap", "actors", "network", "governance", "mactor", "plan")
 RELATION_KINDS = ["coopération", "financement", "décision", "information", "tension"]
@@ -67,8 +67,10 @@ class ProjectApp(SessionApp):
         add = tagged(button("Ajouter l'objectif", style="primary", icon="plus"), "kit-add-objective")
         remove_choice = _select("Objectif", "kit-objective-remove-choice", "520px")
         remove = tagged(button("Retirer", icon="trash"), "kit-remove-objective")
-        tree = FigureView(charts.objective_tree(project.objectives_frame(self.ws), self.ws.vision.ambition,
-                                                self.ws.vision.horizon), "kit-objective-tree")
+        def tree_figure(ws):
+            return charts.objective_tree(project.objectives_frame(ws), ws.vision.ambition, ws.vision.horizon)
+
+        tree = self.figure(lambda: tree_figure(self.ws), "kit-objective-tree")
         table, gaps = tagged(w.HTML(), "kit-objectives"), tagged(w.HTML(), "kit-objective-gaps")
 
         def on_cap(_):
@@ -103,7 +105,7 @@ class ProjectApp(SessionApp):
         def redraw(ws):
             horizon.value, ambition.value = ws.vision.horizon, ws.vision.ambition
             frame = project.objectives_frame(ws)
-            tree.show(charts.objective_tree(frame, ws.vision.ambition, ws.vision.horizon))
+            tree.show(lambda: tree_figure(ws))
             table.value = table_html(frame[["objectif", "niveau", "rattaché à", "enjeux"]]) if not frame.empty else ""
             unanswered, untied = project.objective_gaps(ws)
             gaps.value = "".join([
@@ -216,7 +218,7 @@ class ProjectApp(SessionApp):
             metrics = network.metrics(network.build_graph(actors, relations))
             return network.network_figure(actors, relations, metrics, size_by.value, highlight.value or None)
 
-        view = FigureView(figure(self.ws), "kit-network-map")
+        view = self.figure(lambda: figure(self.ws), "kit-network-map")
 
         def on_add(_):
             if not source.value or not target.value:
@@ -233,7 +235,7 @@ class ProjectApp(SessionApp):
             current = highlight.value
             highlight.options = options
             highlight.value = current if current in {a.id for a in ws.actors} else ""
-            view.show(figure(ws))
+            view.show(lambda: figure(ws))
             actors, relations = project.actors_frame(ws), project.relations_frame(ws)
             if actors.empty:
                 readings.value = table.value = exports.value = ""
@@ -252,7 +254,7 @@ class ProjectApp(SessionApp):
 
         add.on_click(self.messages.guard(on_add))
         for control in (size_by, highlight):
-            control.observe(self.messages.guard(lambda _: view.show(figure(self.ws))), names="value")
+            control.observe(self.messages.guard(lambda _: view.show(lambda: figure(self.ws))), names="value")
         self.on(("network", "actors"), redraw)
         return w.VBox([w.HTML("<h2>Les relations entre acteurs</h2>"), w.HBox([source, target]),
                        w.HBox([kind, intensity, add]), w.HBox([size_by, highlight]), view.widget,
@@ -279,7 +281,7 @@ class ProjectApp(SessionApp):
                 return charts.placeholder("Ajoutez l'instance décisionnelle, puis les comités")
             return governance.governance_figure(project.bodies_records(ws), project.actors_frame(ws))
 
-        view = FigureView(figure(self.ws), "kit-governance-map")
+        view = self.figure(lambda: figure(self.ws), "kit-governance-map")
 
         def on_add(_):
             new = checked(lambda: GovernanceBody(name=name.value, kind=kind.value, lead_id=lead.value or None,
@@ -306,7 +308,7 @@ class ProjectApp(SessionApp):
             members.options = actor_options[1:]
             body_options = [("", "")] + [(b.name, b.id) for b in ws.bodies]
             reports_to.options = remove_choice.options = body_options
-            view.show(figure(ws))
+            view.show(lambda: figure(ws))
             checklist.value = _checks_html(project.governance_checks(ws))
 
         add.on_click(self.messages.guard(on_add))
@@ -334,19 +336,19 @@ class ProjectApp(SessionApp):
         derive = tagged(button("Déduire de MACTOR", icon="magic"), "kit-derive-power")
         tables = tagged(w.HTML(), "kit-mactor-tables")
 
-        def figures(ws):
+        def strategy_figure(ws, draw):
             result = project.actor_strategies(ws)
-            grid_figure = charts.power_interest(project.actors_frame(ws))
             if result is None:
-                empty = charts.placeholder("Remplissez les deux matrices pour voir les rapports de force")
-                return result, (empty, empty, empty, grid_figure)
-            return result, (charts.actor_plane(result.actors, result.cuts),
-                            charts.convergence_graph(result.edges, list(result.actors.index)),
-                            charts.mobilisation(result.objectives), grid_figure)
+                return charts.placeholder("Remplissez les deux matrices pour voir les rapports de force")
+            return draw(result)
 
-        _, first = figures(self.ws)
-        plane, convergence, mobilisation, power = (FigureView(f, css) for f, css in zip(
-            first, ("kit-actor-plane", "kit-convergence", "kit-mobilisation", "kit-power-interest")))
+        plane = self.figure(lambda: strategy_figure(self.ws, lambda r: charts.actor_plane(r.actors, r.cuts)),
+                            "kit-actor-plane")
+        convergence = self.figure(lambda: strategy_figure(
+            self.ws, lambda r: charts.convergence_graph(r.edges, list(r.actors.index))), "kit-convergence")
+        mobilisation = self.figure(lambda: strategy_figure(self.ws, lambda r: charts.mobilisation(r.objectives)),
+                                   "kit-mobilisation")
+        power = self.figure(lambda: charts.power_interest(project.actors_frame(self.ws)), "kit-power-interest")
 
         def on_mid(source, target, text):
             self.save(lambda ws: edits.set_actor_influence(ws, source, target, text), "Influence enregistrée.",
@@ -392,10 +394,11 @@ class ProjectApp(SessionApp):
             power_grid.rows = actors
             power_grid.values = {f"{a.id}|{field}": str(getattr(a, field)) for a in ws.actors
                                  for field in ("power", "interest") if getattr(a, field) is not None}
-            result, (plane_figure, convergence_figure, mobilisation_figure, power_figure) = figures(ws)
-            for view, fig in ((plane, plane_figure), (convergence, convergence_figure),
-                              (mobilisation, mobilisation_figure), (power, power_figure)):
-                view.show(fig)
+            plane.show(lambda: strategy_figure(ws, lambda r: charts.actor_plane(r.actors, r.cuts)))
+            convergence.show(lambda: strategy_figure(ws, lambda r: charts.convergence_graph(r.edges, list(r.actors.index))))
+            mobilisation.show(lambda: strategy_figure(ws, lambda r: charts.mobilisation(r.objectives)))
+            power.show(lambda: charts.power_interest(project.actors_frame(ws)))
+            result = project.actor_strategies(ws)
             if result is None:
                 tables.value = ""
                 return

@@ -13,7 +13,8 @@ import ipywidgets as w
 
 from kit.store import Store
 
-from .ui import Messages, esc, esc_attr, heading, page
+from .plot import RenderedSignal
+from .ui import FigureView, Messages, esc, esc_attr, heading, page
 
 
 class SessionApp:
@@ -35,13 +36,30 @@ class SessionApp:
                              app_class=self.css)
             self.root.add_class("kit-ready")
             return
+        self.views: list[FigureView] = []
         sections = self.sections()
         self.tabs = w.Tab(children=[body for _, body in sections], titles=[title for title, _ in sections])
         self.tabs.add_class("kit-tabs")
         self.header = w.HTML()
-        self.root = page(self.header, self.messages.widget, self.tabs, app_class=self.css, charts=True)
+        self.signal = RenderedSignal()
+        self.signal.on_rendered(self.messages.guard(self.draw_charts))
+        self.root = page(self.header, self.messages.widget, self.tabs, self.signal, app_class=self.css)
         self.refresh(self.ws)
         self.root.add_class("kit-ready")
+
+    def figure(self, figure, css: str) -> FigureView:
+        """A chart of this app (a figure, or a function returning one, computed once the page is shown)."""
+        view = FigureView(figure, css)
+        self.views.append(view)
+        return view
+
+    def draw_charts(self) -> None:
+        """Once the page is on screen: plotly.js, sent once, then every chart with its latest figure."""
+        from .plot import plotly_library
+
+        self.root.children = (*self.root.children, plotly_library())
+        for view in self.views:
+            view.activate()
 
     def sections(self) -> list[tuple[str, w.Widget]]:
         raise NotImplementedError

@@ -10,7 +10,6 @@ from datetime import date
 
 import ipywidgets as w
 
-from kit import deliverables
 from kit.errors import KitError
 from kit.model import WorkItem, checked
 
@@ -85,6 +84,8 @@ def session_plan(app, *, number: int, next_step: str, deliverable: str, contents
 
     def make(fmt):
         def handler(_):
+            from kit import deliverables  # the document layer is loaded when a deliverable is asked for
+
             app.messages.info("Préparation du livrable…")
             name, data = deliverables.export(app.store.load(app.ws_id), deliverable, fmt)
             link.value = download_link(data, name, f"Télécharger {name}", MIME[fmt])

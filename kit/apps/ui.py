@@ -71,15 +71,9 @@ def esc_attr(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def page(*children: w.Widget, app_class: str, charts: bool = False) -> w.VBox:
-    """The root box of an app: shared style, a CSS class per app, and `kit-ready` for tests.
-    With `charts`, the page also carries plotly.js, once, for all its charts."""
-    extra = []
-    if charts:
-        from .plot import plotly_library
-
-        extra.append(plotly_library())
-    root = w.VBox([w.HTML(PAGE_CSS), *extra, *children], layout=w.Layout(width="100%"))
+def page(*children: w.Widget, app_class: str) -> w.VBox:
+    """The root box of an app: shared style, a CSS class per app, and `kit-ready` for tests."""
+    root = w.VBox([w.HTML(PAGE_CSS), *children], layout=w.Layout(width="100%"))
     root.add_class("kit-app")
     root.add_class(app_class)
     return root
@@ -180,24 +174,45 @@ def app_exists(notebook: str) -> bool:
 
 
 class FigureView:
-    """A plotly figure in the app, redrawn in place when the data change.
+    """A plotly chart in an app, drawn once the page is on screen and redrawn in place afterwards.
 
-    Built complete from its first figure (in Voilà, changes sent before the browser connects are
-    lost, voila#1533); an unchanged figure sends nothing.
+    `figure` may be a figure or a function returning one: until `activate()` (called when the page
+    has rendered, see `SessionApp`), only the latest function is kept, so no chart is computed nor
+    sent while the page loads. After activation, an unchanged figure sends nothing.
     """
 
     def __init__(self, figure, css: str = ""):
-        from .plot import Chart, figure_json
-
-        self._json = figure_json
-        self.widget = Chart(figure=figure_json(figure), layout=w.Layout(width="100%"))
+        self.css = css
+        self.widget = w.Box(layout=w.Layout(width="100%"))
         if css:
-            self.widget.add_class(css)
+            self.widget.add_class(f"{css}-box")
+        self.chart = None
+        self._pending = figure
+
+    @property
+    def figure(self) -> dict:
+        return self.chart.figure if self.chart is not None else {}
 
     def show(self, figure) -> None:
-        drawn = self._json(figure)
-        if drawn != self.widget.figure:
-            self.widget.figure = drawn
+        if self.chart is None:
+            self._pending = figure
+            return
+        from .plot import figure_json
+
+        drawn = figure_json(figure() if callable(figure) else figure)
+        if drawn != self.chart.figure:
+            self.chart.figure = drawn
+
+    def activate(self) -> None:
+        if self.chart is not None:
+            return
+        from .plot import Chart, figure_json
+
+        figure = self._pending() if callable(self._pending) else self._pending
+        self.chart = Chart(figure=figure_json(figure), layout=w.Layout(width="100%"))
+        if self.css:
+            self.chart.add_class(self.css)
+        self.widget.children = (self.chart,)
 
 
 def table_html(frame, css: str = "", missing: str = "—") -> str:

@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 import networkx as nx
 import pandas as pd
-import plotly.graph_objects as go
+from kit.lazy import plotly_go as go  # imported on first chart (see kit.lazy)
 
 from kit.errors import KitError
 from kit.methods.network import FONT, _fold, _frame, _text

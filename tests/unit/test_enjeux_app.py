@@ -21,7 +21,13 @@ def app(store):
     store.update(ws.id, lambda w: w.neighbourhoods.append(
         __import__("kit.model", fromlist=["Neighbourhood"]).Neighbourhood(name="Le Sablar", qpv_code="QN04001M",
                                                                           commune="Dax")))
-    return StakesApp(store, ws.id)
+    return shown(StakesApp(store, ws.id))
+
+
+def shown(app):
+    """The message the page sends once it is on screen: charts are drawn from then on."""
+    app.signal._handle_custom_msg({"kind": "rendered"}, [])
+    return app
 
 
 def capture(app, title):
@@ -156,6 +162,9 @@ def test_demo_workspace_opens(store):
     ws = create_demo(store)
     app = StakesApp(store, ws.id)
     assert len(one(app.root, "kit-micmac-grid").rows) == 4
+    assert find(app.root, "kit-micmac-plane") == []  # nothing drawn before the page is on screen
+    shown(app)
+    assert "Remplissez la matrice" in one(app.root, "kit-micmac-plane").figure["layout"]["annotations"][0]["text"]
 
 
 def test_an_official_insee_zip_loads_through_the_same_screen(app, store):

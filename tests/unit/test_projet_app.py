@@ -13,6 +13,12 @@ from kit.demo import create_demo
 from tests.unit.test_home_app import one
 
 
+def opened(store, ws_id):
+    app = ProjectApp(store, ws_id)
+    app.signal._handle_custom_msg({"kind": "rendered"}, [])  # what the page says once on screen
+    return app
+
+
 def edit_cell(grid, row, col, value):
     grid._handle_custom_msg({"kind": "edit", "row": row, "col": col, "value": value}, [])
 
@@ -20,7 +26,7 @@ def edit_cell(grid, row, col, value):
 @pytest.fixture
 def empty(store):
     ws = store.create("CA du Grand Dax", territory={"epci_name": "CA du Grand Dax", "epci_siren": "244000675"})
-    return ProjectApp(store, ws.id)
+    return opened(store, ws.id)
 
 
 def add_actor(app, name, kind):
@@ -63,7 +69,7 @@ def test_project_group_checklist_names_what_is_missing(empty, store):
 
 def test_objective_tree_and_gaps(store):
     ws = create_demo(store)
-    app = ProjectApp(store, ws.id)
+    app = opened(store, ws.id)
     one(app.root, "kit-objective-title").value = "Mieux manger au quartier"
     one(app.root, "kit-objective-level").value = "opérationnel"
     one(app.root, "kit-add-objective").click()
@@ -78,7 +84,7 @@ def test_objective_tree_and_gaps(store):
 
 def test_governance_checks_and_a_reporting_cycle_is_refused(store):
     ws = create_demo(store)
-    app = ProjectApp(store, ws.id)
+    app = opened(store, ws.id)
     checklist = one(app.root, "kit-governance-checklist").value
     assert "✗ <b>Les habitants participent à la gouvernance" in checklist
     conseil = next(a.id for a in ws.actors if a.kind == "Conseil citoyen")
@@ -92,7 +98,7 @@ def test_governance_checks_and_a_reporting_cycle_is_refused(store):
 
 def test_mactor_grids_update_the_balance_of_power(store):
     ws = create_demo(store)
-    app = ProjectApp(store, ws.id)
+    app = opened(store, ws.id)
     mid, mao = one(app.root, "kit-mid-grid"), one(app.root, "kit-mao-grid")
     a, b = ws.actors[0].id, ws.actors[1].id
     edit_cell(mid, a, b, "5")
@@ -117,7 +123,7 @@ def test_session2_deliverable(store):
     headings = [p.text for p in docx.Document(io.BytesIO(data)).paragraphs if p.style.name.startswith("Heading")]
     assert headings[:6] == ["Le cap à 2030", "Le groupe projet", "Les acteurs et leurs relations", "La gouvernance",
                             "Stratégies des acteurs (MACTOR)", "Plan de travail jusqu'à la session 3"]
-    app = ProjectApp(store, ws.id)
+    app = opened(store, ws.id)
     one(app.root, "kit-make-html").click()
     link = one(app.root, "kit-deliverable").value
     page = base64.b64decode(re.search(r'base64,([^"]+)"', link).group(1)).decode("utf-8")
@@ -126,7 +132,7 @@ def test_session2_deliverable(store):
 
 def test_removing_an_actor_used_everywhere(store):
     ws = create_demo(store)
-    app = ProjectApp(store, ws.id)
+    app = opened(store, ws.id)
     bailleur = next(a for a in ws.actors if a.kind == "Bailleur social")
     one(app.root, "kit-actor-remove-choice").value = bailleur.id
     one(app.root, "kit-remove-actor").click()
