@@ -19,15 +19,11 @@ from kit.model import Neighbourhood, checked
 from kit.progress import DONE, IN_PROGRESS, session_progress
 from kit.store import MAX_FILE_BYTES, Store, WorkspaceCorrupt
 
-from .ui import Messages, app_exists, app_href, button, download_link, esc, esc_attr, heading, page, safe_filename
+from .ui import (Messages, app_exists, app_href, button, download_link, esc, esc_attr, heading, page, safe_filename,
+                 tagged)
 
 STATE_CLASS = {DONE: "kit-state-done", IN_PROGRESS: "kit-state-doing"}
 NONE = "— choisir un espace —"
-
-
-def _tagged(widget: w.Widget, css: str) -> w.Widget:
-    widget.add_class(css)
-    return widget
 
 
 def _shown(widget: w.Widget, visible: bool) -> None:
@@ -41,9 +37,9 @@ class HomeApp:
         self.current: str | None = None
         self._refreshing = False
 
-        self.chooser = _tagged(w.Dropdown(description="Espace", layout=w.Layout(width="560px")), "kit-chooser")
+        self.chooser = tagged(w.Dropdown(description="Espace", layout=w.Layout(width="560px")), "kit-chooser")
         self.chooser.observe(self.messages.guard(self._on_choose), names="value")
-        self.panel = _tagged(w.VBox(self._workspace_widgets()), "kit-workspace")
+        self.panel = tagged(w.VBox(self._workspace_widgets()), "kit-workspace")
         self.corrupt = w.VBox()
         _shown(self.panel, False)
         self.root = page(
@@ -70,36 +66,36 @@ class HomeApp:
         self.sessions = w.HTML()
 
         self.neighbourhood_list = w.HTML()
-        self.qpv_name = _tagged(w.Text(placeholder="Nom du quartier", layout=w.Layout(width="260px")), "kit-new-qpv-name")
-        self.qpv_code = _tagged(w.Text(placeholder="Code QPV (QN03301M)", layout=w.Layout(width="210px")), "kit-new-qpv-code")
-        self.qpv_commune = _tagged(w.Combobox(placeholder="Commune", ensure_option=False, layout=w.Layout(width="230px")),
+        self.qpv_name = tagged(w.Text(placeholder="Nom du quartier", layout=w.Layout(width="260px")), "kit-new-qpv-name")
+        self.qpv_code = tagged(w.Text(placeholder="Code QPV (QN03301M)", layout=w.Layout(width="210px")), "kit-new-qpv-code")
+        self.qpv_commune = tagged(w.Combobox(placeholder="Commune", ensure_option=False, layout=w.Layout(width="230px")),
                                    "kit-new-qpv-commune")
-        add = _tagged(button("Ajouter le quartier", style="primary", icon="plus"), "kit-add-qpv")
+        add = tagged(button("Ajouter le quartier", style="primary", icon="plus"), "kit-add-qpv")
         add.on_click(self.messages.guard(lambda _: self._add_neighbourhood()))
-        self.removable = _tagged(w.Dropdown(layout=w.Layout(width="360px")), "kit-remove-choice")
-        remove = _tagged(button("Retirer ce quartier", icon="trash"), "kit-remove-qpv")
+        self.removable = tagged(w.Dropdown(layout=w.Layout(width="360px")), "kit-remove-choice")
+        remove = tagged(button("Retirer ce quartier", icon="trash"), "kit-remove-qpv")
         remove.on_click(self.messages.guard(lambda _: self._remove_neighbourhood()))
         self.remove_row = w.HBox([self.removable, remove])
 
-        self.rename_text = _tagged(w.Text(layout=w.Layout(width="420px")), "kit-rename-text")
-        rename = _tagged(button("Renommer", icon="pencil"), "kit-rename")
+        self.rename_text = tagged(w.Text(layout=w.Layout(width="420px")), "kit-rename-text")
+        rename = tagged(button("Renommer", icon="pencil"), "kit-rename")
         rename.on_click(self.messages.guard(lambda _: self._rename()))
 
         self.download = w.HTML()
-        duplicate = _tagged(button("Dupliquer", icon="copy"), "kit-duplicate")
+        duplicate = tagged(button("Dupliquer", icon="copy"), "kit-duplicate")
         duplicate.on_click(self.messages.guard(lambda _: self._duplicate()))
-        delete = _tagged(button("Supprimer", style="danger", icon="trash"), "kit-delete")
+        delete = tagged(button("Supprimer", style="danger", icon="trash"), "kit-delete")
         delete.on_click(self.messages.guard(lambda _: self._confirm_delete(True)))
         self.delete_question = w.HTML()
-        confirm = _tagged(button("Oui, supprimer", style="danger", icon="trash"), "kit-delete-confirm")
+        confirm = tagged(button("Oui, supprimer", style="danger", icon="trash"), "kit-delete-confirm")
         confirm.on_click(self.messages.guard(lambda _: self._delete()))
-        cancel = _tagged(button("Annuler"), "kit-delete-cancel")
+        cancel = tagged(button("Annuler"), "kit-delete-cancel")
         cancel.on_click(self.messages.guard(lambda _: self._confirm_delete(False)))
         self.delete_row = w.HBox([delete])
         self.confirm_row = w.HBox([self.delete_question, confirm, cancel], layout=w.Layout(align_items="center"))
 
         self.revisions = w.Dropdown(layout=w.Layout(width="420px"))
-        restore = _tagged(button("Rétablir cette révision", icon="undo"), "kit-restore")
+        restore = tagged(button("Rétablir cette révision", icon="undo"), "kit-restore")
         restore.on_click(self.messages.guard(lambda _: self._restore(self.current, self.revisions.value)))
         self.history = w.VBox([w.HTML("<h2>Historique</h2><p class='kit-sub'>Un mauvais clic ? Rétablissez une "
                                       "version antérieure : la version actuelle reste dans l'historique.</p>"),
@@ -215,7 +211,7 @@ class HomeApp:
         children = [w.HTML(f"<h2>{esc(workspace_id)}</h2>")]
         if error.good_revisions:
             number = error.good_revisions[0]
-            restore = _tagged(button(f"Rétablir la révision {number}", style="primary", icon="undo"), "kit-restore-good")
+            restore = tagged(button(f"Rétablir la révision {number}", style="primary", icon="undo"), "kit-restore-good")
             restore.on_click(self.messages.guard(lambda _: self._restore(workspace_id, number)))
             children.append(restore)
         self.corrupt.children = tuple(children)
@@ -285,12 +281,12 @@ class HomeApp:
     # -- creating and importing --------------------------------------------------------------------
 
     def _creation_form(self) -> w.Widget:
-        search = _tagged(w.Text(placeholder="Tapez le nom de votre EPCI (ex. : Grand Dax, Pau, Bordeaux)",
+        search = tagged(w.Text(placeholder="Tapez le nom de votre EPCI (ex. : Grand Dax, Pau, Bordeaux)",
                                 continuous_update=True, layout=w.Layout(width="560px")), "kit-epci-search")
-        results = _tagged(w.Select(options=[], rows=5, layout=w.Layout(width="560px", display="none")), "kit-epci-results")
-        name = _tagged(w.Text(placeholder="Nom de l'espace (par défaut : celui de l'EPCI)",
+        results = tagged(w.Select(options=[], rows=5, layout=w.Layout(width="560px", display="none")), "kit-epci-results")
+        name = tagged(w.Text(placeholder="Nom de l'espace (par défaut : celui de l'EPCI)",
                               layout=w.Layout(width="560px")), "kit-new-name")
-        create = _tagged(button("Créer l'espace", style="primary", icon="plus"), "kit-create")
+        create = tagged(button("Créer l'espace", style="primary", icon="plus"), "kit-create")
 
         def on_search(change):
             found = geography.search_epcis(change["new"], limit=8) if len(change["new"].strip()) >= 2 else []
@@ -316,7 +312,7 @@ class HomeApp:
         return w.VBox([w.HTML("<h2>Créer un espace de travail</h2>"), search, results, w.HBox([name, create])])
 
     def _import_form(self) -> w.Widget:
-        upload = _tagged(w.FileUpload(accept=".json", multiple=False, description="Importer un fichier .json",
+        upload = tagged(w.FileUpload(accept=".json", multiple=False, description="Importer un fichier .json",
                                       layout=w.Layout(width="300px")), "kit-upload")
         replace = w.Checkbox(value=False, indent=False, layout=w.Layout(width="auto"),
                              description="Remplacer l'espace de même identifiant (l'ancienne version reste dans l'historique)")

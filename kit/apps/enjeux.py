@@ -21,7 +21,7 @@ from kit.store import Store
 from .grid import Grid
 from .session_plan import session_plan
 from .session_app import SessionApp
-from .ui import button, esc, table_html
+from .ui import button, esc, table_html, tagged
 
 PROJECT_KINDS = ["Axe du contrat de ville", "PCAET", "PLH", "NPNRU", "PAT", "CLS", "Autre projet local"]
 SCORES = [("—", None)] + [(str(i), i) for i in range(11)]
@@ -30,14 +30,9 @@ SECTOR_NAMES = {"direct": "directes", "indirect": "indirectes", "potential_direc
 PARTS = ("diagnostic", "stakes", "map", "micmac", "positioning", "plan")
 
 
-def _tagged(widget: w.Widget, css: str) -> w.Widget:
-    widget.add_class(css)
-    return widget
-
-
 def _text(placeholder: str, css: str, width: str = "420px", area: bool = False) -> w.Widget:
     kind = w.Textarea if area else w.Text
-    return _tagged(kind(placeholder=placeholder, layout=w.Layout(width=width)), css)
+    return tagged(kind(placeholder=placeholder, layout=w.Layout(width=width)), css)
 
 
 class StakesApp(SessionApp):
@@ -54,7 +49,7 @@ class StakesApp(SessionApp):
 
     def _diagnostic(self) -> w.Widget:
         catalogue = load_catalogue()
-        grid = _tagged(Grid(rows=[{"id": r.code, "label": f"{r.libelle} ({r.unite})"} for r in catalogue.itertuples()],
+        grid = tagged(Grid(rows=[{"id": r.code, "label": f"{r.libelle} ({r.unite})"} for r in catalogue.itertuples()],
                             corner="Indicateur",
                             cell_hint="{row} — {col} : un nombre (12,5), « s » si secret statistique, vide si inconnu"),
                        "kit-diag-grid")
@@ -78,8 +73,8 @@ class StakesApp(SessionApp):
 
         self.on("diagnostic", redraw_grid)
 
-        chooser = _tagged(w.Dropdown(description="Quartier", layout=w.Layout(width="460px")), "kit-portrait-choice")
-        portrait_table = _tagged(w.HTML(), "kit-portrait-table")
+        chooser = tagged(w.Dropdown(description="Quartier", layout=w.Layout(width="460px")), "kit-portrait-choice")
+        portrait_table = tagged(w.HTML(), "kit-portrait-table")
         def portrait_figure(ws, neighbourhood_id):
             if not ws.neighbourhoods:
                 return charts.placeholder("Ajoutez d'abord les quartiers depuis l'accueil")
@@ -119,12 +114,12 @@ class StakesApp(SessionApp):
         ])
 
     def _import_panel(self) -> w.Widget:
-        upload = _tagged(w.FileUpload(accept=".csv,.xlsx,.txt,.zip", multiple=False, description="Importer un tableau",
+        upload = tagged(w.FileUpload(accept=".csv,.xlsx,.txt,.zip", multiple=False, description="Importer un tableau",
                                       layout=w.Layout(width="260px")), "kit-table-upload")
-        qpv_column = _tagged(w.Dropdown(description="Colonne du code QPV", style={"description_width": "initial"}),
+        qpv_column = tagged(w.Dropdown(description="Colonne du code QPV", style={"description_width": "initial"}),
                              "kit-qpv-column")
         mapping_box = w.VBox()
-        run = _tagged(button("Importer ces colonnes", style="primary", icon="upload"), "kit-run-import")
+        run = tagged(button("Importer ces colonnes", style="primary", icon="upload"), "kit-run-import")
         report = w.HTML()
         options = [("— ignorer —", "")] + [(f"{r.libelle} ({r.unite})", r.code) for r in load_catalogue().itertuples()]
         state: dict = {}
@@ -141,7 +136,7 @@ class StakesApp(SessionApp):
             qpv_column.options = list(table.columns)
             guess = next((c for c in table.columns if "qp" in c.lower() or "quartier" in c.lower()), table.columns[0])
             qpv_column.value = guess
-            mapping_box.children = [_tagged(w.Dropdown(options=options, description=str(c)[:40],
+            mapping_box.children = [tagged(w.Dropdown(options=options, description=str(c)[:40],
                                                        style={"description_width": "220px"},
                                                        layout=w.Layout(width="640px")), "kit-column-map")
                                     for c in table.columns]
@@ -174,10 +169,10 @@ class StakesApp(SessionApp):
     def _stakes(self) -> w.Widget:
         themes = [""] + load_themes()["libelle"].tolist()
         title = _text("Intitulé de l'enjeu (ex. : Chaleur dans les logements l'été)", "kit-stake-title", "560px")
-        theme = _tagged(w.Dropdown(options=themes, description="Thème"), "kit-stake-theme")
-        places = _tagged(w.SelectMultiple(description="Quartiers", rows=3), "kit-stake-places")
+        theme = tagged(w.Dropdown(options=themes, description="Thème"), "kit-stake-theme")
+        places = tagged(w.SelectMultiple(description="Quartiers", rows=3), "kit-stake-places")
         raised_by = _text("Qui l'a soulevé ?", "kit-stake-by", "300px")
-        add = _tagged(button("Ajouter l'enjeu", style="primary", icon="plus"), "kit-add-stake")
+        add = tagged(button("Ajouter l'enjeu", style="primary", icon="plus"), "kit-add-stake")
 
         def on_add(_):
             new = checked(lambda: Stake(title=title.value, theme=theme.value, neighbourhood_ids=list(places.value),
@@ -186,7 +181,7 @@ class StakesApp(SessionApp):
             title.value = raised_by.value = ""
 
         add.on_click(self.messages.guard(on_add))
-        overview = _tagged(w.HTML(), "kit-stake-list")
+        overview = tagged(w.HTML(), "kit-stake-list")
 
         def redraw(ws):
             places.options = [(n.name, n.id) for n in ws.neighbourhoods]
@@ -206,7 +201,7 @@ class StakesApp(SessionApp):
                        w.HTML("<h2>Les enjeux par thème</h2>"), overview])
 
     def _stake_editor(self) -> w.Widget:
-        chooser = _tagged(w.Dropdown(description="Enjeu", layout=w.Layout(width="640px")), "kit-edit-choice")
+        chooser = tagged(w.Dropdown(description="Enjeu", layout=w.Layout(width="640px")), "kit-edit-choice")
         fields = {
             "title": _text("Intitulé", "kit-edit-title", "640px"),
             "what": _text("Ce qui est en jeu, dit précisément", "kit-edit-what", "640px", area=True),
@@ -219,17 +214,17 @@ class StakesApp(SessionApp):
         }
         indicators = w.SelectMultiple(options=[(r.libelle, r.code) for r in load_catalogue().itertuples()],
                                       description="Indicateurs", rows=4, layout=w.Layout(width="640px"))
-        scores = {name: _tagged(w.Dropdown(options=SCORES, description=label, layout=w.Layout(width="260px"),
+        scores = {name: tagged(w.Dropdown(options=SCORES, description=label, layout=w.Layout(width="260px"),
                                            style={"description_width": "140px"}),
                                 f"kit-edit-{name}") for name, label in stakes.AXES.items()}
-        check = _tagged(w.HTML(), "kit-checklist")
-        save = _tagged(button("Enregistrer l'enjeu", style="primary", icon="save"), "kit-save-stake")
+        check = tagged(w.HTML(), "kit-checklist")
+        save = tagged(button("Enregistrer l'enjeu", style="primary", icon="save"), "kit-save-stake")
         up, down = button("Monter", icon="arrow-up"), button("Descendre", icon="arrow-down")
-        vote = _tagged(button("+1 vote", icon="thumbs-up"), "kit-vote")
-        remove = _tagged(button("Supprimer", style="danger", icon="trash"), "kit-remove-stake")
-        merge_with = _tagged(w.Dropdown(description="Fusionner avec", style={"description_width": "initial"},
+        vote = tagged(button("+1 vote", icon="thumbs-up"), "kit-vote")
+        remove = tagged(button("Supprimer", style="danger", icon="trash"), "kit-remove-stake")
+        merge_with = tagged(w.Dropdown(description="Fusionner avec", style={"description_width": "initial"},
                                         layout=w.Layout(width="520px")), "kit-merge-choice")
-        merge = _tagged(button("Fusionner", icon="compress"), "kit-merge")
+        merge = tagged(button("Fusionner", icon="compress"), "kit-merge")
 
         def selected():
             if not chooser.value:
@@ -307,9 +302,9 @@ class StakesApp(SessionApp):
     # -- 3. stake map ---------------------------------------------------------------------------------
 
     def _map(self) -> w.Widget:
-        x = _tagged(w.Dropdown(options=[(v, k) for k, v in stakes.AXES.items()], value="control", description="Axe horizontal",
+        x = tagged(w.Dropdown(options=[(v, k) for k, v in stakes.AXES.items()], value="control", description="Axe horizontal",
                                style={"description_width": "initial"}), "kit-map-x")
-        y = _tagged(w.Dropdown(options=[(v, k) for k, v in stakes.AXES.items()], value="importance",
+        y = tagged(w.Dropdown(options=[(v, k) for k, v in stakes.AXES.items()], value="importance",
                                description="Axe vertical", style={"description_width": "initial"}), "kit-map-y")
 
         def figure(ws):
@@ -326,14 +321,14 @@ class StakesApp(SessionApp):
     # -- 4. structural analysis -----------------------------------------------------------------------
 
     def _micmac(self) -> w.Widget:
-        grid = _tagged(Grid(choices=["0", "1", "2", "3", "P"], short_headers=True, corner="influence de ↓ sur →",
+        grid = tagged(Grid(choices=["0", "1", "2", "3", "P"], short_headers=True, corner="influence de ↓ sur →",
                             cell_hint="Influence de « {row} » sur « {col} » : 0 nulle, 1 faible, 2 moyenne, 3 forte, P potentielle",
                             choice_error="« {value} » : tapez 0, 1, 2, 3 ou P"), "kit-micmac-grid")
-        cut = _tagged(w.ToggleButtons(options=[("Coupure à la moyenne", "mean"), ("à la médiane", "median")],
+        cut = tagged(w.ToggleButtons(options=[("Coupure à la moyenne", "mean"), ("à la médiane", "median")],
                                       style={"button_width": "auto"}), "kit-cut")
-        variant = _tagged(w.ToggleButtons(options=[("Directes", "direct"), ("Indirectes", "indirect")], value="indirect",
+        variant = tagged(w.ToggleButtons(options=[("Directes", "direct"), ("Indirectes", "indirect")], value="indirect",
                                           style={"button_width": "auto"}), "kit-variant")
-        result_view = _tagged(w.HTML(), "kit-micmac-table")
+        result_view = tagged(w.HTML(), "kit-micmac-table")
         stability = w.HTML()
 
         def analysis(ws):
@@ -412,14 +407,14 @@ class StakesApp(SessionApp):
 
     def _positioning(self) -> w.Widget:
         name = _text("Nom (ex. : Axe 2 — cadre de vie, PCAET 2026-2031)", "kit-project-name", "460px")
-        kind = _tagged(w.Dropdown(options=PROJECT_KINDS, description="Type"), "kit-project-kind")
-        add = _tagged(button("Ajouter le projet", style="primary", icon="plus"), "kit-add-project")
-        grid = _tagged(Grid(choices=["X"], corner="enjeu ↓ couvert par →",
+        kind = tagged(w.Dropdown(options=PROJECT_KINDS, description="Type"), "kit-project-kind")
+        add = tagged(button("Ajouter le projet", style="primary", icon="plus"), "kit-add-project")
+        grid = tagged(Grid(choices=["X"], corner="enjeu ↓ couvert par →",
                             cell_hint="« {col} » couvre-t-il l'enjeu « {row} » ? X si oui",
                             choice_error="« {value} » : tapez X (couvert) ou laissez vide"), "kit-positioning-grid")
         remove_choice = w.Dropdown(layout=w.Layout(width="420px"))
         remove = button("Retirer ce projet", icon="trash")
-        reading = _tagged(w.HTML(), "kit-positioning-reading")
+        reading = tagged(w.HTML(), "kit-positioning-reading")
 
         def on_add(_):
             project = checked(lambda: LocalProject(name=name.value, kind=kind.value))

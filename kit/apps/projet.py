@@ -17,9 +17,9 @@ from kit.model import Actor, GovernanceBody, GroupMember, Objective, Relation, c
 from kit.store import Store
 
 from .grid import Grid
-from .session_app import SessionApp, tagged
+from .session_app import SessionApp
 from .session_plan import session_plan
-from .ui import button, download_link, esc, table_html
+from .ui import button, download_link, esc, table_html, tagged
 
 PARTS = ("cap", "actors", "network", "governance", "mactor", "plan")
 RELATION_KINDS = ["coopération", "financement", "décision", "information", "tension"]

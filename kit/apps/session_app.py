@@ -81,8 +81,3 @@ class SessionApp:
     def on(self, parts: str | tuple[str, ...], redraw: Callable) -> None:
         for part in (parts,) if isinstance(parts, str) else parts:
             self.refreshers[part].append(redraw)
-
-
-def tagged(widget: w.Widget, css: str) -> w.Widget:
-    widget.add_class(css)
-    return widget

@@ -13,14 +13,9 @@ import ipywidgets as w
 from kit.errors import KitError
 from kit.model import WorkItem, checked
 
-from .ui import button, download_link, esc
+from .ui import button, download_link, esc, tagged
 
 MIME = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "html": "text/html"}
-
-
-def _tagged(widget: w.Widget, css: str) -> w.Widget:
-    widget.add_class(css)
-    return widget
 
 
 def checked_date(day: date | None, what: str) -> date | None:
@@ -31,21 +26,21 @@ def checked_date(day: date | None, what: str) -> date | None:
 
 
 def session_plan(app, *, number: int, next_step: str, deliverable: str, contents: str) -> w.Widget:
-    held_on = _tagged(w.DatePicker(description="Date de la session"), "kit-session-date")
-    place = _tagged(w.Text(placeholder="Lieu", layout=w.Layout(width="360px")), "kit-session-place")
+    held_on = tagged(w.DatePicker(description="Date de la session"), "kit-session-date")
+    place = tagged(w.Text(placeholder="Lieu", layout=w.Layout(width="360px")), "kit-session-place")
     save_session = button("Enregistrer", icon="save")
-    task = _tagged(w.Text(placeholder="Tâche (ex. : compléter les données de chaleur)", layout=w.Layout(width="460px")),
+    task = tagged(w.Text(placeholder="Tâche (ex. : compléter les données de chaleur)", layout=w.Layout(width="460px")),
                    "kit-task")
-    owner = _tagged(w.Text(placeholder="Qui ?", layout=w.Layout(width="220px")), "kit-task-owner")
-    due = _tagged(w.DatePicker(description="Échéance"), "kit-task-due")
-    add = _tagged(button("Ajouter au plan de travail", style="primary", icon="plus"), "kit-add-task")
-    items = _tagged(w.HTML(), "kit-plan")
+    owner = tagged(w.Text(placeholder="Qui ?", layout=w.Layout(width="220px")), "kit-task-owner")
+    due = tagged(w.DatePicker(description="Échéance"), "kit-task-due")
+    add = tagged(button("Ajouter au plan de travail", style="primary", icon="plus"), "kit-add-task")
+    items = tagged(w.HTML(), "kit-plan")
     item_choice = w.Dropdown(layout=w.Layout(width="460px"))
     toggle = button("Fait / à faire", icon="check")
     drop = button("Retirer", icon="trash")
-    docx = _tagged(button("Préparer le livrable (Word)", icon="file"), "kit-make-docx")
-    html_button = _tagged(button("Préparer le livrable (HTML)", icon="file"), "kit-make-html")
-    link = _tagged(w.HTML(), "kit-deliverable")
+    docx = tagged(button("Préparer le livrable (Word)", icon="file"), "kit-make-docx")
+    html_button = tagged(button("Préparer le livrable (HTML)", icon="file"), "kit-make-html")
+    link = tagged(w.HTML(), "kit-deliverable")
 
     def find(ws, item_id: str) -> WorkItem:
         for item in ws.session(number).work_plan:

@@ -79,6 +79,12 @@ def page(*children: w.Widget, app_class: str) -> w.VBox:
     return root
 
 
+def tagged(widget: w.Widget, css: str) -> w.Widget:
+    """`widget` with a CSS class: how tests and the page's style find it."""
+    widget.add_class(css)
+    return widget
+
+
 def heading(title: str, subtitle: str = "") -> w.HTML:
     sub = f'<p class="kit-sub">{esc(subtitle)}</p>' if subtitle else ""
     return w.HTML(f"<h1>{esc(title)}</h1>{sub}")
