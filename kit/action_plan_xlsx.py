@@ -3,7 +3,7 @@
     data = export_workbook(ws)                  # bytes of an .xlsx file
     report = import_workbook(ws, edited_bytes)  # nothing is written yet
     print(report)                               # French: unchanged, updated, added, absent, errors
-    if report.ok:
+    if report.changes_anything:                 # False with errors, or when nothing differs
         store.update(ws.id, report.apply)       # all or nothing, on the latest revision
 
 Design (see also the "Mode d'emploi" sheet the workbook carries):
@@ -41,6 +41,7 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable
+from copy import copy
 from dataclasses import dataclass, field
 from typing import Any, get_args
 
@@ -150,7 +151,6 @@ SHEETS = {SHEET_ACTIONS: ACTION_COLUMNS, SHEET_STEPS: STEP_COLUMNS, SHEET_BUDGET
           SHEET_INDICATORS: INDICATOR_COLUMNS}
 FIELD_LABELS = {c.key: c.header for c in ACTION_COLUMNS} | {"steps": "Étapes", "budget": "Budget",
                                                               "indicators": "Indicateurs"}
-CHILD_KEYS = ("steps", "budget", "indicators")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -320,11 +320,13 @@ def _text(value: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", value)
 
 
-def _put(sheet, row: int, column: int, value: Any):
+def _put(sheet, row: int, column: int, value: Any, style=None):
     """Write one value; text always stays text (never a formula, even after re-editing in Excel)."""
     if isinstance(value, str):
         value = _text(value)
     cell = sheet.cell(row=row, column=column, value=value)
+    if style is not None:
+        cell._style = copy(style)
     if isinstance(value, str):
         cell.data_type = "s"
         if value.startswith(_FORMULA_STARTS):
@@ -341,18 +343,24 @@ def _data_sheet(book, title: str, columns: tuple[_Col, ...], rows: list[list[Any
             cell.comment = Comment(col.note, "Kit Quartiers en transitions", width=320, height=110)
         letter = get_column_letter(c)
         sheet.column_dimensions[letter].width = col.width
+    # Each column's style is registered once, then its style array is copied to every cell: setting
+    # font, fill and format cell by cell costs a workbook-wide style lookup each time.
+    styles = []
+    for c, col in enumerate(columns, start=1):
+        model = sheet.cell(row=2, column=c)
+        if col.kind == "id":
+            model.fill, model.font = _LOCKED_FILL, _LOCKED_FONT
+        elif col.kind == "info":
+            model.font = _INFO_FONT
+        if col.kind == "date":
+            model.number_format = _DATE_FORMAT
+        elif col.kind == "amount":
+            model.number_format = _AMOUNT_FORMAT
+        model.alignment = _WRAP if col.kind == "long" else _TOP
+        styles.append(model._style)
     for r, values in enumerate(rows, start=2):
-        for c, (col, value) in enumerate(zip(columns, values), start=1):
-            cell = _put(sheet, r, c, value)
-            if col.kind == "id":
-                cell.fill, cell.font = _LOCKED_FILL, _LOCKED_FONT
-            elif col.kind == "info":
-                cell.font = _INFO_FONT
-            if col.kind == "date":
-                cell.number_format = _DATE_FORMAT
-            elif col.kind == "amount":
-                cell.number_format = _AMOUNT_FORMAT
-            cell.alignment = _WRAP if col.kind == "long" else _TOP
+        for c, value in enumerate(values, start=1):
+            _put(sheet, r, c, value, style=styles[c - 1])
     sheet.row_dimensions[1].height = 32
     sheet.freeze_panes = freeze
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(len(rows) + 1, 2)}"
@@ -595,7 +603,8 @@ class ImportReport:
                                "rien n'a été modifié. Importez à nouveau le classeur.")
         for new in self._new:
             if new["id"] in positions:
-                raise KitError("Ce classeur a déjà été importé : ses nouvelles fiches existent déjà.")
+                raise KitError("Une fiche nouvelle du classeur porte l'identifiant d'une fiche du kit : "
+                               "rien n'a été modifié. Importez à nouveau le classeur.")
         replaced = [(positions[u.action_id],
                      checked(lambda u=u: Action.model_validate({**ws.actions[positions[u.action_id]].model_dump(),
                                                                 **u.changes})))
@@ -885,6 +894,11 @@ def import_workbook(ws: Workspace, data: bytes) -> ImportReport:
                            details=[f"Onglets trouvés : {', '.join(book.sheetnames)}."])
         sheets = {name: _read_rows(book, name, columns) for name, columns in SHEETS.items()}
         trace, note = _read_trace(book, ws)
+    except KitError:
+        raise
+    except Exception:  # read-only mode parses sheets lazily: damage may only show now
+        raise KitError("Ce classeur est abîmé ou incomplet : ses onglets ne peuvent pas être lus. "
+                       "Ouvrez-le dans Excel ou LibreOffice et enregistrez-le à nouveau au format .xlsx.") from None
     finally:
         book.close()
     return _Importer(ws, trace).run(sheets, note)
@@ -947,7 +961,12 @@ class _Importer:
         self.title_index = _index([(fa.title, fa.id) for fa in self.file.values()]
                                   + [(a.title, a.id) for a in self.ws.actions if a.id not in self.file])
         self.file_title_index = _index((fa.title, fa.id) for fa in self.file.values())
+        known = {_key(a.title) for a in self.ws.actions} | {_key(fa.title) for fa in self.file.values() if not fa.new}
         for fa in self.file.values():
+            if fa.new and fa.title and _key(fa.title) in known:
+                self.error(SHEET_ACTIONS, fa.line,
+                           f"une fiche s'intitule déjà « {fa.title} » : ce classeur a peut-être déjà été importé "
+                           "(exportez à nouveau le plan d'action) ; pour une fiche distincte, changez son intitulé")
             self.read_fields(fa)
         groups = {key: self.group(sheet, sheets[sheet]) for key, sheet in
                   (("steps", SHEET_STEPS), ("budget", SHEET_BUDGET), ("indicators", SHEET_INDICATORS))}
