@@ -74,9 +74,9 @@ def _text(value: object) -> str:
 def _day(value) -> date | None:
     """A day from a date, a datetime, a Timestamp, "AAAA-MM-JJ" or "JJ/MM/AAAA"; None when empty;
     ValueError otherwise."""
-    if isinstance(value, pd.Timestamp):
-        return None if pd.isna(value) else value.date()
-    if isinstance(value, datetime):
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, datetime):  # pandas Timestamps included
         return value.date()
     if isinstance(value, date):
         return value
@@ -340,8 +340,8 @@ def rhythm_note(name: str, text: str) -> str | None:
                     "« tous les 2 mois ». Aucune réunion n'est datée.")
     if _IRREGULAR.search(folded):
         return f"« {name} » : rythme « {text.strip()} » sans régularité, aucune réunion n'est datée."
-    return (f"« {name} » : rythme « {text.strip()} » non compris, aucune réunion n'est datée (écrivez par exemple "
-            "« mensuel », « trimestriel », « tous les 2 mois » ou « toutes les 6 semaines »).")
+    return (f"« {name} » : rythme « {text.strip()} » non compris, aucune réunion n'est datée (écrivez par "
+            "exemple « mensuel », « trimestriel », « tous les 2 mois » ou « toutes les 6 semaines »).")
 
 
 class MeetingList(list):

@@ -26,7 +26,7 @@ from typing import NamedTuple
 
 import networkx as nx
 import pandas as pd
-import plotly.graph_objects as go
+from kit.lazy import plotly_go as go  # imported on first chart (see kit.lazy)
 
 from kit.errors import KitError
 from kit.methods.network import FONT, _fold, _text
@@ -39,6 +39,7 @@ OTHER_STATUS_COLOUR = "#6b6b6b"
 CRITICAL_COLOUR = "#b3261e"
 PROGRAMME_COLOUR = "#6a1b9a"
 TERRITORY_COLOUR = "#00695c"
+PERIOD_COLOURS = {True: (PROGRAMME_COLOUR, "#8e44ad"), False: (TERRITORY_COLOUR, "#2e8b7a")}  # programme?
 DEPENDENCY_COLOUR = "#555555"
 
 ERROR, WARNING, TODO = "erreur", "attention", "à compléter"
@@ -48,6 +49,11 @@ FRAME_COLUMNS = ["id", "title", "start", "end", "status", "priority", "depends_o
                  "objective_ids", "objective", "neighbourhood_ids", "neighbourhood", "steps", "budget"]
 MAX_DETAILS = 20
 MS_PER_DAY = 86_400_000
+WIDTH = 1200
+PERIOD_DAYS = 28  # a milestone with an end at least this far is drawn as a period (a phase)
+MAX_ALL_DEPENDENCIES = 80  # past this many bars, only the critical links are drawn unless asked
+MILESTONE_LABEL = 22  # characters of a milestone's label at most
+LABEL_CHAR_PX = 7.2  # average width of a character of the 13 px labels, to fit them
 
 
 # ---------------------------------------------------------------------------------------------
@@ -96,15 +102,25 @@ def _is_missing(value) -> bool:
         return False
 
 
+def _str(value) -> str:
+    """`_text` with a fast path for the common cases (a plan of 300 actions reads ~20 000 values)."""
+    if isinstance(value, str):
+        return value.strip()
+    if value is None:
+        return ""
+    return _text(value)
+
+
 def _list(value) -> list[str]:
     """Ids or names given as a list, a tuple, a set or a text separated by ";"."""
-    if _is_missing(value):
-        return []
     if isinstance(value, str):
         return [part.strip() for part in value.split(";") if part.strip()]
-    if isinstance(value, (list, tuple, set)) or hasattr(value, "tolist"):
-        return [_text(v) for v in (value.tolist() if hasattr(value, "tolist") else value) if _text(v)]
-    return [_text(value)] if _text(value) else []
+    if isinstance(value, (list, tuple, set)) or getattr(value, "ndim", 0) == 1:  # a list, or an array
+        items = value.tolist() if hasattr(value, "tolist") else value
+        return [text for text in map(_str, items) if text]
+    if _is_missing(value):
+        return []
+    return [_str(value)] if _str(value) else []
 
 
 _FRENCH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
@@ -113,14 +129,16 @@ _FRENCH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 def parse_day(value) -> date | None:
     """A day from a date, a datetime, a pandas Timestamp, "AAAA-MM-JJ" or "JJ/MM/AAAA"; None when empty.
     Raises ValueError for anything else (callers turn it into a French message naming the row)."""
-    if _is_missing(value):
+    if type(value) is date:  # the common case first
+        return value
+    if value is None or value is pd.NaT:
         return None
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    if isinstance(value, datetime):
+    if isinstance(value, datetime):  # pandas Timestamps included
         return value.date()
     if isinstance(value, date):
         return value
+    if _is_missing(value):
+        return None
     text = str(value).strip()
     if not text:
         return None
@@ -143,11 +161,16 @@ def _q(title: str) -> str:
     return f"« {title} »"
 
 
+_STATUS_SPELLINGS = {_fold(s): s for s in STATUSES}
+
+
 def _status(value) -> str:
-    text = _text(value)
+    text = _str(value)
+    if text in STATUSES:
+        return text
     if not text:
         return STATUSES[0]
-    return {_fold(s): s for s in STATUSES}.get(_fold(text), text)
+    return _STATUS_SPELLINGS.get(_fold(text), text)
 
 
 def _plan(actions) -> list[dict]:
@@ -155,8 +178,8 @@ def _plan(actions) -> list[dict]:
     that cannot be read (no id, an id given twice, an unreadable date)."""
     records, seen, problems = [], set(), []
     for position, row in enumerate(_rows(actions), start=1):
-        action_id = _text(row.get("id"))
-        title = _text(row.get("title")) or action_id
+        action_id = _str(row.get("id"))
+        title = _str(row.get("title")) or action_id
         if not action_id:
             problems.append(f"fiche n° {position}{f' {_q(title)}' if title else ''} : sans identifiant")
             continue
@@ -169,7 +192,7 @@ def _plan(actions) -> list[dict]:
             try:
                 days[key] = parse_day(row.get(key))
             except (ValueError, TypeError):
-                problems.append(f"{_q(title)} : {label} illisible ({_q(_text(row.get(key)))} ; "
+                problems.append(f"{_q(title)} : {label} illisible ({_q(_str(row.get(key)))} ; "
                                 "attendu AAAA-MM-JJ ou JJ/MM/AAAA)")
                 days[key] = None
         steps = []
@@ -177,12 +200,12 @@ def _plan(actions) -> list[dict]:
             try:
                 due = parse_day(step.get("due"))
             except (ValueError, TypeError):
-                problems.append(f"{_q(title)} : échéance d'étape illisible ({_q(_text(step.get('due')))})")
+                problems.append(f"{_q(title)} : échéance d'étape illisible ({_q(_str(step.get('due')))})")
                 due = None
-            steps.append({"title": _text(step.get("title")), "due": due, "done": bool(step.get("done") or False)})
-        budget = [{"year": line.get("year"), "amount": line.get("amount"), "funder": _text(line.get("funder"))}
+            steps.append({"title": _str(step.get("title")), "due": due, "done": bool(step.get("done") or False)})
+        budget = [{"year": line.get("year"), "amount": line.get("amount"), "funder": _str(line.get("funder"))}
                   for line in _rows(row.get("budget") if isinstance(row.get("budget"), (list, tuple)) else None)]
-        lead_id, lead = _text(row.get("lead_id")), _text(row.get("lead"))
+        lead_id, lead = _str(row.get("lead_id")), _str(row.get("lead"))
         records.append({
             "id": action_id, "title": title, "start": days["start"], "end": days["end"],
             "status": _status(row.get("status")), "depends_on": list(dict.fromkeys(_list(row.get("depends_on")))),
@@ -440,7 +463,7 @@ def checks(source, *, objectives=None, today: date | None = None) -> list[Findin
       without any action (a strategic objective counts as covered when one of its operational objectives
       is).
     """
-    if hasattr(source, "actions") and hasattr(source, "objectives"):
+    if not isinstance(source, (pd.DataFrame, dict, list, tuple)) and hasattr(source, "actions"):  # a Workspace
         actions, objectives = actions_frame(source), [{"id": o.id, "title": o.title, "parent_id": o.parent_id}
                                                      for o in source.objectives]
     elif isinstance(source, dict):
@@ -490,7 +513,8 @@ def checks(source, *, objectives=None, today: date | None = None) -> list[Findin
         cited = {_fold(v) for r in plan for v in r["objective_ids"] + r["objective"]}
         goals = _rows(objectives)
         covered = {_text(g.get("id")) for g in goals if _fold(g.get("id")) in cited or _fold(g.get("title")) in cited}
-        covered |= {_text(g.get("parent_id")) for g in goals if _text(g.get("id")) in covered and _text(g.get("parent_id"))}
+        covered |= {_text(g.get("parent_id")) for g in goals
+                    if _text(g.get("id")) in covered and _text(g.get("parent_id"))}
         for goal in goals:
             if _text(goal.get("id")) not in covered:
                 found.append(Finding(TODO, f"L'objectif {_q(_text(goal.get('title')) or _text(goal.get('id')))} "
@@ -565,19 +589,24 @@ def _iso(day: date) -> str:
 
 
 def gantt_figure(actions, milestones=None, critical_ids=None, today: date | None = None, *, objective=None,
-                 lead=None, neighbourhood=None, status=None, show_dependencies: bool = True,
+                 lead=None, neighbourhood=None, status=None, show_dependencies: bool | None = None,
                  title: str = "Feuille de route") -> go.Figure:
     """The roadmap: one horizontal bar per dated action (start to end, end day included), coloured by status,
     hatched when late, outlined in thick red when on the critical path; steps as dots (filled when done);
     dependencies as grey arrows from the end of an action to the start of the one that waits for it (red
-    between two critical actions); milestones as labelled diamonds on two rows on top, "Programme" (kind
-    "programme") and "Territoire", with a dotted vertical line (a milestone with an end 4 weeks or more
-    later is drawn as a shaded period); a red dashed "aujourd'hui" line.
+    between two critical actions); milestones as diamonds on two rows on top, "Programme" (kind
+    "programme") and "Territoire", labelled above or below where there is room, with a dotted vertical
+    line; milestones with an end 4 weeks or more later (phases) are bars on a "Périodes" row above; a red
+    dashed "aujourd'hui" line. Traces carry ``meta="actions"`` (the bars of the actions, one trace per
+    status) or ``meta="jalons"``.
 
     `milestones`: dicts or `Milestone` objects with ``title``, ``on`` (or ``date``), ``kind``, and an
-    optional ``end``. `critical_ids`: ids to highlight; None computes the critical path of the whole plan
+    optional ``end``. `critical_ids`: ids to highlight, or a `CriticalPath` (its zero-slack actions, and the
+    slack of the others in the hover text); None computes the critical path of the whole plan
     (before the filters; no highlight if the plan has a cycle: `checks` reports it), an empty collection
-    highlights nothing. Filters as in `apply_filters`. Undated actions are counted in the title. The height
+    highlights nothing. `show_dependencies`: None (default) draws them all up to `MAX_ALL_DEPENDENCIES` bars
+    and only the critical links beyond (hundreds of arrows hide the bars; the subtitle says so), True all,
+    False none. Filters as in `apply_filters`. Undated actions are counted in the subtitle. The height
     grows with the number of actions (about 24 px per row) so that labels stay readable.
     """
     plan = _plan(actions)
@@ -591,6 +620,8 @@ def gantt_figure(actions, milestones=None, critical_ids=None, today: date | None
         except KitError:
             critical = set()
             notes.append("chemin critique non calculé : dépendance circulaire")
+    elif isinstance(critical_ids, CriticalPath):
+        critical, slack = set(critical_ids.critical), critical_ids.slack
     else:
         critical = {_text(i) for i in critical_ids}
     wanted = [_wanted(v) for v in (objective, lead, neighbourhood, status)]
@@ -628,7 +659,8 @@ def gantt_figure(actions, milestones=None, critical_ids=None, today: date | None
         traces.append(go.Bar(name=name, legendgroup=name, orientation="h", y=[None], x=[None],
                              marker=dict(color=colour, line=dict(color="#ffffff", width=0.5))))
         traces.append(go.Bar(
-            name=name, legendgroup=name, showlegend=False, orientation="h", y=[row[r["id"]] for r in records],
+            name=name, legendgroup=name, showlegend=False, meta="actions", orientation="h",
+            y=[row[r["id"]] for r in records],
             base=[_iso(r["start"]) for r in records], x=[_duration(r) * MS_PER_DAY for r in records],
             width=0.62, marker=dict(
                 color=colour,
@@ -650,56 +682,63 @@ def gantt_figure(actions, milestones=None, critical_ids=None, today: date | None
                              marker=dict(color="#ffffff", line=dict(color="#222", width=0.5),
                                          pattern=dict(shape="/", fgcolor="#222", size=8, solidity=0.25))))
 
-    if show_dependencies:
+    if show_dependencies is None and len(dated) > MAX_ALL_DEPENDENCIES:
+        traces.extend(_dependency_traces(dated, row, critical, only_critical=True))
+        notes.append(f"au-delà de {MAX_ALL_DEPENDENCIES} fiches, seules les dépendances critiques sont tracées "
+                     "(filtrez pour les voir toutes)")
+    elif show_dependencies is not False:
         traces.extend(_dependency_traces(dated, row, critical))
     traces.extend(_step_traces(dated, row))
 
+    n = len(dated)
+    label_limit = 42 if n <= 60 else 36
+    marks = [m for m in _milestones(milestones) if lo <= m["on"] <= hi or (m["end"] and m["on"] < lo <= m["end"])]
+    periods = [m for m in marks if m["end"] and (m["end"] - m["on"]).days >= PERIOD_DAYS]
+    points = [m for m in marks if m not in periods and m["on"] >= lo]
+    # Rows above the actions, from the bottom up, spaced so that labels above and below a diamond fit.
+    milestone_rows, y = {}, 0.0
+    for key, present, gap in (("territoire", any(m["kind"] != "programme" for m in points), 1.6),
+                              ("programme", any(m["kind"] == "programme" for m in points), 1.6),
+                              ("périodes", bool(periods), 1.2)):
+        if present:
+            y -= (gap - 0.3) if not milestone_rows else gap
+            milestone_rows[key] = y
+    top = y - (0.8 if milestone_rows and next(reversed(milestone_rows)) != "périodes" else 0.6)
+    tickvals = list(milestone_rows.values()) + list(range(n))
+    ticktext = [k.capitalize() for k in milestone_rows] + [
+        ("<b>" + _short(r["title"], label_limit) + "</b>") if r["id"] in critical else _short(r["title"], label_limit)
+        for r in dated]
+    # Where a date falls on the drawing, in pixels from the left of the plot: to fit the milestone labels.
+    plot_px = WIDTH - 50 - 9 * max(len(t.replace("<b>", "").replace("</b>", "")) for t in ticktext)
+    px_per_day = plot_px / max(1, (hi - lo).days + 1)
     shapes, annotations = [], []
-    marks = [m for m in _milestones(milestones) if lo <= m["on"] <= hi]
-    has_programme = any(m["kind"] == "programme" for m in marks)
-    has_territory = any(m["kind"] != "programme" for m in marks)
-    milestone_rows = {}
-    if has_programme:
-        milestone_rows["programme"] = -1 - has_territory
-    if has_territory:
-        milestone_rows["territoire"] = -1
-    for kind_key, y in milestone_rows.items():
-        chosen = [m for m in marks if (m["kind"] == "programme") == (kind_key == "programme")]
-        colour = PROGRAMME_COLOUR if kind_key == "programme" else TERRITORY_COLOUR
+    if periods:
+        traces.append(_period_trace(periods, milestone_rows["périodes"], lo, hi, px_per_day))
+    for key in ("programme", "territoire"):
+        if key not in milestone_rows:
+            continue
+        chosen = [m for m in points if (m["kind"] == "programme") == (key == "programme")]
+        colour = PROGRAMME_COLOUR if key == "programme" else TERRITORY_COLOUR
+        texts, positions = _point_labels(chosen, lo, px_per_day, plot_px)
         traces.append(go.Scatter(
-            x=[_iso(m["on"]) for m in chosen], y=[y] * len(chosen), mode="markers+text", showlegend=False,
-            text=[_short(m["title"], 24) for m in chosen],
-            textposition=["top right" if i % 2 == 0 else "bottom right" for i in range(len(chosen))],
-            textfont=dict(size=13, color=colour), cliponaxis=False,
-            marker=dict(symbol="diamond", size=14, color=colour, line=dict(color="#fff", width=1)),
-            customdata=[[m["title"], french_date(m["on"]) + (f" au {french_date(m['end'])}" if m["end"] else "")]
-                        for m in chosen],
+            x=[_iso(m["on"]) for m in chosen], y=[milestone_rows[key]] * len(chosen), mode="markers+text",
+            showlegend=False, meta="jalons", text=texts, textposition=positions, textfont=dict(size=13, color=colour),
+            cliponaxis=False, marker=dict(symbol="diamond", size=14, color=colour, line=dict(color="#fff", width=1)),
+            customdata=[[m["title"], _when(m)] for m in chosen],
             hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>"))
-        for m in chosen:
-            if m["end"] and (m["end"] - m["on"]).days >= 28:
-                shapes.append(dict(type="rect", xref="x", yref="paper", x0=_iso(m["on"]),
-                                   x1=_iso(min(m["end"], hi) + timedelta(days=1)), y0=0, y1=1, layer="below",
-                                   fillcolor=colour, opacity=0.06, line=dict(width=0)))
-            shapes.append(dict(type="line", xref="x", yref="paper", x0=_iso(m["on"]), x1=_iso(m["on"]), y0=0, y1=1,
-                               layer="below", line=dict(color=colour, width=1, dash="dot")))
+        shapes.extend(dict(type="line", xref="x", yref="paper", x0=_iso(m["on"]), x1=_iso(m["on"]), y0=0, y1=1,
+                           layer="below", line=dict(color=colour, width=1, dash="dot")) for m in chosen)
     if lo <= today <= hi:
         shapes.append(dict(type="line", xref="x", yref="paper", x0=_iso(today), x1=_iso(today), y0=0, y1=1,
                            line=dict(color=CRITICAL_COLOUR, width=2, dash="dash")))
-        annotations.append(dict(x=_iso(today), y=1, xref="x", yref="paper", xanchor="left", yanchor="top",
+        annotations.append(dict(x=_iso(today), y=0, xref="x", yref="paper", xanchor="left", yanchor="bottom",
                                 showarrow=False, text="aujourd'hui", font=dict(size=14, color=CRITICAL_COLOUR),
                                 bgcolor="rgba(255,255,255,0.8)"))
         traces.append(go.Scatter(x=[None], y=[None], mode="lines", name=f"aujourd'hui ({french_date(today)})",
                                  line=dict(color=CRITICAL_COLOUR, width=2, dash="dash")))
 
-    n = len(dated)
-    top_rows = len(milestone_rows)
     per_row = 30 if n <= 30 else 24
-    height = max(420, 190 + per_row * (n + top_rows) + 20 * top_rows)
-    label_limit = 42 if n <= 60 else 36
-    tickvals = list(milestone_rows.values()) + list(range(n))
-    ticktext = [k.capitalize() for k in milestone_rows] + [
-        ("<b>" + _short(r["title"], label_limit) + "</b>") if r["id"] in critical else _short(r["title"], label_limit)
-        for r in dated]
+    height = max(420, 200 + round(per_row * (n - 0.5 - top)))
     span_days = (hi - lo).days
     tickformat, dtick = ("%d/%m", 7 * MS_PER_DAY) if span_days <= 75 else \
         ("%m/%Y", "M1") if span_days <= 400 else ("%m/%Y", "M3") if span_days <= 1100 else ("%Y", "M12")
@@ -711,11 +750,52 @@ def gantt_figure(actions, milestones=None, critical_ids=None, today: date | None
         fig, header, height, subtitle=" ; ".join(notes), barmode="overlay", shapes=shapes, annotations=annotations,
         xaxis=dict(type="date", range=[_iso(lo), _iso(hi + timedelta(days=1))], side="top", tickformat=tickformat,
                    dtick=dtick, hoverformat="%d/%m/%Y", showgrid=True, gridcolor="#e6e6e6", ticks="outside"),
-        yaxis=dict(tickmode="array", tickvals=tickvals, ticktext=ticktext, range=[n - 0.5, -0.6 - top_rows],
+        yaxis=dict(tickmode="array", tickvals=tickvals, ticktext=ticktext, range=[n - 0.5, min(top, -0.6)],
                    showgrid=False, zeroline=False, tickfont=dict(size=15 if n > 30 else 16), automargin=True),
         legend=dict(orientation="h", yref="container", y=1 - 82 / height, yanchor="top", xref="container", x=0.01,
                     font=dict(size=15)),
         bargap=0.3, hovermode="closest")
+
+
+def _when(m: dict) -> str:
+    return french_date(m["on"]) + (f" au {french_date(m['end'])}" if m["end"] else "")
+
+
+def _period_trace(periods: list[dict], y: float, lo: date, hi: date, px_per_day: float) -> go.Bar:
+    """Periods (phases) as bars in their row, two tints in turn (programme or territory colours), the title
+    inside when it fits."""
+    texts = []
+    for m in periods:
+        start, end = max(m["on"], lo), min(m["end"], hi)
+        room = int(((end - start).days + 1) * px_per_day / LABEL_CHAR_PX) - 1
+        texts.append(_short(m["title"], room) if room >= 6 else "")
+    return go.Bar(
+        y=[y] * len(periods), base=[_iso(max(m["on"], lo)) for m in periods], orientation="h", showlegend=False,
+        x=[((min(m["end"], hi) - max(m["on"], lo)).days + 1) * MS_PER_DAY for m in periods], meta="jalons",
+        width=0.8, marker=dict(color=[PERIOD_COLOURS[m["kind"] == "programme"][i % 2] for i, m in enumerate(periods)],
+                               line=dict(color="#ffffff", width=1.5)),
+        text=texts, textposition="inside", insidetextanchor="start", textfont=dict(size=13, color="#ffffff"),
+        customdata=[[m["title"], _when(m)] for m in periods],
+        hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>")
+
+
+def _point_labels(points: list[dict], lo: date, px_per_day: float, plot_px: float) -> tuple[list[str], list[str]]:
+    """Labels of the milestones of one row, above or below their diamond, whichever is free; a label that
+    would run into the previous one on both sides is left out (the hover still gives it)."""
+    lanes = {"top right": -1e9, "bottom right": -1e9}  # where the last label of each side ends, in px
+    texts, positions = [], []
+    for m in points:
+        x = (m["on"] - lo).days * px_per_day + 8
+        room = int((plot_px + 40 - x) / LABEL_CHAR_PX)
+        text, where = "", "top right"
+        free = [side for side, end in lanes.items() if end < x]
+        if free and room >= 6:
+            where = free[0]
+            text = _short(m["title"], min(MILESTONE_LABEL, room))
+            lanes[where] = x + len(text) * LABEL_CHAR_PX + 10
+        texts.append(text)
+        positions.append(where)
+    return texts, positions
 
 
 def _slack_text(action_id: str, slack: dict[str, int], critical: set[str]) -> str:
@@ -726,7 +806,7 @@ def _slack_text(action_id: str, slack: dict[str, int], critical: set[str]) -> st
     return ""
 
 
-def _dependency_traces(dated: list[dict], row: dict, critical: set[str]) -> list:
+def _dependency_traces(dated: list[dict], row: dict, critical: set[str], only_critical: bool = False) -> list:
     by_id = {r["id"]: r for r in dated}
     lines = {False: ([], [], []), True: ([], [], [])}  # critical link? -> (x, y, marker sizes)
     for record in dated:
@@ -734,7 +814,10 @@ def _dependency_traces(dated: list[dict], row: dict, critical: set[str]) -> list
             before = by_id.get(dep)
             if before is None or dep == record["id"]:
                 continue
-            xs, ys, sizes = lines[dep in critical and record["id"] in critical]
+            on_path = dep in critical and record["id"] in critical
+            if only_critical and not on_path:
+                continue
+            xs, ys, sizes = lines[on_path]
             xs.extend([_iso(before["end"] + timedelta(days=1)), _iso(record["start"]), None])
             ys.extend([row[dep], row[record["id"]], None])
             sizes.extend([0, 11, 0])
@@ -772,6 +855,6 @@ def _figure_layout(fig: go.Figure, title: str, height: int, subtitle: str = "", 
                                y=1, yanchor="top", pad=dict(t=14),
                                subtitle=dict(text=subtitle, font=dict(size=15, color="#444"))),
                     font=FONT, template="plotly_white", margin=dict(l=20, r=30, t=170, b=30), height=height,
-                    width=1200)
+                    width=WIDTH)
     fig.update_layout(**{**settings, **extra})
     return fig
