@@ -49,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("workspace_id", metavar="ID")
     export.add_argument("--format", choices=["json", "docx", "html"], default=None,
                         help="json pour l'espace entier ; docx ou html pour un livrable")
-    export.add_argument("--deliverable", metavar="LIVRABLE", help="livrable à produire (session1, session2)")
+    export.add_argument("--deliverable", metavar="LIVRABLE", help="livrable à produire (session1, session2, session3, fiches)")
     export.add_argument("--output", metavar="FICHIER", help="fichier à écrire (par défaut, un nom tiré de l'espace)")
 
     imp = commands.add_parser("import", help="importe un espace exporté (jamais d'écrasement silencieux)")

@@ -166,6 +166,59 @@ def session2(ws: Workspace) -> Document:
     return doc
 
 
+def session3(ws: Workspace) -> Document:
+    from kit import steering
+    from kit.calendar import programme_milestones
+    from kit.methods import roadmap
+
+    territory = ws.territory.epci_name or ws.name
+    doc = Document("Livrable de la session 3 : passer à l'action", subtitle=ws.name, territory=territory)
+    doc.toc()
+    doc.heading("Le système de pilotage", 1)
+    if ws.bodies:
+        doc.table(pd.DataFrame([{"instance": b.name, "type": b.kind, "rythme": b.rhythm, "décide de": b.decides}
+                                for b in ws.bodies]), caption="Les instances")
+        meetings = steering.bodies_meetings(ws)
+        if meetings:
+            doc.table(steering.meetings_frame(meetings), caption="Calendrier des réunions des douze prochains mois")
+        for note in meetings.notes:
+            doc.note(note, kind="warning")
+    else:
+        doc.note("Les instances de pilotage ne sont pas encore décrites (session 2).", kind="warning")
+
+    doc.heading("Le plan d'action", 1)
+    if not ws.actions:
+        doc.note("Aucune fiche action pour l'instant.", kind="warning")
+    else:
+        actions = roadmap.actions_frame(ws)
+        doc.table(actions[["title", "status", "lead", "start", "end"]].rename(columns={
+            "title": "fiche", "status": "statut", "lead": "pilote", "start": "début", "end": "fin"}),
+            caption="Les fiches action")
+        findings = roadmap.checks(ws)
+        if findings:
+            doc.bullets([f"{f.level} : {f.message}" for f in findings])
+        try:
+            path = roadmap.critical_path(actions)
+            milestones = programme_milestones() + [m.model_dump() for m in ws.milestones]
+            doc.figure(roadmap.gantt_figure(actions, milestones, path), caption="Feuille de route (chemin critique en rouge)")
+        except KitError as error:
+            doc.note(error.message, kind="warning")
+        doc.heading("Qui fait quoi", 2)
+        doc.table(steering.responsibility_matrix(ws).reset_index(names="acteur"), caption="Matrice des responsabilités")
+        doc.table(steering.load_per_actor(ws), caption="Charge par acteur")
+        dashboard = steering.indicator_dashboard(ws)
+        if not dashboard.empty:
+            doc.table(dashboard, caption="Tableau de bord des indicateurs")
+    _work_plan(doc, ws, 3, "Plan de travail jusqu'à la mise en œuvre")
+    return doc
+
+
+def fiches(ws: Workspace) -> Document:
+    from kit.fiches import fiches_document
+
+    return fiches_document(ws)
+
+
 def _work_plan(doc: Document, ws: Workspace, number: int, title: str) -> None:
     doc.heading(title, 1)
     items = next((r.work_plan for r in ws.sessions if r.number == number), [])
@@ -177,7 +230,8 @@ def _work_plan(doc: Document, ws: Workspace, number: int, title: str) -> None:
                              "fait": "oui" if i.done else "non"} for i in items]), caption=title)
 
 
-BUILDERS: dict[str, Callable[[Workspace], Document]] = {"session1": session1, "session2": session2}
+BUILDERS: dict[str, Callable[[Workspace], Document]] = {"session1": session1, "session2": session2,
+                                                         "session3": session3, "fiches": fiches}
 FORMATS = ("docx", "html")
 
 

@@ -1,0 +1,376 @@
+"""Session 3 app, "Passer à l'action": fiches action with their checks, roadmap with the critical path,
+steering (meetings of the bodies, responsibilities, indicators), the Excel round trip, the deliverable.
+
+Every number comes from `kit.methods.roadmap`, `kit.steering` and `kit.action_plan_xlsx`; widgets are
+built once and updated in place; every edit is saved at once through `SessionApp.save`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import ipywidgets as w
+
+from kit import steering
+from kit.calendar import programme_milestones, to_ics
+from kit.errors import KitError
+from kit.methods import roadmap
+from kit.model import Action, ActionIndicator, BudgetLine, Milestone, Step, checked
+from kit.store import Store
+
+from .session_app import SessionApp
+from .session_plan import checked_date, session_plan
+from .ui import button, download_link, esc, table_html, tagged
+
+PARTS = ("actions", "roadmap", "steering", "plan")
+STATUSES = ["à venir", "en cours", "réalisé", "en pause", "abandonné"]
+LEVEL_CLASS = {"erreur": "kit-msg-error", "attention": "kit-msg-error", "à compléter": "kit-msg-info"}
+
+
+def _pick(description: str, css: str, width: str = "420px", **extra) -> w.Dropdown:
+    return tagged(w.Dropdown(description=description, layout=w.Layout(width=width),
+                             style={"description_width": "initial"}, **extra), css)
+
+
+def _options(widget: w.Widget, options: list) -> None:
+    """Replace a list's choices only when they change, the selection cleared first: a multiple
+    selection whose choices and selection change together fails in the browser."""
+    if [tuple(o) if isinstance(o, (list, tuple)) else o for o in widget.options] != options:
+        if isinstance(widget, w.SelectMultiple):
+            widget.value = ()
+        widget.options = options
+
+
+def _many(description: str, css: str, rows: int = 4) -> w.SelectMultiple:
+    return tagged(w.SelectMultiple(description=description, rows=rows, layout=w.Layout(width="460px"),
+                                   style={"description_width": "initial"}), css)
+
+
+class ActionApp(SessionApp):
+    title = "Session 3 — Passer à l'action"
+    css = "kit-action"
+    parts = PARTS
+
+    def sections(self) -> list[tuple[str, w.Widget]]:
+        return [("1. Fiches action", self._fiches()), ("2. Feuille de route", self._roadmap()),
+                ("3. Pilotage", self._steering()), ("4. Tableur et fiches", self._files()),
+                ("5. Plan de travail et livrable", session_plan(
+                    self, number=3, next_step="la mise en œuvre", deliverable="session3",
+                    contents="Système de pilotage, plan d'action, feuille de route, responsabilités et plan de travail"))]
+
+    # -- 1. fiches action ----------------------------------------------------------------------------
+
+    def _fiches(self) -> w.Widget:
+        findings = tagged(w.HTML(), "kit-action-checks")
+        overview = tagged(w.HTML(), "kit-action-list")
+        chooser = _pick("Fiche", "kit-action-choice", "640px")
+        title = tagged(w.Text(placeholder="Intitulé de la fiche action", layout=w.Layout(width="640px")), "kit-action-title")
+        description = tagged(w.Textarea(placeholder="Description", layout=w.Layout(width="640px")), "kit-action-description")
+        objectives = _many("Objectifs", "kit-action-objectives")
+        lead = _pick("Pilote", "kit-action-lead")
+        partners = _many("Partenaires", "kit-action-partners")
+        places = _many("Quartiers", "kit-action-places", rows=3)
+        status = _pick("Statut", "kit-action-status", "260px", options=STATUSES)
+        priority = _pick("Priorité", "kit-action-priority", "260px", options=["haute", "moyenne", "basse"], value="moyenne")
+        start = tagged(w.DatePicker(description="Début"), "kit-action-start")
+        end = tagged(w.DatePicker(description="Fin"), "kit-action-end")
+        depends = _many("Dépend de", "kit-action-depends")
+        participation = tagged(w.Textarea(placeholder="Participation des habitants", layout=w.Layout(width="640px")),
+                               "kit-action-participation")
+        create = tagged(button("Nouvelle fiche", style="primary", icon="plus"), "kit-add-action")
+        save = tagged(button("Enregistrer la fiche", style="primary", icon="save"), "kit-save-action")
+        remove = tagged(button("Supprimer la fiche", style="danger", icon="trash"), "kit-remove-action")
+        step_title = tagged(w.Text(placeholder="Étape", layout=w.Layout(width="360px")), "kit-step-title")
+        step_due = tagged(w.DatePicker(description="Échéance"), "kit-step-due")
+        add_step = tagged(button("Ajouter l'étape", icon="plus"), "kit-add-step")
+        budget_year = tagged(w.BoundedIntText(value=date.today().year, min=2000, max=2100, description="Année",
+                                              layout=w.Layout(width="180px")), "kit-budget-year")
+        budget_kind = _pick("Type", "kit-budget-kind", "300px", options=["fonctionnement", "investissement"])
+        amount = tagged(w.BoundedFloatText(min=0, max=1e10, description="Montant (€)", layout=w.Layout(width="240px"),
+                                           style={"description_width": "initial"}), "kit-budget-amount")
+        funder = tagged(w.Combobox(placeholder="Financeur", options=["Contrat de ville", "FEDER", "Fonds vert", "ADEME",
+                                                                     "Région", "Département", "Bailleur", "EPCI", "Commune"],
+                                   ensure_option=False, layout=w.Layout(width="240px")), "kit-budget-funder")
+        add_line = tagged(button("Ajouter au budget", icon="plus"), "kit-add-budget")
+        indicator = tagged(w.Text(placeholder="Indicateur de suivi", layout=w.Layout(width="300px")), "kit-indicator-name")
+        unit = tagged(w.Text(placeholder="Unité", layout=w.Layout(width="120px")), "kit-indicator-unit")
+        baseline = tagged(w.FloatText(description="Référence", layout=w.Layout(width="200px")), "kit-indicator-baseline")
+        target = tagged(w.FloatText(description="Cible", layout=w.Layout(width="200px")), "kit-indicator-target")
+        add_indicator = tagged(button("Ajouter l'indicateur", icon="plus"), "kit-add-indicator")
+        details = tagged(w.HTML(), "kit-action-details")
+
+        def selected() -> str:
+            if not chooser.value:
+                raise KitError("Choisissez d'abord une fiche (ou créez-en une).")
+            return chooser.value
+
+        def fields() -> dict:
+            return dict(title=title.value, description=description.value, objective_ids=list(objectives.value),
+                        lead_id=lead.value or None, partner_ids=list(partners.value), neighbourhood_ids=list(places.value),
+                        status=status.value, priority=priority.value,
+                        start=checked_date(start.value, "La date de début"), end=checked_date(end.value, "La date de fin"),
+                        depends_on=list(depends.value), participation=participation.value)
+
+        def on_create(_):
+            new = checked(lambda: Action(**fields()))
+
+            def change(ws):
+                if any(a.title.casefold() == new.title.casefold() for a in ws.actions):
+                    raise KitError(f"Une fiche s'intitule déjà « {new.title} ».")
+                ws.actions.append(new)
+                roadmap.find_cycles(roadmap.actions_frame(ws), raise_error=True)
+
+            self.save(change, f"Fiche « {new.title} » créée.")
+            chooser.value = new.id
+
+        def on_save(_):
+            action_id, values = selected(), fields()
+
+            def change(ws):
+                action = _find(ws, action_id)
+                if action_id in values["depends_on"]:
+                    raise KitError("Une fiche ne peut pas dépendre d'elle-même.")
+                checked(lambda: [setattr(action, k, v) for k, v in values.items()])
+                checked(lambda: Action.model_validate(action.model_dump()))  # start and end checked together
+                roadmap.find_cycles(roadmap.actions_frame(ws), raise_error=True)
+
+            self.save(change, "Fiche enregistrée.")
+
+        def on_remove(_):
+            action_id = selected()
+
+            def change(ws):
+                _find(ws, action_id)
+                ws.actions = [a for a in ws.actions if a.id != action_id]
+                for other in ws.actions:
+                    other.depends_on = [d for d in other.depends_on if d != action_id]
+
+            self.save(change, "Fiche supprimée (rétablissable depuis l'historique de l'accueil).")
+
+        def add_to(kind: str):
+            def handler(_):
+                action_id = selected()
+                if kind == "step":
+                    item = checked(lambda: Step(title=step_title.value, due=checked_date(step_due.value, "L'échéance")))
+                    self.save(lambda ws: _find(ws, action_id).steps.append(item), "Étape ajoutée.")
+                    step_title.value = ""
+                elif kind == "budget":
+                    if not funder.value.strip():
+                        raise KitError("Indiquez le financeur de cette ligne de budget.")
+                    item = checked(lambda: BudgetLine(year=budget_year.value, kind=budget_kind.value, amount=amount.value,
+                                                      funder=funder.value))
+                    self.save(lambda ws: _find(ws, action_id).budget.append(item), "Ligne de budget ajoutée.")
+                else:
+                    item = checked(lambda: ActionIndicator(name=indicator.value, unit=unit.value,
+                                                           baseline=baseline.value, target=target.value))
+                    self.save(lambda ws: _find(ws, action_id).indicators.append(item), "Indicateur ajouté.")
+                    indicator.value = unit.value = ""
+            return handler
+
+        def fill(_=None):
+            action = next((a for a in self.ws.actions if a.id == chooser.value), None)
+            # A fiche can depend on any other one (a new fiche on any existing one).
+            _options(depends, [(a.title, a.id) for a in self.ws.actions if a is not action])
+            if action is None:
+                details.value = ""
+                return
+            title.value, description.value = action.title, action.description
+            objectives.value = tuple(action.objective_ids)
+            lead.value = action.lead_id or ""
+            partners.value, places.value = tuple(action.partner_ids), tuple(action.neighbourhood_ids)
+            status.value, priority.value = action.status, action.priority
+            start.value, end.value = action.start, action.end
+            depends.value = tuple(action.depends_on)
+            participation.value = action.participation
+            steps = "".join(f"<li>{'✓' if s.done else '○'} {esc(s.title)}"
+                            f"{' — ' + s.due.strftime('%d/%m/%Y') if s.due else ''}</li>" for s in action.steps)
+            budget = "".join(f"<li>{b.year} · {esc(b.kind)} · {b.amount:,.0f} € · {esc(b.funder)}</li>".replace(",", " ")
+                             for b in action.budget)
+            indicators = "".join(f"<li>{esc(i.name)} ({esc(i.unit)}) : {i.baseline} → {i.target}</li>" for i in action.indicators)
+            details.value = (f"<b>Étapes</b><ul>{steps or '<li>aucune</li>'}</ul><b>Budget</b><ul>{budget or '<li>aucun</li>'}"
+                             f"</ul><b>Indicateurs</b><ul>{indicators or '<li>aucun</li>'}</ul>")
+
+        def redraw(ws):
+            _options(objectives, [(o.title, o.id) for o in ws.objectives])
+            actors = [(a.name, a.id) for a in ws.actors]
+            _options(lead, [("", "")] + actors)
+            _options(partners, actors)
+            _options(places, [(n.name, n.id) for n in ws.neighbourhoods])
+            current = chooser.value
+            _options(chooser, [("", "")] + [(a.title, a.id) for a in ws.actions])
+            chooser.value = current if current in {a.id for a in ws.actions} else ""
+            fill()
+            found = roadmap.checks(ws, today=date.today())
+            findings.value = "".join(f"<div class='kit-msg {LEVEL_CLASS.get(f.level, 'kit-msg-info')}'>"
+                                     f"<b>{esc(f.level)}</b> : {esc(f.message)}</div>" for f in found) or (
+                "<div class='kit-msg kit-msg-ok'>Aucun point à vérifier dans le plan d'action.</div>")
+            frame = roadmap.actions_frame(ws)
+            overview.value = (table_html(frame[["title", "status", "lead", "start", "end"]].rename(columns={
+                "title": "fiche", "status": "statut", "lead": "pilote", "start": "début", "end": "fin"}))
+                if not frame.empty else "<p class='kit-sub'>Aucune fiche pour l'instant.</p>")
+
+        chooser.observe(self.messages.guard(fill), names="value")
+        for widget, handler in ((create, on_create), (save, on_save), (remove, on_remove), (add_step, add_to("step")),
+                                (add_line, add_to("budget")), (add_indicator, add_to("indicator"))):
+            widget.on_click(self.messages.guard(handler))
+        self.on("actions", redraw)
+        return w.VBox([
+            w.HTML("<h2>Points à vérifier</h2>"), findings, w.HTML("<h2>Les fiches action</h2>"), overview,
+            w.HTML("<h2>Écrire une fiche</h2><p class='kit-sub'>Choisissez une fiche pour la modifier, ou remplissez "
+                   "les champs puis « Nouvelle fiche ».</p>"),
+            chooser, title, description, w.HBox([objectives, places]), w.HBox([lead, status, priority]), partners,
+            w.HBox([start, end]), depends, participation, w.HBox([create, save, remove]),
+            w.HTML("<h3>Étapes, budget et indicateurs de la fiche choisie</h3>"), details,
+            w.HBox([step_title, step_due, add_step]), w.HBox([budget_year, budget_kind, amount, funder, add_line]),
+            w.HBox([indicator, unit, baseline, target, add_indicator])])
+
+    # -- 2. roadmap ---------------------------------------------------------------------------------
+
+    def _roadmap(self) -> w.Widget:
+        objective = _pick("Objectif", "kit-filter-objective", "360px")
+        lead = _pick("Pilote", "kit-filter-lead", "320px")
+        place = _pick("Quartier", "kit-filter-place", "300px")
+        status = _pick("Statut", "kit-filter-status", "260px", options=[""] + STATUSES)
+        critical = tagged(w.HTML(), "kit-critical-path")
+        name = tagged(w.Text(placeholder="Jalon du territoire (ex. : conseil communautaire)", layout=w.Layout(width="420px")),
+                      "kit-milestone-title")
+        day = tagged(w.DatePicker(description="Date"), "kit-milestone-date")
+        add = tagged(button("Ajouter le jalon", icon="flag"), "kit-add-milestone")
+
+        def figure(ws):
+            actions = roadmap.actions_frame(ws)
+            try:
+                path = roadmap.critical_path(actions)
+            except KitError:
+                path = None  # the cycle is shown in the checks; the bars are still drawn
+            milestones = programme_milestones() + [m.model_dump() for m in ws.milestones]
+            return roadmap.gantt_figure(actions, milestones, path, date.today(), objective=objective.value or None,
+                                        lead=lead.value or None, neighbourhood=place.value or None,
+                                        status=status.value or None)
+
+        view = self.figure(lambda: figure(self.ws), "kit-gantt")
+
+        def redraw(ws):
+            objective.options = [""] + [o.title for o in ws.objectives]
+            lead.options = [""] + [a.name for a in ws.actors]
+            place.options = [""] + [n.name for n in ws.neighbourhoods]
+            view.show(lambda: figure(ws))
+            try:
+                path = roadmap.critical_path(roadmap.actions_frame(ws))
+                titles = {a.id: a.title for a in ws.actions}
+                critical.value = (f"<p><b>Chemin critique</b> ({path.duration_days} jours) : "
+                                  + " → ".join(esc(titles[i]) for i in path.ids) + "</p>" if path.ids else "")
+            except KitError as error:
+                critical.value = f"<div class='kit-msg kit-msg-error'>{esc(error.message)}</div>"
+
+        def on_add(_):
+            milestone = checked(lambda: Milestone(title=name.value, on=checked_date(day.value, "La date du jalon")
+                                                  or _missing("la date du jalon")))
+            self.save(lambda ws: ws.milestones.append(milestone), "Jalon ajouté.", parts=("roadmap",))
+            name.value = ""
+
+        for control in (objective, lead, place, status):
+            control.observe(self.messages.guard(lambda _: view.show(lambda: figure(self.ws))), names="value")
+        add.on_click(self.messages.guard(on_add))
+        self.on(("roadmap", "actions"), redraw)
+        return w.VBox([w.HBox([objective, lead]), w.HBox([place, status]), view.widget, critical,
+                       w.HTML("<h3>Jalons du territoire</h3>"), w.HBox([name, day, add])])
+
+    # -- 3. steering ------------------------------------------------------------------------------------
+
+    def _steering(self) -> w.Widget:
+        meetings, ics = tagged(w.HTML(), "kit-meetings"), tagged(w.HTML(), "kit-ics")
+        matrix, load, dashboard = tagged(w.HTML(), "kit-responsibilities"), w.HTML(), tagged(w.HTML(), "kit-dashboard")
+
+        def redraw(ws):
+            found = steering.bodies_meetings(ws)
+            meetings.value = (table_html(steering.meetings_frame(found)) if found else
+                              "<p class='kit-sub'>Décrivez les instances et leur rythme en session 2.</p>") + "".join(
+                f"<p class='kit-msg kit-msg-info'>{esc(n)}</p>" for n in found.notes)
+            ics.value = download_link(to_ics(found, f"Pilotage — {ws.name}"), "pilotage.ics",
+                                      "Calendrier des réunions (iCalendar, pour Outlook, Thunderbird, Google Agenda…)",
+                                      "text/calendar") if found else ""
+            table = steering.responsibility_matrix(ws)
+            matrix.value = table_html(table.reset_index(names="acteur")) if not table.empty else ""
+            load.value = table_html(steering.load_per_actor(ws)) if ws.actors else ""
+            board = steering.indicator_dashboard(ws)
+            dashboard.value = table_html(board) if not board.empty else "<p class='kit-sub'>Aucun indicateur de suivi.</p>"
+
+        self.on(("steering", "actions"), redraw)
+        return w.VBox([w.HTML("<h2>Les réunions des instances</h2>"), meetings, ics,
+                       w.HTML("<h2>Qui fait quoi</h2>"), matrix, w.HTML("<h3>Charge par acteur</h3>"), load,
+                       w.HTML("<h2>Tableau de bord des indicateurs</h2>"), dashboard])
+
+    # -- 4. spreadsheet and fiches --------------------------------------------------------------------
+
+    def _files(self) -> w.Widget:
+        make = tagged(button("Préparer le tableur du plan d'action", icon="table"), "kit-make-xlsx")
+        fiches = tagged(button("Préparer les fiches (Word)", icon="file"), "kit-make-fiches")
+        links = tagged(w.HTML(), "kit-files")
+        upload = tagged(w.FileUpload(accept=".xlsx", multiple=False, description="Réimporter le tableur",
+                                     layout=w.Layout(width="300px")), "kit-xlsx-upload")
+        report = tagged(w.HTML(), "kit-xlsx-report")
+        apply = tagged(button("Appliquer ces changements", style="primary", icon="check"), "kit-xlsx-apply")
+        apply.layout.display = "none"
+        pending: dict = {}
+
+        def on_make(_):
+            from kit.action_plan_xlsx import export_workbook
+
+            links.value = download_link(export_workbook(self.store.load(self.ws_id)), "plan_action.xlsx",
+                                        "Télécharger le plan d'action (Excel)",
+                                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+        def on_fiches(_):
+            from kit import deliverables
+
+            name, data = deliverables.export(self.store.load(self.ws_id), "fiches", "docx")
+            links.value = download_link(data, name, f"Télécharger {name}",
+                                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+
+        def on_upload(change):
+            if not change["new"]:
+                return
+            from kit.action_plan_xlsx import import_workbook
+
+            file = change["new"][0]
+            result = import_workbook(self.store.load(self.ws_id), bytes(file["content"]))
+            pending["report"] = result
+            report.value = "<ul>" + "".join(f"<li>{esc(line)}</li>" for line in result.lines()) + "</ul>"
+            apply.layout.display = None if result.ok and result.changes_anything else "none"
+            if not result.ok:
+                self.messages.error("Le tableur n'a pas été importé : corrigez les lignes indiquées, rien n'a changé.")
+            upload.value = ()
+
+        def on_apply(_):
+            result = pending.pop("report", None)
+            if result is None:
+                raise KitError("Réimportez d'abord le tableur.")
+            self.save(result.apply, "Plan d'action mis à jour depuis le tableur.")
+            apply.layout.display = "none"
+            report.value = ""
+
+        make.on_click(self.messages.guard(on_make))
+        fiches.on_click(self.messages.guard(on_fiches))
+        upload.observe(self.messages.guard(on_upload), names="value")
+        apply.on_click(self.messages.guard(on_apply))
+        return w.VBox([w.HTML("<h2>Le plan d'action dans un tableur</h2><p class='kit-sub'>Téléchargez-le, complétez-le "
+                              "dans Excel ou LibreOffice, puis réimportez-le : chaque changement est vérifié, et rien "
+                              "n'est modifié tant qu'une ligne pose problème.</p>"),
+                       w.HBox([make, fiches]), links, upload, report, apply])
+
+
+def _find(ws, action_id: str) -> Action:
+    for action in ws.actions:
+        if action.id == action_id:
+            return action
+    raise KitError("Cette fiche n'existe plus : elle a peut-être été supprimée par une autre personne.")
+
+
+def _missing(what: str):
+    raise KitError(f"Indiquez {what}.")
+
+
+def action_app(store: Store | None = None, workspace_id: str | None = None) -> w.Widget:
+    """The session 3 app's root widget (what `notebooks/30_action.ipynb` displays)."""
+    return ActionApp(store, workspace_id).root

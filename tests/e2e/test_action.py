@@ -1,0 +1,62 @@
+"""Session 3 in a real Voilà and browser: two fiches with a dependency, the roadmap drawn, an impossible
+date refused in French, the action plan workbook downloaded."""
+
+from __future__ import annotations
+
+import openpyxl
+
+from kit.store import Store
+
+APP = "notebooks/30_action.ipynb"
+
+
+def set_date(page, css: str, iso: str) -> None:
+    field = page.locator(f".{css} input")
+    field.fill(iso)
+    field.press("Tab")
+
+
+def new_fiche(page, title: str, start: str, end: str, depends: str | None = None) -> None:
+    page.locator(".kit-action-choice select").select_option("")
+    field = page.locator(".kit-action-title input")
+    field.fill(title)
+    field.press("Tab")
+    set_date(page, "kit-action-start", start)
+    set_date(page, "kit-action-end", end)
+    if depends:
+        page.locator(".kit-action-depends select").select_option(label=depends)
+    page.locator(".kit-add-action").click()
+
+
+def test_fiches_roadmap_bad_date_and_workbook(page, voila_server, open_app, tmp_path):
+    store = Store(voila_server.espaces)
+    ws = store.create("CA de La Rochelle", territory={"epci_name": "CA de La Rochelle", "epci_siren": "241700434"})
+    open_app(page, voila_server.base_url, APP, f"espace={ws.id}")
+
+    new_fiche(page, "Diagnostic des îlots de chaleur", "2027-01-04", "2027-03-31")
+    page.wait_for_selector(".kit-action-list td:has-text('Diagnostic des îlots de chaleur')")
+    new_fiche(page, "Plantations dans les cours", "2027-04-01", "2027-10-31", depends="Diagnostic des îlots de chaleur")
+    page.wait_for_selector(".kit-action-list td:has-text('Plantations dans les cours')")
+    actions = store.load(ws.id).actions
+    assert actions[1].depends_on == [actions[0].id]
+
+    page.get_by_role("tab", name="2. Feuille de route").click()
+    page.wait_for_function("document.querySelectorAll('.kit-gantt .barlayer .point').length >= 2", timeout=30_000)
+    assert "Chemin critique" in page.locator(".kit-critical-path").inner_text()
+
+    page.get_by_role("tab", name="1. Fiches action").click()
+    new_fiche(page, "Fête de quartier", "2027-06-30", "2027-06-01")
+    page.wait_for_selector(".kit-msg-error:has-text('précède la date de début')")
+    assert len(store.load(ws.id).actions) == 2
+
+    page.get_by_role("tab", name="4. Tableur et fiches").click()
+    page.locator(".kit-make-xlsx").click()
+    link = page.locator(".kit-files a")
+    link.wait_for(timeout=30_000)
+    with page.expect_download() as download:
+        link.click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    sheet = openpyxl.load_workbook(saved)["Fiches action"]
+    titles = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert "Plantations dans les cours" in titles

@@ -1,0 +1,103 @@
+"""Session 3 driven like a facilitator does: fiches, checks, roadmap, steering, spreadsheet round trip."""
+
+import base64
+import io
+import re
+from datetime import date, datetime, timezone
+
+import openpyxl
+import pytest
+
+from kit import steering
+from kit.apps.action import ActionApp
+from kit.demo import create_demo
+from tests.unit.test_home_app import one
+
+
+def opened(store, ws_id):
+    app = ActionApp(store, ws_id)
+    app.signal._handle_custom_msg({"kind": "rendered"}, [])
+    return app
+
+
+@pytest.fixture
+def demo(store):
+    ws = create_demo(store)
+    return ws, opened(store, ws.id)
+
+
+def new_action(app, title, start=None, end=None, depends=()):
+    one(app.root, "kit-action-choice").value = ""
+    one(app.root, "kit-action-title").value = title
+    one(app.root, "kit-action-start").value = start
+    one(app.root, "kit-action-end").value = end
+    one(app.root, "kit-action-depends").value = tuple(depends)
+    one(app.root, "kit-add-action").click()
+
+
+def test_fiches_with_a_dependency_feed_the_roadmap(demo, store):
+    ws, app = demo
+    new_action(app, "Fresque du climat au centre social", date(2027, 1, 10), date(2027, 2, 28))
+    first = next(a.id for a in store.load(ws.id).actions if a.title.startswith("Fresque"))
+    new_action(app, "Plan d'ombrage partagé", date(2027, 2, 1), date(2027, 6, 30), depends=[first])
+    actions = store.load(ws.id).actions
+    assert actions[-1].depends_on == [first]
+    checks = one(app.root, "kit-action-checks").value
+    assert "avant la fin de « Fresque du climat au centre social »" in checks
+    gantt = one(app.root, "kit-gantt").figure
+    assert "Plan d'ombrage partagé" in str(gantt["data"])
+
+
+def test_an_impossible_date_is_refused_in_french_and_nothing_changes(demo, store):
+    ws, app = demo
+    before = store.path(ws.id).read_bytes()
+    new_action(app, "Jardin partagé", date(2027, 5, 1), date(2027, 3, 1))
+    assert "la date de fin précède la date de début" in app.messages.widget.value.lower()
+    new_action(app, "Jardin partagé", date(1927, 5, 1), None)
+    assert "n'est pas plausible" in app.messages.widget.value
+    assert store.path(ws.id).read_bytes() == before
+
+
+def test_a_dependency_cycle_is_named(demo, store):
+    ws, app = demo
+    first, second = ws.actions[0], ws.actions[1]  # the second depends on the first
+    one(app.root, "kit-action-choice").value = first.id
+    one(app.root, "kit-action-depends").value = (second.id,)
+    one(app.root, "kit-save-action").click()
+    assert "→" in app.messages.widget.value and first.title in app.messages.widget.value
+    assert store.load(ws.id).actions[0].depends_on == []
+
+
+def test_budget_without_funder_and_steering_views(demo, store):
+    ws, app = demo
+    one(app.root, "kit-action-choice").value = ws.actions[0].id
+    one(app.root, "kit-budget-amount").value = 12000
+    one(app.root, "kit-add-budget").click()
+    assert "financeur" in app.messages.widget.value
+    one(app.root, "kit-budget-funder").value = "Fonds vert"
+    one(app.root, "kit-add-budget").click()
+    assert store.load(ws.id).actions[0].budget[0].funder == "Fonds vert"
+    assert "pilote" in one(app.root, "kit-responsibilities").value
+    assert "BEGIN:VCALENDAR" in base64.b64decode(
+        re.search(r'base64,([^"]+)"', one(app.root, "kit-ics").value).group(1)).decode()
+    assert len(steering.bodies_meetings(store.load(ws.id))) >= 12  # a monthly board over a year
+
+
+def test_spreadsheet_round_trip_through_the_app(demo, store):
+    ws, app = demo
+    one(app.root, "kit-make-xlsx").click()
+    data = base64.b64decode(re.search(r'base64,([^"]+)"', one(app.root, "kit-files").value).group(1))
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = book["Fiches action"]
+    headers = [c.value for c in sheet[1]]
+    sheet.cell(row=2, column=headers.index(next(h for h in headers if h.startswith("Intitulé"))) + 1,
+               value="Diagnostic de confort d'été (revu)")
+    out = io.BytesIO()
+    book.save(out)
+    edited = out.getvalue()
+    one(app.root, "kit-xlsx-upload").value = ({"name": "plan.xlsx", "type": "", "size": len(edited),
+                                               "content": memoryview(edited),
+                                               "last_modified": datetime.now(timezone.utc)},)
+    assert "revu" in one(app.root, "kit-xlsx-report").value
+    one(app.root, "kit-xlsx-apply").click()
+    assert store.load(ws.id).actions[0].title == "Diagnostic de confort d'été (revu)"
