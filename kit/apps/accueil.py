@@ -19,8 +19,8 @@ from kit.model import Neighbourhood, checked
 from kit.progress import DONE, IN_PROGRESS, session_progress
 from kit.store import MAX_FILE_BYTES, Store, WorkspaceCorrupt
 
-from .ui import (Messages, app_exists, app_href, button, download_link, esc, esc_attr, heading, page, safe_filename,
-                 tagged)
+from .ui import (Messages, app_exists, app_href, button, download_link, esc, esc_attr, heading, page,
+                 safe_filename, set_options, tagged)
 
 STATE_CLASS = {DONE: "kit-state-done", IN_PROGRESS: "kit-state-doing"}
 NONE = "— choisir un espace —"
@@ -172,7 +172,7 @@ class HomeApp:
         self._confirm_delete(False, ws)
         options = [(f"Révision {r.number} — {r.saved_at:%d/%m/%Y %H:%M:%S}", r.number)
                    for r in self.store.history(ws.id) if not r.current]
-        self.revisions.options = options
+        set_options(self.revisions, options)
         _shown(self.history, bool(options))
         self.corrupt.children = ()
         _shown(self.panel, True)
@@ -199,10 +199,10 @@ class HomeApp:
             self.neighbourhood_list.value = f"<table class='kit-table'>{rows}</table>"
         else:
             self.neighbourhood_list.value = "<p class='kit-sub'>Aucun quartier pour l'instant : ajoutez-en un ci-dessous.</p>"
-        self.removable.options = [(f"{n.name} ({n.qpv_code})" if n.qpv_code else n.name, n.id) for n in ws.neighbourhoods]
+        set_options(self.removable, [(f"{n.name} ({n.qpv_code})" if n.qpv_code else n.name, n.id) for n in ws.neighbourhoods])
         _shown(self.remove_row, bool(ws.neighbourhoods))
         siren = ws.territory.epci_siren
-        self.qpv_commune.options = [c["nom"] for c in geography.communes_of_epci(siren)] if siren else []
+        set_options(self.qpv_commune, [c["nom"] for c in geography.communes_of_epci(siren)] if siren else [])
 
     def _show_corrupt(self, workspace_id: str, error: WorkspaceCorrupt) -> None:
         self._refresh_chooser()
@@ -290,7 +290,7 @@ class HomeApp:
 
         def on_search(change):
             found = geography.search_epcis(change["new"], limit=8) if len(change["new"].strip()) >= 2 else []
-            results.options = [(geography.epci_label(e), e["siren"]) for e in found]
+            set_options(results, [(geography.epci_label(e), e["siren"]) for e in found])
             _shown(results, bool(found))
             if change["new"].strip() and not found:
                 self.messages.info("Aucun EPCI de Nouvelle-Aquitaine ne correspond : vérifiez l'orthographe, "

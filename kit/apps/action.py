@@ -20,7 +20,7 @@ from kit.store import Store
 
 from .session_app import SessionApp
 from .session_plan import checked_date, session_plan
-from .ui import button, download_link, esc, table_html, tagged
+from .ui import button, download_link, esc, set_options, table_html, tagged
 
 PARTS = ("actions", "roadmap", "steering", "plan")
 STATUSES = ["à venir", "en cours", "réalisé", "en pause", "abandonné"]
@@ -30,15 +30,6 @@ LEVEL_CLASS = {"erreur": "kit-msg-error", "attention": "kit-msg-error", "à comp
 def _pick(description: str, css: str, width: str = "420px", **extra) -> w.Dropdown:
     return tagged(w.Dropdown(description=description, layout=w.Layout(width=width),
                              style={"description_width": "initial"}, **extra), css)
-
-
-def _options(widget: w.Widget, options: list) -> None:
-    """Replace a list's choices only when they change, the selection cleared first: a multiple
-    selection whose choices and selection change together fails in the browser."""
-    if [tuple(o) if isinstance(o, (list, tuple)) else o for o in widget.options] != options:
-        if isinstance(widget, w.SelectMultiple):
-            widget.value = ()
-        widget.options = options
 
 
 def _many(description: str, css: str, rows: int = 4) -> w.SelectMultiple:
@@ -170,7 +161,7 @@ class ActionApp(SessionApp):
         def fill(_=None):
             action = next((a for a in self.ws.actions if a.id == chooser.value), None)
             # A fiche can depend on any other one (a new fiche on any existing one).
-            _options(depends, [(a.title, a.id) for a in self.ws.actions if a is not action])
+            set_options(depends, [(a.title, a.id) for a in self.ws.actions if a is not action])
             if action is None:
                 details.value = ""
                 return
@@ -191,13 +182,13 @@ class ActionApp(SessionApp):
                              f"</ul><b>Indicateurs</b><ul>{indicators or '<li>aucun</li>'}</ul>")
 
         def redraw(ws):
-            _options(objectives, [(o.title, o.id) for o in ws.objectives])
+            set_options(objectives, [(o.title, o.id) for o in ws.objectives])
             actors = [(a.name, a.id) for a in ws.actors]
-            _options(lead, [("", "")] + actors)
-            _options(partners, actors)
-            _options(places, [(n.name, n.id) for n in ws.neighbourhoods])
+            set_options(lead, [("", "")] + actors)
+            set_options(partners, actors)
+            set_options(places, [(n.name, n.id) for n in ws.neighbourhoods])
             current = chooser.value
-            _options(chooser, [("", "")] + [(a.title, a.id) for a in ws.actions])
+            set_options(chooser, [("", "")] + [(a.title, a.id) for a in ws.actions])
             chooser.value = current if current in {a.id for a in ws.actions} else ""
             fill()
             found = roadmap.checks(ws, today=date.today())
@@ -251,9 +242,9 @@ class ActionApp(SessionApp):
         view = self.figure(lambda: figure(self.ws), "kit-gantt")
 
         def redraw(ws):
-            objective.options = [""] + [o.title for o in ws.objectives]
-            lead.options = [""] + [a.name for a in ws.actors]
-            place.options = [""] + [n.name for n in ws.neighbourhoods]
+            set_options(objective, [""] + [o.title for o in ws.objectives])
+            set_options(lead, [""] + [a.name for a in ws.actors])
+            set_options(place, [""] + [n.name for n in ws.neighbourhoods])
             view.show(lambda: figure(ws))
             try:
                 path = roadmap.critical_path(roadmap.actions_frame(ws))

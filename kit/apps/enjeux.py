@@ -21,7 +21,7 @@ from kit.store import Store
 from .grid import Grid
 from .session_plan import session_plan
 from .session_app import SessionApp
-from .ui import button, esc, table_html, tagged
+from .ui import button, esc, set_options, table_html, tagged
 
 PROJECT_KINDS = ["Axe du contrat de ville", "PCAET", "PLH", "NPNRU", "PAT", "CLS", "Autre projet local"]
 SCORES = [("—", None)] + [(str(i), i) for i in range(11)]
@@ -86,7 +86,7 @@ class StakesApp(SessionApp):
         comparison = w.HTML()
 
         def redraw_portrait(ws):
-            chooser.options = [(n.name, n.id) for n in ws.neighbourhoods]
+            set_options(chooser, [(n.name, n.id) for n in ws.neighbourhoods])
             if not ws.neighbourhoods:
                 portrait_table.value = "<p class='kit-sub'>Ajoutez d'abord les quartiers depuis l'accueil.</p>"
                 return
@@ -133,7 +133,7 @@ class StakesApp(SessionApp):
             table = (official_table(read_insee_qpv_zip(data)) if file["name"].lower().endswith(".zip")
                      else read_table(data, file["name"]))
             state.update(table=table, name=file["name"])
-            qpv_column.options = list(table.columns)
+            set_options(qpv_column, list(table.columns))
             guess = next((c for c in table.columns if "qp" in c.lower() or "quartier" in c.lower()), table.columns[0])
             qpv_column.value = guess
             mapping_box.children = [tagged(w.Dropdown(options=options, description=str(c)[:40],
@@ -184,7 +184,7 @@ class StakesApp(SessionApp):
         overview = tagged(w.HTML(), "kit-stake-list")
 
         def redraw(ws):
-            places.options = [(n.name, n.id) for n in ws.neighbourhoods]
+            set_options(places, [(n.name, n.id) for n in ws.neighbourhoods])
             frame = stakes.stakes_frame(ws)
             if frame.empty:
                 overview.value = "<p class='kit-sub'>Aucun enjeu pour l'instant.</p>"
@@ -247,7 +247,7 @@ class StakesApp(SessionApp):
             assembled = stakes.guided_statement(stake)
             check.value = (f"<ul class='kit-check'>{items}</ul>" +
                            (f"<p><i>Énoncé assemblé :</i> {esc(assembled)}</p>" if assembled else ""))
-            merge_with.options = [("", "")] + [(s.title, s.id) for s in ws.stakes if s.id != stake.id]
+            set_options(merge_with, [("", "")] + [(s.title, s.id) for s in ws.stakes if s.id != stake.id])
 
         def on_save(_):
             stake_id = selected()
@@ -285,7 +285,7 @@ class StakesApp(SessionApp):
 
         def redraw(ws):
             current = chooser.value
-            chooser.options = [(f"{i + 1}. {s.title}", s.id) for i, s in enumerate(ws.stakes)]
+            set_options(chooser, [(f"{i + 1}. {s.title}", s.id) for i, s in enumerate(ws.stakes)])
             ids = [s.id for s in ws.stakes]
             chooser.value = current if current in ids else (ids[0] if ids else None)
             fill()
@@ -451,7 +451,7 @@ class StakesApp(SessionApp):
             grid.rows = [{"id": s.id, "label": s.title} for s in ws.stakes]
             grid.columns = [{"id": p.id, "label": f"{p.name} ({p.kind})" if p.kind else p.name} for p in ws.local_projects]
             grid.values = {f"{sid}|{p.id}": "X" for p in ws.local_projects for sid in p.stake_ids}
-            remove_choice.options = [(p.name, p.id) for p in ws.local_projects]
+            set_options(remove_choice, [(p.name, p.id) for p in ws.local_projects])
             _, uncovered, unjustified = stakes.positioning(ws)
             parts = []
             if ws.local_projects and uncovered:

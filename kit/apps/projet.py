@@ -19,7 +19,7 @@ from kit.store import Store
 from .grid import Grid
 from .session_app import SessionApp
 from .session_plan import session_plan
-from .ui import button, download_link, esc, table_html, tagged
+from .ui import button, download_link, esc, set_options, table_html, tagged
 
 PARTS = ("cap", "actors", "network", "governance", "mactor", "plan")
 RELATION_KINDS = ["coopération", "financement", "décision", "information", "tension"]
@@ -111,9 +111,9 @@ class ProjectApp(SessionApp):
             gaps.value = "".join([
                 f"<p><b>Enjeux auxquels aucun objectif ne répond :</b> {esc(', '.join(unanswered))}</p>" if unanswered else "",
                 f"<p><b>Objectifs rattachés à aucun enjeu :</b> {esc(', '.join(untied))}</p>" if untied else ""])
-            parent.options = [("", "")] + [(o.title, o.id) for o in ws.objectives if o.level == "stratégique"]
-            answered.options = [(s.title, s.id) for s in ws.stakes]
-            remove_choice.options = [("", "")] + [(o.title, o.id) for o in ws.objectives]
+            set_options(parent, [("", "")] + [(o.title, o.id) for o in ws.objectives if o.level == "stratégique"])
+            set_options(answered, [(s.title, s.id) for s in ws.stakes])
+            set_options(remove_choice, [("", "")] + [(o.title, o.id) for o in ws.objectives])
 
         for widget, handler in ((save_cap, on_cap), (add, on_add), (remove, on_remove)):
             widget.on_click(self.messages.guard(handler))
@@ -179,7 +179,8 @@ class ProjectApp(SessionApp):
                 columns={"name": "acteur", "kind": "type", "person": "personne", "contact": "contact"}))
                 if not frame.empty else "<p class='kit-sub'>Aucun acteur pour l'instant.</p>")
             options = [("", "")] + [(a.name, a.id) for a in ws.actors]
-            remove_choice.options = member.options = options
+            set_options(remove_choice, options)
+            set_options(member, options)
             members = project.group_frame(ws)
             group.value = (table_html(members[["name", "role", "kind"]].rename(
                 columns={"name": "acteur", "role": "rôle", "kind": "type"})) if not members.empty
@@ -231,9 +232,10 @@ class ProjectApp(SessionApp):
 
         def redraw(ws):
             options = [("", "")] + [(a.name, a.id) for a in ws.actors]
-            source.options, target.options = options, options
+            set_options(source, options)
+            set_options(target, options)
             current = highlight.value
-            highlight.options = options
+            set_options(highlight, options)
             highlight.value = current if current in {a.id for a in ws.actors} else ""
             view.show(lambda: figure(ws))
             actors, relations = project.actors_frame(ws), project.relations_frame(ws)
@@ -304,10 +306,11 @@ class ProjectApp(SessionApp):
 
         def redraw(ws):
             actor_options = [("", "")] + [(a.name, a.id) for a in ws.actors]
-            lead.options = actor_options
-            members.options = actor_options[1:]
+            set_options(lead, actor_options)
+            set_options(members, actor_options[1:])
             body_options = [("", "")] + [(b.name, b.id) for b in ws.bodies]
-            reports_to.options = remove_choice.options = body_options
+            set_options(reports_to, body_options)
+            set_options(remove_choice, body_options)
             view.show(lambda: figure(ws))
             checklist.value = _checks_html(project.governance_checks(ws))
 

@@ -13,7 +13,7 @@ import ipywidgets as w
 from kit.errors import KitError
 from kit.model import WorkItem, checked
 
-from .ui import button, download_link, esc, tagged
+from .ui import button, download_link, esc, set_options, tagged
 
 MIME = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "html": "text/html"}
 
@@ -97,7 +97,7 @@ def session_plan(app, *, number: int, next_step: str, deliverable: str, contents
         items.value = ("<table class='kit-table'><thead><tr><th></th><th>tâche</th><th>qui</th><th>échéance</th>"
                        f"</tr></thead><tbody>{rows}</tbody></table>" if plan
                        else "<p class='kit-sub'>Aucune tâche pour l'instant.</p>")
-        item_choice.options = [(i.task, i.id) for i in plan]
+        set_options(item_choice, [(i.task, i.id) for i in plan])
 
     for widget, handler in ((save_session, on_session), (add, on_add), (toggle, on_toggle), (drop, on_drop),
                             (docx, make("docx")), (html_button, make("html"))):

@@ -85,6 +85,28 @@ def tagged(widget: w.Widget, css: str) -> w.Widget:
     return widget
 
 
+def set_options(widget: w.Widget, options) -> None:
+    """Offer `options` in a choice list, keeping what the person chose when it is still offered.
+
+    Reassigning options resets a list's choice, and a redraw caused by someone else's save would
+    undo a choice being made; unchanged options send nothing. A multiple selection is cleared before
+    its options change (changing both at once fails in the browser), then restored.
+    """
+    options = [tuple(o) if isinstance(o, list) else o for o in options]
+    if [tuple(o) if isinstance(o, list) else o for o in widget.options] == options:
+        return
+    values = [o[1] if isinstance(o, tuple) else o for o in options]
+    kept = widget.value
+    if isinstance(widget, w.SelectMultiple):
+        widget.value = ()
+        widget.options = options
+        widget.value = tuple(v for v in kept if v in values)
+    else:
+        widget.options = options
+        if kept in values:
+            widget.value = kept
+
+
 def heading(title: str, subtitle: str = "") -> w.HTML:
     sub = f'<p class="kit-sub">{esc(subtitle)}</p>' if subtitle else ""
     return w.HTML(f"<h1>{esc(title)}</h1>{sub}")

@@ -141,3 +141,13 @@ def test_removing_an_actor_used_everywhere(store):
     assert all(bailleur.id not in (r.source, r.target) for r in after.relations)
     assert all(a.lead_id != bailleur.id for a in after.actions)
     assert project.actor_strategies(after) is not None
+
+
+def test_a_choice_being_made_survives_someone_elses_save(store):
+    ws = create_demo(store)
+    app = opened(store, ws.id)
+    source = one(app.root, "kit-relation-source")
+    source.value = ws.actors[2].id
+    store.rename(ws.id, "Renommé dans un autre onglet")
+    app.save(lambda w: None, "rien", parts=("network", "actors"))  # a redraw caused by another save
+    assert source.value == ws.actors[2].id
