@@ -151,7 +151,8 @@ class ProjectApp(SessionApp):
                     raise KitError(f"L'acteur « {new.name} » figure déjà.")
                 ws.actors.append(new)
 
-            self.save(change, f"Acteur « {new.name} » ajouté.")
+            # The map (tab 3) is redrawn first: it is what the room looks at when an actor joins.
+            self.save(change, f"Acteur « {new.name} » ajouté.", parts=("network", "actors", "governance", "mactor"))
             name.value = person.value = contact.value = ""
 
         def on_remove(_):

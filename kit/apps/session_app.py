@@ -74,9 +74,10 @@ class SessionApp:
     def refresh(self, ws, parts: tuple[str, ...] | None = None) -> None:
         self.header.value = (f"<h1>{esc(self.title)}</h1><p class='kit-sub'>{esc(ws.name)} · révision {ws.revision} · "
                              f"<a class='kit-link' href='./00_accueil.ipynb?espace={esc_attr(ws.id)}'>accueil</a></p>")
-        for part in parts or self.parts:
-            for redraw in self.refreshers[part]:
-                redraw(ws)
+        # A redraw that depends on several of the parts runs once, in the order the tabs registered them.
+        redraws = [r for part in (parts or self.parts) for r in self.refreshers[part]]
+        for redraw in dict.fromkeys(redraws):
+            redraw(ws)
 
     def on(self, parts: str | tuple[str, ...], redraw: Callable) -> None:
         for part in (parts,) if isinstance(parts, str) else parts:

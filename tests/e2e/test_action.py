@@ -26,6 +26,11 @@ def new_fiche(page, title: str, start: str, end: str, depends: str | None = None
     if depends:
         page.locator(".kit-action-depends select").select_option(label=depends)
     page.locator(".kit-add-action").click()
+    # The new fiche becomes the chosen one: wait for it, as a person waits for the page to answer.
+    if not title.startswith("Fête"):  # (that one is refused: it never becomes the chosen fiche)
+        page.wait_for_function(  # ipywidgets writes the spaces of a choice as non-breaking ones
+            "t => { const s = document.querySelector('.kit-action-choice select'); const o = s.options[s.selectedIndex];"
+            " return o && o.text.replace(/\u00a0/g, ' ') === t; }", arg=title, timeout=30_000)
 
 
 def test_fiches_roadmap_bad_date_and_workbook(page, voila_server, open_app, tmp_path):

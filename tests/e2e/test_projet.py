@@ -3,11 +3,20 @@ deliverable downloaded."""
 
 from __future__ import annotations
 
+import time
+
 import docx
 
 from kit.store import Store
 
 APP = "notebooks/20_projet.ipynb"
+
+
+def wait_until(condition, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "délai dépassé"
+        time.sleep(0.1)
 
 
 def pick(page, css: str, label: str) -> None:
@@ -39,9 +48,11 @@ def test_actors_relations_graph_checklist_and_deliverable(page, voila_server, op
     page.get_by_role("tab", name="3. Réseau d'acteurs").click()
     for a, b in (("Conseil citoyen Saragosse", "Élue politique de la ville"),
                  ("Élue politique de la ville", "Office 64 de l'habitat")):
+        count = len(store.load(ws.id).relations)
         pick(page, "kit-relation-source", a)
         pick(page, "kit-relation-target", b)
         page.locator(".kit-add-relation").click()
+        wait_until(lambda: len(store.load(ws.id).relations) == count + 1)  # saved, as the message says
     # The reading follows the graph: the elected member is now the only link between the two others.
     page.wait_for_function("document.querySelector('.kit-network-readings').innerText.includes('seul lien')",
                            timeout=30_000)
