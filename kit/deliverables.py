@@ -134,7 +134,8 @@ def session2(ws: Workspace) -> Document:
     else:
         graph = network.build_graph(actors, relations)
         table = network.metrics(graph)
-        doc.figure(network.network_figure(actors, relations, table), caption="Carte des acteurs")
+        doc.figure(network.network_figure(actors, relations, table, groups=project.network_groups(ws)),
+                   caption="Carte des acteurs (anneaux : groupe projet et instances)")
         doc.bullets(network.readings(graph, table, actors))
         doc.table(table[["name", "kind", "degree", "betweenness", "community"]].rename(columns={
             "name": "acteur", "kind": "type", "degree": "relations", "betweenness": "intermédiarité",

@@ -108,3 +108,11 @@ def power_interest_from_mactor(result: MactorResult) -> dict[str, tuple[int, int
     power = scaled(result.actors["ri_star"].astype(float))
     interest = scaled(result.actors["mobilisation_2"].astype(float))
     return {label: (int(power[label]), int(interest[label])) for label in result.actors.index}
+
+
+def network_groups(ws: Workspace) -> dict[str, list[str]]:
+    """The project group and each governance body, as the network map rings them."""
+    groups = {"Groupe projet": list(dict.fromkeys(m.actor_id for m in ws.project_group))} if ws.project_group else {}
+    for body in ws.bodies:
+        groups[body.name] = list(dict.fromkeys(body.member_ids + ([body.lead_id] if body.lead_id else [])))
+    return groups

@@ -67,6 +67,8 @@ class ProjectApp(SessionApp):
         add = tagged(button("Ajouter l'objectif", style="primary", icon="plus"), "kit-add-objective")
         remove_choice = _select("Objectif", "kit-objective-remove-choice", "520px")
         remove = tagged(button("Retirer", icon="trash"), "kit-remove-objective")
+        load = tagged(button("Modifier", icon="pencil"), "kit-load-objective")
+        update = tagged(button("Enregistrer l'objectif", style="primary", icon="save"), "kit-update-objective")
         def tree_figure(ws):
             return charts.objective_tree(project.objectives_frame(ws), ws.vision.ambition, ws.vision.horizon)
 
@@ -94,6 +96,27 @@ class ProjectApp(SessionApp):
             self.save(change, f"Objectif « {new.title} » ajouté.", parts=("cap", "mactor"))
             title.value = ""
 
+        def on_load(_):
+            chosen = next((o for o in self.ws.objectives if o.id == remove_choice.value), None)
+            if chosen is None:
+                raise KitError("Choisissez l'objectif à modifier.")
+            title.value, answered.value = chosen.title, tuple(chosen.stake_ids)
+            self.messages.info("Modifiez l'intitulé ou les enjeux ci-dessus, puis « Enregistrer l'objectif ».")
+
+        def on_update(_):
+            chosen, new_title, stake_ids = remove_choice.value, title.value, list(answered.value)
+            if not chosen:
+                raise KitError("Choisissez l'objectif à modifier.")
+
+            def change(ws):
+                objective = edits.objective(ws, chosen)
+                if any(o.title.casefold() == new_title.strip().casefold() for o in ws.objectives if o.id != chosen):
+                    raise KitError(f"Un autre objectif s'intitule déjà « {new_title.strip()} ».")
+                checked(lambda: (setattr(objective, "title", new_title), setattr(objective, "stake_ids", stake_ids)))
+
+            self.save(change, "Objectif enregistré.", parts=("cap", "mactor"))
+            title.value = ""
+
         def on_remove(_):
             chosen = remove_choice.value
             if not chosen:
@@ -115,12 +138,13 @@ class ProjectApp(SessionApp):
             set_options(answered, [(s.title, s.id) for s in ws.stakes])
             set_options(remove_choice, [("", "")] + [(o.title, o.id) for o in ws.objectives])
 
-        for widget, handler in ((save_cap, on_cap), (add, on_add), (remove, on_remove)):
+        for widget, handler in ((save_cap, on_cap), (add, on_add), (remove, on_remove), (load, on_load),
+                                (update, on_update)):
             widget.on_click(self.messages.guard(handler))
         self.on("cap", redraw)
         return w.VBox([w.HTML("<h2>Le cap</h2>"), w.HBox([horizon, save_cap]), ambition,
                        w.HTML("<h2>L'arbre des objectifs</h2>"), w.HBox([title, level]), parent, answered, add,
-                       tree.widget, table, gaps, w.HBox([remove_choice, remove])])
+                       tree.widget, table, gaps, w.HBox([remove_choice, load, update, remove])])
 
     # -- 2. actors and project group ----------------------------------------------------------------
 
@@ -218,7 +242,8 @@ class ProjectApp(SessionApp):
             if actors.empty:
                 return charts.placeholder("Ajoutez des acteurs, puis leurs relations")
             metrics = network.metrics(network.build_graph(actors, relations))
-            return network.network_figure(actors, relations, metrics, size_by.value, highlight.value or None)
+            return network.network_figure(actors, relations, metrics, size_by.value, highlight.value or None,
+                                          groups=project.network_groups(ws))
 
         view = self.figure(lambda: figure(self.ws), "kit-network-map")
 
@@ -258,7 +283,7 @@ class ProjectApp(SessionApp):
         add.on_click(self.messages.guard(on_add))
         for control in (size_by, highlight):
             control.observe(self.messages.guard(lambda _: view.show(lambda: figure(self.ws))), names="value")
-        self.on(("network", "actors"), redraw)
+        self.on(("network", "actors", "governance"), redraw)
         return w.VBox([w.HTML("<h2>Les relations entre acteurs</h2>"), w.HBox([source, target]),
                        w.HBox([kind, intensity, add]), w.HBox([size_by, highlight]), view.widget,
                        w.HTML("<h2>Ce que dit le réseau</h2>"), readings, table, exports])

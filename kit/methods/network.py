@@ -731,11 +731,13 @@ def _node_hover(node: str, row, names: dict) -> str:
 
 def network_figure(actors, relations, metrics: pd.DataFrame | None = None, size_by: str | None = "betweenness",
                    highlight: str | None = None, *, positions: dict | None = None, include_tension: bool = False,
-                   seed: int = LAYOUT_SEED, title: str = "Réseau des acteurs") -> go.Figure:
+                   seed: int = LAYOUT_SEED, title: str = "Réseau des acteurs",
+                   groups: dict[str, list[str]] | None = None) -> go.Figure:
     """The network map: points coloured by actor kind (legend), sized by `size_by` (a column of `metrics`,
     or None for equal sizes), drawn as diamonds for brokers; one line per relation, coloured and dashed by
     kind, thicker when stronger, with an arrow halfway for directed kinds and a French hover text.
 
+    `groups`: {label: actor ids}, e.g. the project group and each governance body, drawn as rings.
     `highlight`: an actor id whose neighbourhood (itself and every actor it has a relation with, tensions
     included) stays bright while the rest fades. `positions` defaults to `layout(...)` with `seed`.
     """
@@ -760,6 +762,7 @@ def network_figure(actors, relations, metrics: pd.DataFrame | None = None, size_
     pos = {node: pos[node] for node in graph}
     traces: list[dict] = []  # validated once, by go.Figure, rather than once per add_trace
     _add_edges(traces, graph, pos, names, highlight)
+    _add_groups(traces, groups or {}, pos)
     _add_nodes(traces, graph, table, pos, names, size_by, highlight, bright)
     fig = go.Figure(data=traces)
     subtitle = "◆ : fait le lien entre des acteurs"
@@ -779,6 +782,23 @@ def network_figure(actors, relations, metrics: pd.DataFrame | None = None, size_
         dragmode="pan", plot_bgcolor="white",
     )
     return fig
+
+
+GROUP_COLOURS = ["#7b1fa2", "#00838f", "#ef6c00", "#2e7d32", "#ad1457", "#455a64"]
+
+
+def _add_groups(traces: list, groups: dict[str, list[str]], pos: dict) -> None:
+    """The project group and each governance body drawn as coloured rings around their members (one
+    legend entry each, so a group can be shown alone); an actor in several groups wears several rings."""
+    for index, (label, members) in enumerate(groups.items()):
+        placed = [m for m in members if m in pos]
+        if not placed:
+            continue
+        traces.append(dict(
+            type="scatter", x=[pos[m][0] for m in placed], y=[pos[m][1] for m in placed], mode="markers",
+            name=label, legendgroup="groups", legendgrouptitle_text="Groupe projet et instances" if index == 0 else None,
+            marker=dict(symbol="circle-open", size=44 + 10 * index, color=GROUP_COLOURS[index % len(GROUP_COLOURS)],
+                        line=dict(width=3)), hoverinfo="skip"))
 
 
 def _add_edges(traces: list, graph: nx.Graph, pos: dict, names: dict, highlight: str | None) -> None:

@@ -151,3 +151,26 @@ def test_a_choice_being_made_survives_someone_elses_save(store):
     store.rename(ws.id, "Renommé dans un autre onglet")
     app.save(lambda w: None, "rien", parts=("network", "actors"))  # a redraw caused by another save
     assert source.value == ws.actors[2].id
+
+
+def test_the_network_map_rings_the_project_group_and_each_body(store):
+    ws = create_demo(store)
+    app = opened(store, ws.id)
+    rings = {t["name"]: t for t in one(app.root, "kit-network-map").figure["data"]
+             if t.get("legendgroup") == "groups"}
+    assert set(rings) == {"Groupe projet", "Bureau communautaire (fictif)", "Comité de pilotage du projet de quartier"}
+    assert rings["Groupe projet"]["marker"]["symbol"] == "circle-open"
+
+
+def test_an_objective_is_edited_from_the_screen(store):
+    ws = create_demo(store)
+    app = opened(store, ws.id)
+    one(app.root, "kit-objective-remove-choice").value = ws.objectives[0].id
+    one(app.root, "kit-load-objective").click()
+    assert one(app.root, "kit-objective-title").value == ws.objectives[0].title
+    one(app.root, "kit-objective-title").value = "Rafraîchir les quartiers l'été"
+    one(app.root, "kit-objective-stakes").value = (ws.stakes[0].id,)
+    one(app.root, "kit-update-objective").click()
+    edited = store.load(ws.id).objectives[0]
+    assert (edited.title, edited.stake_ids) == ("Rafraîchir les quartiers l'été", [ws.stakes[0].id])
+    assert "Rafraîchir les quartiers" in str(one(app.root, "kit-objective-tree").figure["data"][0]["labels"])
