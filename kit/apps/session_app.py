@@ -57,6 +57,8 @@ class SessionApp:
         """Once the page is on screen: plotly.js, sent once, then every chart with its latest figure."""
         from .plot import plotly_library
 
+        if not self.views:
+            return  # an app without charts never loads plotly.js
         self.root.children = (*self.root.children, plotly_library())
         for view in self.views:
             view.activate()

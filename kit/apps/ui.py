@@ -105,6 +105,8 @@ def set_options(widget: w.Widget, options) -> None:
         widget.options = options
         if kept in values:
             widget.value = kept
+        elif values and not isinstance(widget, w.Combobox):
+            widget.value = values[0]  # as a list shows its first choice when nothing was chosen
 
 
 def heading(title: str, subtitle: str = "") -> w.HTML:

@@ -1,0 +1,157 @@
+"""Follow-up app (phases 2 and 3): update statuses, steps and dated indicator values; see progress by
+objective and theme, what is late or stale, and what changed since a chosen date."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+import ipywidgets as w
+
+from kit import followup
+from kit.errors import KitError
+from kit.model import Measurement, checked
+from kit.store import Store
+
+from .session_app import SessionApp
+from .session_plan import checked_date
+from .ui import button, esc, set_options, table_html, tagged
+
+STATUSES = ["à venir", "en cours", "réalisé", "en pause", "abandonné"]
+
+
+def _pick(description: str, css: str, width: str = "460px", **extra) -> w.Dropdown:
+    return tagged(w.Dropdown(description=description, layout=w.Layout(width=width),
+                             style={"description_width": "initial"}, **extra), css)
+
+
+class FollowUpApp(SessionApp):
+    title = "Suivi — mise en œuvre et suivi du projet"
+    css = "kit-suivi"
+    parts = ("followup",)
+
+    def sections(self) -> list[tuple[str, w.Widget]]:
+        return [("1. Mettre à jour", self._update()), ("2. Avancement", self._progress()),
+                ("3. Ce qui a changé", self._changes())]
+
+    def _update(self) -> w.Widget:
+        chooser = _pick("Fiche", "kit-followup-choice", "640px")
+        status = _pick("Statut", "kit-followup-status", "300px", options=STATUSES)
+        save_status = tagged(button("Enregistrer le statut", style="primary", icon="save"), "kit-followup-save-status")
+        steps = tagged(w.SelectMultiple(description="Étapes faites", rows=5, layout=w.Layout(width="640px"),
+                                        style={"description_width": "initial"}), "kit-followup-steps")
+        save_steps = tagged(button("Enregistrer les étapes", icon="check"), "kit-followup-save-steps")
+        indicator = _pick("Indicateur", "kit-followup-indicator", "460px")
+        on = tagged(w.DatePicker(description="Mesuré le", value=date.today()), "kit-followup-date")
+        value = tagged(w.FloatText(description="Valeur", layout=w.Layout(width="220px")), "kit-followup-value")
+        add_value = tagged(button("Ajouter la valeur", style="primary", icon="plus"), "kit-followup-add-value")
+        history = tagged(w.HTML(), "kit-followup-history")
+
+        def action(ws):
+            found = next((a for a in ws.actions if a.id == chooser.value), None)
+            if found is None:
+                raise KitError("Choisissez d'abord une fiche action.")
+            return found
+
+        def fill(_=None):
+            found = next((a for a in self.ws.actions if a.id == chooser.value), None)
+            if found is None:
+                history.value = ""
+                return
+            status.value = found.status
+            set_options(steps, [(s.title, s.id) for s in found.steps])
+            steps.value = tuple(s.id for s in found.steps if s.done)
+            set_options(indicator, [(f"{i.name} ({i.unit})" if i.unit else i.name, i.id) for i in found.indicators])
+            rows = [{"indicateur": i.name, "date": m.on.strftime("%d/%m/%Y"), "valeur": m.value, "cible": i.target}
+                    for i in found.indicators for m in sorted(i.measurements, key=lambda m: m.on)]
+            import pandas as pd
+
+            history.value = table_html(pd.DataFrame(rows)) if rows else "<p class='kit-sub'>Aucune valeur mesurée.</p>"
+
+        def on_status(_):
+            chosen = status.value
+            self.save(lambda ws: setattr(action(ws), "status", chosen), "Statut enregistré.")
+
+        def on_steps(_):
+            done = set(steps.value)
+
+            def change(ws):
+                for step in action(ws).steps:
+                    step.done = step.id in done
+
+            self.save(change, "Étapes enregistrées.")
+
+        def on_value(_):
+            if not indicator.value:
+                raise KitError("Cette fiche n'a pas d'indicateur : ajoutez-en un dans l'application de la session 3.")
+            day = checked_date(on.value, "La date de mesure")
+            if day is None:
+                raise KitError("Indiquez la date de la mesure.")
+            if day > date.today():
+                raise KitError(f"La date de mesure ({day:%d/%m/%Y}) est dans le futur.")
+            measurement = checked(lambda: Measurement(on=day, value=value.value))
+            chosen = indicator.value
+
+            def change(ws):
+                target = next(i for i in action(ws).indicators if i.id == chosen)
+                target.measurements.append(measurement)
+
+            self.save(change, "Valeur ajoutée (les précédentes sont conservées).")
+
+        def redraw(ws):
+            current = chooser.value
+            set_options(chooser, [("", "")] + [(a.title, a.id) for a in ws.actions])
+            chooser.value = current if current in {a.id for a in ws.actions} else ""
+            fill()
+
+        chooser.observe(self.messages.guard(fill), names="value")
+        for widget, handler in ((save_status, on_status), (save_steps, on_steps), (add_value, on_value)):
+            widget.on_click(self.messages.guard(handler))
+        self.on("followup", redraw)
+        return w.VBox([chooser, w.HBox([status, save_status]), steps, save_steps,
+                       w.HTML("<h3>Indicateurs : une valeur datée à chaque mesure</h3>"),
+                       w.HBox([indicator, on, value, add_value]), history])
+
+    def _progress(self) -> w.Widget:
+        warnings = tagged(w.HTML(), "kit-followup-alerts")
+        by_objective, by_theme = tagged(w.HTML(), "kit-progress-objectives"), tagged(w.HTML(), "kit-progress-themes")
+
+        def redraw(ws):
+            found = followup.alerts(ws)
+            warnings.value = "".join(f"<div class='kit-msg kit-msg-error'>{esc(a)}</div>" for a in found) or (
+                "<div class='kit-msg kit-msg-ok'>Rien en retard, aucun indicateur oublié.</div>")
+            objectives, themes = followup.progress_by_objective(ws), followup.progress_by_theme(ws)
+            by_objective.value = table_html(objectives) if not objectives.empty else ""
+            by_theme.value = table_html(themes) if not themes.empty else ""
+
+        self.on("followup", redraw)
+        return w.VBox([w.HTML("<h2>À surveiller</h2>"), warnings, w.HTML("<h2>Par objectif</h2>"), by_objective,
+                       w.HTML("<h2>Par thème</h2>"), by_theme])
+
+    def _changes(self) -> w.Widget:
+        since = tagged(w.DatePicker(description="Depuis le"), "kit-changes-since")
+        show = tagged(button("Voir les changements", icon="history"), "kit-show-changes")
+        listing = tagged(w.HTML(), "kit-changes")
+
+        def on_show(_):
+            day = checked_date(since.value, "La date")
+            if day is None:
+                raise KitError("Choisissez une date.")
+            moment = datetime.combine(day, time.min)
+            # The plan as it stood on that day: the newest revision saved before it (maybe the current one).
+            earlier = [r for r in self.store.history(self.ws_id) if r.saved_at < moment]
+            now = self.store.load(self.ws_id)
+            before = None
+            if earlier:
+                before = now if earlier[0].current else self.store.load_revision(self.ws_id, earlier[0].number)
+            changes = followup.changes_since(before, now)
+            listing.value = "<ul>" + "".join(f"<li>{esc(c)}</li>" for c in changes) + "</ul>"
+
+        show.on_click(self.messages.guard(on_show))
+        return w.VBox([w.HTML("<p class='kit-sub'>Comparez le plan d'action d'aujourd'hui avec celui enregistré à "
+                              "une date passée (l'historique garde les 50 dernières versions).</p>"),
+                       w.HBox([since, show]), listing])
+
+
+def followup_app(store: Store | None = None, workspace_id: str | None = None) -> w.Widget:
+    """The follow-up app's root widget (what `notebooks/40_suivi.ipynb` displays)."""
+    return FollowUpApp(store, workspace_id).root

@@ -1,0 +1,67 @@
+"""Follow-up (phases 2 and 3): statuses, steps, dated indicator values, progress, alerts, changes."""
+
+from datetime import date, timedelta
+
+from kit import followup
+from kit.apps.suivi import FollowUpApp
+from kit.demo import create_demo
+from kit.model import ActionIndicator, Step
+from tests.unit.test_home_app import one
+
+
+def prepared(store):
+    ws = create_demo(store)
+
+    def enrich(w):
+        action = w.actions[0]
+        action.objective_ids = [w.objectives[2].id]
+        action.steps = [Step(title="Visites des logements", due=date(2026, 11, 1)), Step(title="Restitution")]
+        action.indicators = [ActionIndicator(name="Logements diagnostiqués", unit="logements", baseline=0, target=120)]
+
+    return store.update(ws.id, enrich)
+
+
+def test_updates_are_saved_and_values_keep_their_history(store):
+    ws = prepared(store)
+    app = FollowUpApp(store, ws.id)
+    one(app.root, "kit-followup-choice").value = ws.actions[0].id
+    one(app.root, "kit-followup-steps").value = (ws.actions[0].steps[0].id,)
+    one(app.root, "kit-followup-save-steps").click()
+    for day, number in ((date.today() - timedelta(days=40), 30), (date.today(), 55)):
+        one(app.root, "kit-followup-date").value = day
+        one(app.root, "kit-followup-value").value = number
+        one(app.root, "kit-followup-add-value").click()
+    one(app.root, "kit-followup-date").value = date.today() + timedelta(days=3)
+    one(app.root, "kit-followup-add-value").click()
+    assert "dans le futur" in app.messages.widget.value
+    saved = store.load(ws.id).actions[0]
+    assert [s.done for s in saved.steps] == [True, False]
+    assert [m.value for m in saved.indicators[0].measurements] == [30, 55]
+    assert "55" in one(app.root, "kit-followup-history").value
+    one(app.root, "kit-followup-status").value = "réalisé"
+    one(app.root, "kit-followup-save-status").click()
+    assert store.load(ws.id).actions[0].status == "réalisé"
+
+
+def test_progress_and_alerts(store):
+    ws = prepared(store)
+    progress = followup.progress_by_objective(ws).set_index("objectif")
+    assert progress.loc["Réduire la précarité énergétique", "fiches"] == 1
+    assert progress.loc["Réduire la précarité énergétique", "étapes faites"] == "0/2"
+    found = followup.alerts(ws, today=date(2027, 6, 1))
+    assert any("devait finir le 31/03/2027" in a for a in found)
+    assert any("Étape en retard" in a and "Visites des logements" in a for a in found)
+    assert any("n'a encore aucune valeur" in a for a in found)
+    assert not followup.progress_by_theme(ws).empty
+
+
+def test_what_changed_since_a_date(store):
+    ws = prepared(store)
+    before = store.load(ws.id)
+    after = store.update(ws.id, lambda w: setattr(w.actions[1], "status", "en cours"))
+    changes = followup.changes_since(before, after)
+    assert changes == ["« Îlots de fraîcheur dans la cour de l'école » : statut « à venir » → « en cours »."]
+    app = FollowUpApp(store, ws.id)
+    one(app.root, "kit-changes-since").value = date.today() + timedelta(days=1)
+    one(app.root, "kit-show-changes").click()
+    assert "Rien n'a changé" in one(app.root, "kit-changes").value
