@@ -1,8 +1,8 @@
 """Plotly figures computed from the workspace: the same figure in the app and in the deliverables.
 
-Each function returns a complete `go.Figure` (the apps wrap it in a FigureWidget once, then update
-its data in callbacks: in Voilà, changes made before the browser connects are lost). Large type and
-strong contrast: these are projected in a workshop room.
+Each function returns a complete `go.Figure`; the apps send it as JSON to a `kit.apps.plot.Chart`
+(redrawn in place), the deliverables render it as an image (DOCX) or interactively (HTML). Large type
+and strong contrast: these are projected in a workshop room.
 """
 
 from __future__ import annotations
