@@ -89,12 +89,14 @@ def _fill(ws) -> None:
         ws.actor_positions.append(ActorPosition(actor_id=who.id, objective_id=goal.id, value=value))
 
     diagnostic = Action(title="Diagnostic de confort d'été des logements", lead_id=bailleur.id,
+                        objective_ids=[renovation.id], neighbourhood_ids=[tilleuls.id],
                         partner_ids=[conseil.id], status="en cours",
                         start=date(2026, 10, 1), end=date(2027, 3, 31))
-    ombre = Action(title="Îlots de fraîcheur dans la cour de l'école", lead_id=tech_tr.id,
+    cour = Action(title="Îlots de fraîcheur dans la cour de l'école", lead_id=tech_tr.id,
+                  objective_ids=[ombre.id], neighbourhood_ids=[tilleuls.id],
                    partner_ids=[centre.id], start=date(2027, 4, 1), end=date(2027, 9, 30),
                    depends_on=[diagnostic.id])
-    ws.actions = [diagnostic, ombre]
+    ws.actions = [diagnostic, cour]
 
     session1 = ws.session(1)
     session1.held_on = date(2026, 9, 15)

@@ -8,6 +8,7 @@ an error becomes a French sentence in the app, never a traceback.
 from __future__ import annotations
 
 import base64
+from datetime import date, datetime
 import functools
 import html
 import logging
@@ -254,6 +255,8 @@ def table_html(frame, css: str = "", missing: str = "—") -> str:
             return missing
         if isinstance(value, bool):
             return "✓" if value else ""
+        if isinstance(value, (date, datetime)):  # pandas' Timestamp is a datetime too
+            return value.strftime("%d/%m/%Y")
         if isinstance(value, float):
             text = f"{value:,.1f}" if not value.is_integer() else f"{int(value):,}"
             return text.replace(",", " ").replace(".", ",")
