@@ -20,10 +20,13 @@ def _steps_done(actions: list[Action]) -> tuple[int, int]:
 
 
 def progress_by_objective(ws: Workspace) -> pd.DataFrame:
-    """For each objective: its actions, how many are done, and the share of their steps done."""
+    """For each objective: its actions (with those of its operational objectives), how many are done,
+    and the share of their steps done."""
     rows = []
     for objective in ws.objectives:
-        actions = [a for a in ws.actions if objective.id in a.objective_ids]
+        # A strategic objective advances through the fiches of its operational objectives too.
+        covered = {objective.id} | {o.id for o in ws.objectives if o.parent_id == objective.id}
+        actions = [a for a in ws.actions if covered & set(a.objective_ids)]
         done, steps = _steps_done(actions)
         rows.append({"objectif": objective.title, "fiches": len(actions),
                      "réalisées": sum(a.status == "réalisé" for a in actions),

@@ -48,6 +48,7 @@ def test_progress_and_alerts(store):
     progress = followup.progress_by_objective(ws).set_index("objectif")
     assert progress.loc["Réduire la précarité énergétique", "fiches"] == 1
     assert progress.loc["Réduire la précarité énergétique", "étapes faites"] == "0/2"
+    assert progress.loc["Adapter les quartiers à la chaleur", "fiches"] == 1  # through its operational objective
     found = followup.alerts(ws, today=date(2027, 6, 1))
     assert any("devait finir le 31/03/2027" in a for a in found)
     assert any("Étape en retard" in a and "Visites des logements" in a for a in found)
