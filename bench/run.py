@@ -6,10 +6,13 @@
     python bench/run.py --only store import
     python bench/run.py --only enjeux plane
     python bench/run.py --only projet actor
+    python bench/run.py --only action suivi
 
 1. load    time to first interactive widget in the browser: home app vs bare notebook (cold, preheated)
    enjeux  the same for the session-1 app (10_enjeux.ipynb), in the same loop, plus where its load goes
    projet  the same for the session-2 app (20_projet.ipynb), plus when its first charts are drawn
+   action  the same for the session-3 app (30_action.ipynb)
+   suivi   the same for the follow-up app (40_suivi.ipynb)
 2. click   click that saves an edit in the home app vs a trivial round-trip click
 3. store   Store.update / Store.load of a large workspace vs raw json + fsync I/O
 4. import  kernel start to first output, import costs of the home app vs ipywidgets
@@ -58,10 +61,14 @@ BARE = "tests/e2e/notebooks/bare.ipynb"
 ROUNDTRIP = "bench/notebooks/roundtrip.ipynb"
 ENJEUX = "notebooks/10_enjeux.ipynb"  # the session-1 app
 PROJET = "notebooks/20_projet.ipynb"  # the session-2 app
+ACTION = "notebooks/30_action.ipynb"  # the session-3 app (no plotly chart)
+SUIVI = "notebooks/40_suivi.ipynb"  # the follow-up app, phases 2 and 3 (no plotly chart)
 CHART_APPS = (ENJEUX, PROJET)  # apps with plotly charts (plotly.js sent once the page is on screen)
 PLOTLY_BARE = "bench/notebooks/plotly_bare.ipynb"  # bare + plotly.js: loaded with the chart apps, as a diagnosis
-APP_NAMES = {BARE: "bare", HOME_APP: "home", ENJEUX: "enjeux", PROJET: "projet", PLOTLY_BARE: "plotly"}
-APP_TITLES = {HOME_APP: "home app", ENJEUX: "session-1 app", PROJET: "session-2 app"}
+APP_NAMES = {BARE: "bare", HOME_APP: "home", ENJEUX: "enjeux", PROJET: "projet", ACTION: "action", SUIVI: "suivi",
+             PLOTLY_BARE: "plotly"}
+APP_TITLES = {HOME_APP: "home app", ENJEUX: "session-1 app", PROJET: "session-2 app", ACTION: "session-3 app",
+              SUIVI: "follow-up app"}
 # The app class each chart app's notebook builds (kernel-side breakdown of its load).
 APP_CLASSES = {ENJEUX: ("kit.apps.enjeux", "StakesApp"), PROJET: ("kit.apps.projet", "ProjectApp")}
 NETWORK_TAB = "3. Réseau d'acteurs"
@@ -74,7 +81,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
 
 # Targets (see bench/README.md).
-LOAD_RATIO_MAX = {HOME_APP: 1.3, ENJEUX: 1.5, PROJET: 1.5}  # app load / bare notebook load
+LOAD_RATIO_MAX = {HOME_APP: 1.3, ENJEUX: 1.5, PROJET: 1.5, ACTION: 1.5, SUIVI: 1.5}  # app load / bare notebook load
 SAVE_CLICK_MAX_MS = 150
 STORE_MAX_MS = 50
 PLANE_EDIT_MAX_MS = 250
@@ -1358,7 +1365,8 @@ def run_section(title: str, function, *args) -> None:
 def browser_benchmarks(scratch: Scratch, args, want: set[str]) -> None:
     from playwright.sync_api import sync_playwright
 
-    apps = tuple(nb for nb, wanted in ((HOME_APP, "load"), (ENJEUX, "enjeux"), (PROJET, "projet")) if wanted in want)
+    apps = tuple(nb for nb, wanted in ((HOME_APP, "load"), (ENJEUX, "enjeux"), (PROJET, "projet"),
+                                       (ACTION, "action"), (SUIVI, "suivi")) if wanted in want)
     names = ", ".join(APP_TITLES[nb] for nb in apps)
     with sync_playwright() as playwright:
         if apps:
@@ -1373,13 +1381,13 @@ def browser_benchmarks(scratch: Scratch, args, want: set[str]) -> None:
             preheated_benchmarks(playwright, scratch, args, want, apps)
 
 
-BROWSER_BENCHMARKS = {"load", "enjeux", "projet", "click", "plane", "actor"}
+BROWSER_BENCHMARKS = {"load", "enjeux", "projet", "action", "suivi", "click", "plane", "actor"}
 
 
 def preheated_benchmarks(playwright, scratch: Scratch, args, want: set[str], apps: tuple[str, ...]) -> None:
     """1b, 2, 5 and 6 share one preheated server (the production configuration for the home app, with the
     baseline preheated too; the session apps get a pool of their own here, which voila.json does not give them)."""
-    pools = {BARE: 1, HOME_APP: 1, **{nb: 1 for nb in CHART_APPS if nb in apps},
+    pools = {BARE: 1, HOME_APP: 1, **{nb: 1 for nb in apps},
              **({PLOTLY_BARE: 1} if set(apps) & set(CHART_APPS) else {}),
              **({PROJET: 1} if "actor" in want else {})}
     try:
@@ -1436,9 +1444,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--adds", type=int, help="measured actor additions (default 10; --quick 3)")
     parser.add_argument("--store-runs", type=int, help="Store.update/load runs (default 30; --quick 5)")
     parser.add_argument("--quick", action="store_true", help="few runs: checks that the benchmark works")
-    every = ["load", "enjeux", "projet", "click", "plane", "actor", "store", "import"]
+    every = ["load", "enjeux", "projet", "action", "suivi", "click", "plane", "actor", "store", "import"]
     parser.add_argument("--only", nargs="+", choices=every, default=every,
-                        help="benchmarks to run (enjeux, projet: session-1, session-2 app load; "
+                        help="benchmarks to run (enjeux, projet, action, suivi: session-1, -2, -3, follow-up app load; "
                              "plane: MICMAC edit -> plane; actor: actor added -> network map)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder (Voilà logs, files)")
     args = parser.parse_args(argv)
