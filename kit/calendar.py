@@ -37,6 +37,7 @@ import pandas as pd
 
 import kit
 from kit.errors import KitError
+from kit.methods.roadmap import french_date, parse_day  # one reader of typed days for the whole kit
 
 CALENDAR_PATH = Path(kit.__file__).resolve().parent.parent / "data" / "programme" / "calendrier.csv"
 CALENDAR_COLUMNS = ["date", "fin", "intitule", "type", "description"]
@@ -69,31 +70,6 @@ def _text(value: object) -> str:
         except (TypeError, ValueError):
             pass
     return str(value).strip()
-
-
-def _day(value) -> date | None:
-    """A day from a date, a datetime, a Timestamp, "AAAA-MM-JJ" or "JJ/MM/AAAA"; None when empty;
-    ValueError otherwise."""
-    if value is None or value is pd.NaT:
-        return None
-    if isinstance(value, datetime):  # pandas Timestamps included
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = _text(value)
-    if not text:
-        return None
-    match = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
-    if match:
-        day, month, year = (int(g) for g in match.groups())
-        return date(year, month, day)
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        return date.fromisoformat(text)
-    raise ValueError(text)
-
-
-def _fr(day: date) -> str:
-    return f"{day:%d/%m/%Y}"
 
 
 def _records(data) -> list[dict]:
@@ -151,7 +127,7 @@ def load_programme_calendar(path: str | Path | None = None) -> pd.DataFrame:
         row = {"ligne": line, "intitule": raw["intitule"], "description": raw["description"]}
         for key, label in (("date", "date"), ("fin", "fin")):
             try:
-                row[key] = _day(raw[key])
+                row[key] = parse_day(raw[key])
             except ValueError:
                 problems.append(f"ligne {line} : {label} « {raw[key]} » illisible (attendu AAAA-MM-JJ, "
                                 "par exemple 2024-03-01, ou JJ/MM/AAAA)")
@@ -159,7 +135,7 @@ def load_programme_calendar(path: str | Path | None = None) -> pd.DataFrame:
         if row["date"] is None and not raw["date"]:
             problems.append(f"ligne {line} : la date est vide")
         if row["date"] and row["fin"] and row["fin"] < row["date"]:
-            problems.append(f"ligne {line} : la fin ({_fr(row['fin'])}) précède la date ({_fr(row['date'])})")
+            problems.append(f"ligne {line} : la fin ({french_date(row['fin'])}) précède la date ({french_date(row['date'])})")
         if not row["intitule"]:
             problems.append(f"ligne {line} : l'intitulé est vide")
         row["type"] = types.get(_fold(raw["type"]), "")
@@ -365,17 +341,17 @@ def meetings(bodies, start, end, *, actions=None) -> MeetingList:
     Bodies whose rhythm is empty, irregular, ambiguous or not understood get no meeting and a note in
     ``.notes``. Dates follow the calendar: a meeting that falls on a holiday is moved in the agenda."""
     try:
-        first, last = _day(start), _day(end)
+        first, last = parse_day(start), parse_day(end)
     except ValueError as error:
         raise KitError(f"Date illisible : « {error} » (attendu AAAA-MM-JJ ou JJ/MM/AAAA).") from None
     if first is None or last is None:
         raise KitError("Indiquez la date de la première réunion et la date de fin de la période.")
     if last < first:
-        raise KitError(f"La fin de la période ({_fr(last)}) précède la première réunion ({_fr(first)}).")
+        raise KitError(f"La fin de la période ({french_date(last)}) précède la première réunion ({french_date(first)}).")
     ending = []
     for action in _records(actions):
         try:
-            day = _day(action.get("end"))
+            day = parse_day(action.get("end"))
         except ValueError:
             day = None
         if day is not None and _text(action.get("status")) not in ("réalisé", "abandonné"):
@@ -440,8 +416,8 @@ def fold_line(line: str) -> bytes:
 def _event_lines(event: dict, stamp: str, used: set[str]) -> list[str]:
     title = _text(event.get("title") or event.get("intitule") or event.get("body"))
     try:
-        day = _day(event.get("date", event.get("on")))
-        end = _day(event.get("end", event.get("fin")))
+        day = parse_day(event.get("date", event.get("on")))
+        end = parse_day(event.get("end", event.get("fin")))
     except ValueError as error:
         raise KitError(f"L'événement « {title} » a une date illisible (« {error} »).") from None
     if not title or day is None:

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from kit.errors import KitError
+from kit.methods.micmac import above_cut
 
 # The two LIPSOR scales, in our words, for the apps (user-facing, hence French) [G07, L04, F22].
 MID_SCALE = {
@@ -215,10 +216,10 @@ def mactor(mid: pd.DataFrame, mao: pd.DataFrame, *, cut: str = "mean",
             edge_parts.append(_edges(kind, level, matrix))
 
     # Sectors of the two planes.
-    high_i, cut_i = _above_cut(influence, cut)
-    high_d, cut_d = _above_cut(dependence, cut)
-    high_di, cut_di = _above_cut(direct_influence, cut)
-    high_dd, cut_dd = _above_cut(direct_dependence, cut)
+    high_i, cut_i = above_cut(influence, cut)
+    high_d, cut_d = above_cut(dependence, cut)
+    high_di, cut_di = above_cut(direct_influence, cut)
+    high_dd, cut_dd = above_cut(direct_dependence, cut)
     abs3 = np.abs(mao3)
     actor_table = pd.DataFrame({
         "direct_influence": direct_influence,
@@ -349,18 +350,6 @@ def _percent(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
     defined = whole > 0
     out[defined] = 100 * part[defined] / whole[defined]
     return out
-
-
-def _above_cut(values: np.ndarray, cut: str) -> tuple[np.ndarray, float]:
-    """Which integer values are strictly above the mean or median (compared exactly), and the cut value."""
-    v = values.astype(object)  # Python ints: n × value cannot overflow
-    n = len(v)
-    if cut == "mean":
-        total = int(v.sum())
-        return (n * v > total).astype(bool), total / n
-    s = np.sort(v)
-    twice_median = 2 * s[n // 2] if n % 2 else s[n // 2 - 1] + s[n // 2]
-    return (2 * v > twice_median).astype(bool), twice_median / 2
 
 
 def _sectors(high_influence: np.ndarray, high_dependence: np.ndarray) -> np.ndarray:

@@ -274,8 +274,8 @@ def _rank(values: np.ndarray) -> np.ndarray:
 def _measures(influence, dependence, influence_rank, dependence_rank, cut: str):
     """Table columns and cut values of one variant (direct or indirect)."""
     total = int(influence.astype(object).sum())  # Python ints: the sum may pass 2^63 before any entry does
-    influence_high, influence_cut = _above_cut(influence, cut)
-    dependence_high, dependence_cut = _above_cut(dependence, cut)
+    influence_high, influence_cut = above_cut(influence, cut)
+    dependence_high, dependence_cut = above_cut(dependence, cut)
     sector = np.where(influence_high, np.where(dependence_high, "relais", "motrice"),
                       np.where(dependence_high, "dépendante", "autonome"))
     measures = {
@@ -296,8 +296,9 @@ def _measures(influence, dependence, influence_rank, dependence_rank, cut: str):
     return measures, cuts
 
 
-def _above_cut(values: np.ndarray, cut: str) -> tuple[np.ndarray, float]:
-    """Which values are strictly above the mean or median (compared exactly), and the cut value."""
+def above_cut(values: np.ndarray, cut: str) -> tuple[np.ndarray, float]:
+    """Which values are strictly above the mean or median (compared exactly), and the cut value.
+    Shared with MACTOR, whose actors' plane is cut the same way."""
     v = values.astype(object)  # Python ints: n × value cannot overflow
     n = len(v)
     if cut == "mean":
