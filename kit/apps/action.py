@@ -20,16 +20,11 @@ from kit.store import Store
 
 from .session_app import SessionApp
 from .session_plan import checked_date, session_plan
-from .ui import button, download_link, esc, set_options, table_html, tagged
+from .ui import button, choice, download_link, esc, set_options, table_html, tagged
 
 PARTS = ("actions", "roadmap", "steering", "plan")
 STATUSES = ["à venir", "en cours", "réalisé", "en pause", "abandonné"]
 LEVEL_CLASS = {"erreur": "kit-msg-error", "attention": "kit-msg-error", "à compléter": "kit-msg-info"}
-
-
-def _pick(description: str, css: str, width: str = "420px", **extra) -> w.Dropdown:
-    return tagged(w.Dropdown(description=description, layout=w.Layout(width=width),
-                             style={"description_width": "initial"}, **extra), css)
 
 
 def _many(description: str, css: str, rows: int = 4) -> w.SelectMultiple:
@@ -54,15 +49,15 @@ class ActionApp(SessionApp):
     def _fiches(self) -> w.Widget:
         findings = tagged(w.HTML(), "kit-action-checks")
         overview = tagged(w.HTML(), "kit-action-list")
-        chooser = _pick("Fiche", "kit-action-choice", "640px")
+        chooser = choice("Fiche", "kit-action-choice", "640px")
         title = tagged(w.Text(placeholder="Intitulé de la fiche action", layout=w.Layout(width="640px")), "kit-action-title")
         description = tagged(w.Textarea(placeholder="Description", layout=w.Layout(width="640px")), "kit-action-description")
         objectives = _many("Objectifs", "kit-action-objectives")
-        lead = _pick("Pilote", "kit-action-lead")
+        lead = choice("Pilote", "kit-action-lead")
         partners = _many("Partenaires", "kit-action-partners")
         places = _many("Quartiers", "kit-action-places", rows=3)
-        status = _pick("Statut", "kit-action-status", "260px", options=STATUSES)
-        priority = _pick("Priorité", "kit-action-priority", "260px", options=["haute", "moyenne", "basse"], value="moyenne")
+        status = choice("Statut", "kit-action-status", "260px", options=STATUSES)
+        priority = choice("Priorité", "kit-action-priority", "260px", options=["haute", "moyenne", "basse"], value="moyenne")
         start = tagged(w.DatePicker(description="Début"), "kit-action-start")
         end = tagged(w.DatePicker(description="Fin"), "kit-action-end")
         depends = _many("Dépend de", "kit-action-depends")
@@ -76,7 +71,7 @@ class ActionApp(SessionApp):
         add_step = tagged(button("Ajouter l'étape", icon="plus"), "kit-add-step")
         budget_year = tagged(w.BoundedIntText(value=date.today().year, min=2000, max=2100, description="Année",
                                               layout=w.Layout(width="180px")), "kit-budget-year")
-        budget_kind = _pick("Type", "kit-budget-kind", "300px", options=["fonctionnement", "investissement"])
+        budget_kind = choice("Type", "kit-budget-kind", "300px", options=["fonctionnement", "investissement"])
         amount = tagged(w.BoundedFloatText(min=0, max=1e10, description="Montant (€)", layout=w.Layout(width="240px"),
                                            style={"description_width": "initial"}), "kit-budget-amount")
         funder = tagged(w.Combobox(placeholder="Financeur", options=["Contrat de ville", "FEDER", "Fonds vert", "ADEME",
@@ -218,10 +213,10 @@ class ActionApp(SessionApp):
     # -- 2. roadmap ---------------------------------------------------------------------------------
 
     def _roadmap(self) -> w.Widget:
-        objective = _pick("Objectif", "kit-filter-objective", "360px")
-        lead = _pick("Pilote", "kit-filter-lead", "320px")
-        place = _pick("Quartier", "kit-filter-place", "300px")
-        status = _pick("Statut", "kit-filter-status", "260px", options=[""] + STATUSES)
+        objective = choice("Objectif", "kit-filter-objective", "360px")
+        lead = choice("Pilote", "kit-filter-lead", "320px")
+        place = choice("Quartier", "kit-filter-place", "300px")
+        status = choice("Statut", "kit-filter-status", "260px", options=[""] + STATUSES)
         critical = tagged(w.HTML(), "kit-critical-path")
         name = tagged(w.Text(placeholder="Jalon du territoire (ex. : conseil communautaire)", layout=w.Layout(width="420px")),
                       "kit-milestone-title")

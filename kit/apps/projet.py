@@ -19,7 +19,7 @@ from kit.store import Store
 from .grid import Grid
 from .session_app import SessionApp
 from .session_plan import session_plan
-from .ui import button, download_link, esc, set_options, table_html, tagged
+from .ui import button, choice, download_link, esc, set_options, table_html, tagged
 
 PARTS = ("cap", "actors", "network", "governance", "mactor", "plan")
 RELATION_KINDS = ["coopération", "financement", "décision", "information", "tension"]
@@ -30,11 +30,6 @@ def _checks_html(checks) -> str:
     items = "".join(f"<li class='{'ok' if c.ok else 'ko'}'>{'✓' if c.ok else '✗'} <b>{esc(c.label)}</b>"
                     f"{' — ' + esc(c.detail) if c.detail else ''}</li>" for c in checks)
     return f"<ul class='kit-check'>{items}</ul>"
-
-
-def _select(description: str, css: str, width: str = "420px", **extra) -> w.Dropdown:
-    return tagged(w.Dropdown(description=description, layout=w.Layout(width=width),
-                             style={"description_width": "initial"}, **extra), css)
 
 
 class ProjectApp(SessionApp):
@@ -61,11 +56,11 @@ class ProjectApp(SessionApp):
         title = tagged(w.Text(placeholder="Intitulé de l'objectif", layout=w.Layout(width="520px")), "kit-objective-title")
         level = tagged(w.ToggleButtons(options=["stratégique", "opérationnel"], style={"button_width": "auto"}),
                        "kit-objective-level")
-        parent = _select("Rattaché à", "kit-objective-parent", "520px")
+        parent = choice("Rattaché à", "kit-objective-parent", "520px")
         answered = tagged(w.SelectMultiple(description="Enjeux", rows=4, layout=w.Layout(width="640px")),
                           "kit-objective-stakes")
         add = tagged(button("Ajouter l'objectif", style="primary", icon="plus"), "kit-add-objective")
-        remove_choice = _select("Objectif", "kit-objective-remove-choice", "520px")
+        remove_choice = choice("Objectif", "kit-objective-remove-choice", "520px")
         remove = tagged(button("Retirer", icon="trash"), "kit-remove-objective")
         load = tagged(button("Modifier", icon="pencil"), "kit-load-objective")
         update = tagged(button("Enregistrer l'objectif", style="primary", icon="save"), "kit-update-objective")
@@ -152,16 +147,16 @@ class ProjectApp(SessionApp):
         kinds = [""] + load_actor_types()["libelle"].tolist()
         name = tagged(w.Text(placeholder="Nom de l'acteur (structure ou personne)", layout=w.Layout(width="420px")),
                       "kit-actor-name")
-        kind = _select("Type", "kit-actor-kind", "360px", options=kinds)
+        kind = choice("Type", "kit-actor-kind", "360px", options=kinds)
         person = tagged(w.Text(placeholder="Personne référente", layout=w.Layout(width="300px")), "kit-actor-person")
         contact = tagged(w.Text(placeholder="Contact (courriel, téléphone)", layout=w.Layout(width="300px")),
                          "kit-actor-contact")
         add = tagged(button("Ajouter l'acteur", style="primary", icon="plus"), "kit-add-actor")
         listing = tagged(w.HTML(), "kit-actor-list")
-        remove_choice = _select("Acteur", "kit-actor-remove-choice")
+        remove_choice = choice("Acteur", "kit-actor-remove-choice")
         remove = tagged(button("Retirer l'acteur", icon="trash"), "kit-remove-actor")
-        member = _select("Membre", "kit-member-choice")
-        role = _select("Rôle", "kit-member-role", "380px", options=list(governance.ROLES))
+        member = choice("Membre", "kit-member-choice")
+        role = choice("Rôle", "kit-member-role", "380px", options=list(governance.ROLES))
         join = tagged(button("Ajouter au groupe projet", style="primary", icon="user-plus"), "kit-add-member")
         leave = tagged(button("Retirer du groupe", icon="user-times"), "kit-remove-member")
         group = tagged(w.HTML(), "kit-group")
@@ -224,15 +219,15 @@ class ProjectApp(SessionApp):
     # -- 3. network -----------------------------------------------------------------------------------
 
     def _network(self) -> w.Widget:
-        source = _select("De", "kit-relation-source", "380px")
-        target = _select("Vers", "kit-relation-target", "380px")
-        kind = _select("Nature", "kit-relation-kind", "300px", options=RELATION_KINDS)
+        source = choice("De", "kit-relation-source", "380px")
+        target = choice("Vers", "kit-relation-target", "380px")
+        kind = choice("Nature", "kit-relation-kind", "300px", options=RELATION_KINDS)
         intensity = tagged(w.ToggleButtons(options=[("faible", 1), ("moyenne", 2), ("forte", 3)], value=2,
                                            style={"button_width": "auto"}), "kit-relation-intensity")
         add = tagged(button("Ajouter la relation", style="primary", icon="plus"), "kit-add-relation")
-        size_by = _select("Taille selon", "kit-size-by", "380px",
+        size_by = choice("Taille selon", "kit-size-by", "380px",
                           options=[(v, k) for k, v in network.SIZE_LABELS.items()], value="betweenness")
-        highlight = _select("Mettre en avant", "kit-highlight", "420px")
+        highlight = choice("Mettre en avant", "kit-highlight", "420px")
         readings = tagged(w.HTML(), "kit-network-readings")
         table = tagged(w.HTML(), "kit-network-metrics")
         exports = tagged(w.HTML(), "kit-network-exports")
@@ -292,15 +287,15 @@ class ProjectApp(SessionApp):
 
     def _governance(self) -> w.Widget:
         name = tagged(w.Text(placeholder="Nom de l'instance", layout=w.Layout(width="420px")), "kit-body-name")
-        kind = _select("Type", "kit-body-kind", "360px", options=list(governance.BODY_KINDS))
-        lead = _select("Pilote", "kit-body-lead", "380px")
+        kind = choice("Type", "kit-body-kind", "360px", options=list(governance.BODY_KINDS))
+        lead = choice("Pilote", "kit-body-lead", "380px")
         members = tagged(w.SelectMultiple(description="Membres", rows=5, layout=w.Layout(width="520px")),
                          "kit-body-members")
         rhythm = tagged(w.Text(placeholder="Rythme (ex. : trimestriel)", layout=w.Layout(width="300px")), "kit-body-rhythm")
         decides = tagged(w.Text(placeholder="Ce qu'elle décide", layout=w.Layout(width="520px")), "kit-body-decides")
-        reports_to = _select("Rend compte à", "kit-body-reports", "420px")
+        reports_to = choice("Rend compte à", "kit-body-reports", "420px")
         add = tagged(button("Ajouter l'instance", style="primary", icon="plus"), "kit-add-body")
-        remove_choice = _select("Instance", "kit-body-remove-choice")
+        remove_choice = choice("Instance", "kit-body-remove-choice")
         remove = tagged(button("Retirer l'instance", icon="trash"), "kit-remove-body")
         checklist = tagged(w.HTML(), "kit-governance-checklist")
 

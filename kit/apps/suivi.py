@@ -14,14 +14,9 @@ from kit.store import Store
 
 from .session_app import SessionApp
 from .session_plan import checked_date
-from .ui import button, esc, set_options, table_html, tagged
+from .ui import button, choice, esc, set_options, table_html, tagged
 
 STATUSES = ["à venir", "en cours", "réalisé", "en pause", "abandonné"]
-
-
-def _pick(description: str, css: str, width: str = "460px", **extra) -> w.Dropdown:
-    return tagged(w.Dropdown(description=description, layout=w.Layout(width=width),
-                             style={"description_width": "initial"}, **extra), css)
 
 
 class FollowUpApp(SessionApp):
@@ -34,13 +29,13 @@ class FollowUpApp(SessionApp):
                 ("3. Ce qui a changé", self._changes())]
 
     def _update(self) -> w.Widget:
-        chooser = _pick("Fiche", "kit-followup-choice", "640px")
-        status = _pick("Statut", "kit-followup-status", "300px", options=STATUSES)
+        chooser = choice("Fiche", "kit-followup-choice", "640px")
+        status = choice("Statut", "kit-followup-status", "300px", options=STATUSES)
         save_status = tagged(button("Enregistrer le statut", style="primary", icon="save"), "kit-followup-save-status")
         steps = tagged(w.SelectMultiple(description="Étapes faites", rows=5, layout=w.Layout(width="640px"),
                                         style={"description_width": "initial"}), "kit-followup-steps")
         save_steps = tagged(button("Enregistrer les étapes", icon="check"), "kit-followup-save-steps")
-        indicator = _pick("Indicateur", "kit-followup-indicator", "460px")
+        indicator = choice("Indicateur", "kit-followup-indicator", "460px")
         on = tagged(w.DatePicker(description="Mesuré le", value=date.today()), "kit-followup-date")
         value = tagged(w.FloatText(description="Valeur", layout=w.Layout(width="220px")), "kit-followup-value")
         add_value = tagged(button("Ajouter la valeur", style="primary", icon="plus"), "kit-followup-add-value")

@@ -110,6 +110,12 @@ def set_options(widget: w.Widget, options) -> None:
             widget.value = values[0]  # as a list shows its first choice when nothing was chosen
 
 
+def choice(description: str, css: str, width: str = "420px", **extra) -> w.Dropdown:
+    """A labelled choice list, its label kept whole (no ellipsis on a projector)."""
+    return tagged(w.Dropdown(description=description, layout=w.Layout(width=width),
+                             style={"description_width": "initial"}, **extra), css)
+
+
 def heading(title: str, subtitle: str = "") -> w.HTML:
     sub = f'<p class="kit-sub">{esc(subtitle)}</p>' if subtitle else ""
     return w.HTML(f"<h1>{esc(title)}</h1>{sub}")

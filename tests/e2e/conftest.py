@@ -225,3 +225,16 @@ def open_app(page, base_url: str, notebook: str, query: str = ""):
 def open_app_fixture():
     """`open_app` for test modules, which cannot import a conftest reliably."""
     return open_app
+
+
+def wait_until(condition, timeout: float = 30) -> None:
+    """Wait for a condition on the files (a save landing), as a person waits for the page to answer."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "délai dépassé"
+        time.sleep(0.1)
+
+
+@pytest.fixture(name="wait_until")
+def wait_until_fixture():
+    return wait_until

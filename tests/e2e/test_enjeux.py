@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import docx
 
 from kit.store import Store
@@ -11,18 +9,11 @@ from kit.store import Store
 APP = "notebooks/10_enjeux.ipynb"
 
 
-def wait_until(condition, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "délai dépassé"
-        time.sleep(0.2)
-
-
 def open_tab(page, title: str) -> None:
     page.get_by_role("tab", name=title).click()
 
 
-def test_stakes_matrix_plane_and_deliverable(page, voila_server, open_app, tmp_path):
+def test_stakes_matrix_plane_and_deliverable(page, voila_server, open_app, wait_until, tmp_path):
     store = Store(voila_server.espaces)
     ws = store.create("CA du Grand Dax", territory={"epci_name": "CA du Grand Dax", "epci_siren": "244000675"})
     open_app(page, voila_server.base_url, APP, f"espace={ws.id}")

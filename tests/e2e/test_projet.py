@@ -3,8 +3,6 @@ deliverable downloaded."""
 
 from __future__ import annotations
 
-import time
-
 import docx
 
 from kit.store import Store
@@ -12,18 +10,11 @@ from kit.store import Store
 APP = "notebooks/20_projet.ipynb"
 
 
-def wait_until(condition, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "délai dépassé"
-        time.sleep(0.1)
-
-
 def pick(page, css: str, label: str) -> None:
     page.locator(f".{css} select").select_option(label=label)
 
 
-def test_actors_relations_graph_checklist_and_deliverable(page, voila_server, open_app, tmp_path):
+def test_actors_relations_graph_checklist_and_deliverable(page, voila_server, open_app, wait_until, tmp_path):
     store = Store(voila_server.espaces)
     ws = store.create("CA Pau Béarn Pyrénées", territory={"epci_name": "CA Pau Béarn Pyrénées", "epci_siren": "200067254"})
     open_app(page, voila_server.base_url, APP, f"espace={ws.id}")
