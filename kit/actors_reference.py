@@ -15,7 +15,7 @@ import kit
 
 DATA_DIR = Path(kit.__file__).resolve().parent.parent / "data" / "acteurs"
 ACTOR_TYPE_COLUMNS = ["code", "libelle", "famille", "description"]
-RESOURCE_COLUMNS = ["name", "kind", "scope", "contribution", "sessions", "url"]
+RESOURCE_COLUMNS = ["name", "kind", "scope", "contribution", "sessions", "url", "themes", "verifie"]
 
 
 @lru_cache(maxsize=2)
@@ -32,7 +32,10 @@ def load_actor_types() -> pd.DataFrame:
 def load_regional_resources(session: int | None = None) -> pd.DataFrame:
     """Resources a project group can call on (data/acteurs/ressources_regionales.csv): ``name``, ``kind``
     (a code of the actor types), ``scope``, ``contribution``, ``sessions`` (numbers 1-3 separated by
-    ``;``), ``url`` (the public website). With `session`, only those useful for that session."""
+    ``;``), ``url`` (the public website), ``themes`` (the themes of `kit.resources.THEMES` separated by
+    ``;``, so the resources app files them with the references) and ``verifie`` (``oui`` when the
+    website was confirmed while the list was written). With `session`, only those useful for that
+    session. Kept as raw text: `kit.resources.load_resources` is the parsed, checked view."""
     frame = _read("ressources_regionales.csv").copy()
     if session is not None:
         frame = frame[frame["sessions"].map(lambda s: str(session) in s.split(";"))].reset_index(drop=True)

@@ -27,6 +27,7 @@ import calendar as _stdlib_calendar
 import csv
 import hashlib
 import io
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ from kit.errors import KitError
 from kit.methods.roadmap import french_date, parse_day  # one reader of typed days for the whole kit
 
 CALENDAR_PATH = Path(kit.__file__).resolve().parent.parent / "data" / "programme" / "calendrier.csv"
+CALENDAR_ENV_VAR = "KIT_CALENDRIER"  # another cohort's calendar, without editing the shipped file
 CALENDAR_COLUMNS = ["date", "fin", "intitule", "type", "description"]
 CALENDAR_TYPES = ("phase", "session", "réunion régionale", "contrat de ville", "échéance candidature", "autre")
 PROGRAMME_KIND = "programme"  # Milestone.kind of the programme's own milestones (the territory's are "territoire")
@@ -86,14 +88,14 @@ def _records(data) -> list[dict]:
 
 
 def load_programme_calendar(path: str | Path | None = None) -> pd.DataFrame:
-    """The programme's calendar (default `CALENDAR_PATH`): one row per line of the file, in file order,
+    """The programme's calendar (default: the file named by `KIT_CALENDRIER`, else `CALENDAR_PATH`): one row per line of the file, in file order,
     with ``date`` (a `date`), ``fin`` (a `date`, or None for a single day), ``intitule``, ``type`` (one of
     `CALENDAR_TYPES`, spelled canonically), ``description`` and ``ligne`` (line number in the file).
 
     Accepts UTF-8 with or without BOM, and the ";" separator a spreadsheet may save. Dates are
     AAAA-MM-JJ or JJ/MM/AAAA. A French `KitError` lists every line to correct (missing column, wrong
     number of fields, empty or unreadable date, end before start, no title, unknown type)."""
-    path = Path(path) if path is not None else CALENDAR_PATH
+    path = Path(path) if path is not None else Path(os.environ.get(CALENDAR_ENV_VAR) or CALENDAR_PATH)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:

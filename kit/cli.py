@@ -49,7 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("workspace_id", metavar="ID")
     export.add_argument("--format", choices=["json", "docx", "html"], default=None,
                         help="json pour l'espace entier ; docx ou html pour un livrable")
-    export.add_argument("--deliverable", metavar="LIVRABLE", help="livrable à produire (session1, session2, session3, fiches)")
+    export.add_argument("--deliverable", metavar="LIVRABLE", help="livrable à produire (candidature, session1, session2, session3, fiches, projet, "
+                        "guide-session1, guide-session2, guide-session3)")
     export.add_argument("--output", metavar="FICHIER", help="fichier à écrire (par défaut, un nom tiré de l'espace)")
 
     imp = commands.add_parser("import", help="importe un espace exporté (jamais d'écrasement silencieux)")
@@ -113,7 +114,7 @@ def run(args: argparse.Namespace) -> None:
 
             name, data = export(store.load(args.workspace_id), args.deliverable, args.format or "docx")
         elif (args.format or "json") != "json":
-            raise KitError("Les formats docx et html sont ceux des livrables : ajoutez --deliverable session1 ou session2.")
+            raise KitError("Les formats docx et html sont ceux des livrables : ajoutez --deliverable session1, projet ou candidature.")
         else:
             name, data = f"{args.workspace_id}.json", store.export_bytes(args.workspace_id)
         target = Path(args.output or name)

@@ -16,7 +16,7 @@ from kit.model import Workspace
 from kit.reports import Document, deliverable_filename, render_docx, render_html
 
 
-def session1(ws: Workspace) -> Document:
+def session1(ws: Workspace, *, with_plan: bool = True) -> Document:
     territory = ws.territory.epci_name or ws.name
     doc = Document("Livrable de la session 1 : enjeux et défis", subtitle=ws.name, territory=territory)
     doc.toc()
@@ -91,7 +91,8 @@ def session1(ws: Workspace) -> Document:
         if unjustified:
             doc.paragraph("Projets qu'aucun enjeu ne justifie : " + ", ".join(unjustified) + ".")
 
-    _work_plan(doc, ws, 1, "Plan de travail jusqu'à la session 2")
+    if with_plan:
+        _work_plan(doc, ws, 1, "Plan de travail jusqu'à la session 2")
     gaps = diagnostic.portrait(ws, ws.neighbourhoods[0].id) if ws.neighbourhoods else pd.DataFrame()
     if not gaps.empty:
         missing = gaps[gaps["quartier"].isna()][["indicateur", "où trouver la donnée"]]
@@ -101,7 +102,7 @@ def session1(ws: Workspace) -> Document:
     return doc
 
 
-def session2(ws: Workspace) -> Document:
+def session2(ws: Workspace, *, with_plan: bool = True) -> Document:
     from kit import project
     from kit.methods import governance, network
 
@@ -163,11 +164,12 @@ def session2(ws: Workspace) -> Document:
         doc.figure(charts.mobilisation(result.objectives), caption="Mobilisation sur les objectifs")
         for warning in result.warnings:
             doc.note(warning, kind="warning")
-    _work_plan(doc, ws, 2, "Plan de travail jusqu'à la session 3")
+    if with_plan:
+        _work_plan(doc, ws, 2, "Plan de travail jusqu'à la session 3")
     return doc
 
 
-def session3(ws: Workspace) -> Document:
+def session3(ws: Workspace, *, with_plan: bool = True) -> Document:
     from kit import steering
     from kit.calendar import programme_milestones
     from kit.methods import roadmap
@@ -210,7 +212,8 @@ def session3(ws: Workspace) -> Document:
         dashboard = steering.indicator_dashboard(ws)
         if not dashboard.empty:
             doc.table(dashboard, caption="Tableau de bord des indicateurs")
-    _work_plan(doc, ws, 3, "Plan de travail jusqu'à la mise en œuvre")
+    if with_plan:
+        _work_plan(doc, ws, 3, "Plan de travail jusqu'à la mise en œuvre")
     return doc
 
 
@@ -218,6 +221,127 @@ def fiches(ws: Workspace) -> Document:
     from kit.fiches import fiches_document
 
     return fiches_document(ws)
+
+
+def candidature(ws: Workspace) -> Document:
+    """The application note, sober enough for an EPCI to sign and send."""
+    from kit import application
+
+    epci = ws.territory.epci_name or ws.name
+    doc = Document("Note d'intention", subtitle=f"Candidature au programme « Quartiers en transitions » — {epci}",
+                   territory=epci)
+    _application_parts(doc, ws, level=1)
+    doc.heading("Le groupe projet", 1)
+    _group_table(doc, ws)
+    body = next((b.name for b in ws.bodies if b.kind == "instance décisionnelle"), "")
+    if body:
+        doc.paragraph(f"Le groupe projet rend compte de ses travaux à l'instance décisionnelle suivante : {body}.")
+    doc.heading("Engagement", 1)
+    if ws.application.three_phases:
+        doc.paragraph(f"{epci} s'engage à suivre les trois phases du programme : conception du projet de quartier, "
+                      "mise en œuvre, puis suivi, capitalisation et essaimage.")
+    else:
+        doc.paragraph(f"{epci} s'engage à suivre la première phase du programme (conception du projet de quartier).")
+    sent = ws.application.sent_on
+    doc.paragraph(f"Fait le {sent:%d/%m/%Y}." if sent else "Fait le ……………………")
+    doc.paragraph(f"Pour l'intercommunalité : {ws.application.signatory}" if ws.application.signatory
+                  else "Pour l'intercommunalité (nom, qualité, signature) :")
+    missing = [c.label for c in application.eligibility(ws) if not c.ok and c.label != "Date limite de candidature"]
+    if missing:
+        doc.note("Avant l'envoi, conditions à réunir : " + " ; ".join(missing) + ".", kind="warning")
+    return doc
+
+
+def projet(ws: Workspace) -> Document:
+    """Phase 1 in one document: context and application, diagnostic and stakes, cap and objectives,
+    group and governance, action plan and steering, next steps. Each session's deliverable is
+    included as a part (its work plan left out: the next steps gather what remains to do)."""
+    territory = ws.territory.epci_name or ws.name
+    doc = Document("Le projet de quartier en transition", subtitle=f"{ws.name} — phase 1 : concevoir le projet",
+                   territory=territory)
+    doc.toc()
+    doc.heading("Contexte et candidature", 1)
+    if ws.neighbourhoods:
+        doc.table(pd.DataFrame([{"quartier": n.name, "code QPV": n.qpv_code, "commune": n.commune}
+                                for n in ws.neighbourhoods]), caption="Les quartiers prioritaires du projet")
+    _application_parts(doc, ws, level=2)
+    doc.heading("Diagnostic et enjeux", 1).include(session1(ws, with_plan=False))
+    doc.heading("Le cap, le groupe projet et la gouvernance", 1).include(session2(ws, with_plan=False))
+    doc.heading("Le plan d'action et le pilotage", 1).include(session3(ws, with_plan=False))
+    _next_steps(doc, ws)
+    return doc
+
+
+def _guide(number: int) -> Callable[[Workspace], Document]:
+    def build(ws: Workspace) -> Document:
+        from kit.guides import guide_document
+
+        return guide_document(number)  # the same for every territory of a cohort
+    return build
+
+
+def _application_parts(doc: Document, ws: Workspace, level: int) -> None:
+    from kit import application
+
+    for part in application.PARTS:
+        doc.heading(part.title, level)
+        text = application.note_text(ws, part.key)
+        if not text.strip():
+            doc.note("Partie à rédiger.", kind="warning")
+        _text(doc, text)
+
+
+def _text(doc: Document, text: str) -> None:
+    """Typed text as paragraphs; consecutive lines starting with "- " or "• " become a list."""
+    items: list[str] = []
+    for line in [line.strip() for line in text.splitlines()] + [""]:
+        if line[:2] in ("- ", "• "):
+            items.append(line[2:].strip())
+            continue
+        if items:
+            doc.bullets(items)
+            items = []
+        if line:
+            doc.paragraph(line)
+
+
+def _group_table(doc: Document, ws: Workspace) -> None:
+    actors = {a.id: a for a in ws.actors}
+    rows = [{"rôle": m.role, "structure ou fonction": actors[m.actor_id].name, "personne": actors[m.actor_id].person,
+             "coordonnées": actors[m.actor_id].contact} for m in ws.project_group]
+    if rows:
+        doc.table(pd.DataFrame(rows), caption="Composition du groupe projet et coordonnées")
+    else:
+        doc.note("Le groupe projet reste à composer.", kind="warning")
+
+
+def _next_steps(doc: Document, ws: Workspace) -> None:
+    import datetime as dt
+
+    from kit.calendar import programme_milestones
+
+    doc.heading("Prochaines étapes", 1)
+    today = dt.date.today()
+    open_items = [(r.number, i) for r in sorted(ws.sessions, key=lambda r: r.number) for i in r.work_plan if not i.done]
+    if open_items:
+        doc.table(pd.DataFrame([{"session": n, "tâche": i.task, "qui": i.owner,
+                                 "échéance": i.due.strftime("%d/%m/%Y") if i.due else ""} for n, i in open_items]),
+                  caption="Tâches des plans de travail restant à faire")
+    starting = sorted((a for a in ws.actions if a.start and today <= a.start <= today + dt.timedelta(days=183)),
+                      key=lambda a: a.start)
+    if starting:
+        doc.bullets([f"{a.start:%d/%m/%Y} : {a.title}" for a in starting])
+    try:
+        coming = [m for m in programme_milestones() if (m["end"] or m["on"]) >= today][:5]
+    except KitError as error:
+        doc.note(error.message, kind="warning")
+        coming = []
+    if coming:
+        doc.table(pd.DataFrame([{"date": m["on"].strftime("%d/%m/%Y"), "étape du programme": m["title"]}
+                                for m in coming]), caption="Prochaines étapes du programme")
+    if not (open_items or starting or coming):
+        doc.paragraph("Aucune tâche ni échéance n'est encore inscrite : fixez-les dans le plan de travail de la "
+                      "session 3.")
 
 
 def _work_plan(doc: Document, ws: Workspace, number: int, title: str) -> None:
@@ -231,8 +355,14 @@ def _work_plan(doc: Document, ws: Workspace, number: int, title: str) -> None:
                              "fait": "oui" if i.done else "non"} for i in items]), caption=title)
 
 
-BUILDERS: dict[str, Callable[[Workspace], Document]] = {"session1": session1, "session2": session2,
-                                                         "session3": session3, "fiches": fiches}
+BUILDERS: dict[str, Callable[[Workspace], Document]] = {
+    "session1": session1, "session2": session2, "session3": session3, "fiches": fiches,
+    "candidature": candidature, "projet": projet,
+    "guide-session1": _guide(1), "guide-session2": _guide(2), "guide-session3": _guide(3),
+}
+# How each file is named (the territory's name follows); by default "livrable-<name>".
+FILE_KINDS = {"candidature": "note-d-intention", "projet": "projet-de-quartier",
+              **{f"guide-session{n}": f"guide-animation-session{n}" for n in (1, 2, 3)}}
 FORMATS = ("docx", "html")
 
 
@@ -244,4 +374,4 @@ def export(ws: Workspace, deliverable: str, fmt: str) -> tuple[str, bytes]:
         raise KitError(f"Format inconnu pour un livrable : « {fmt} » (docx ou html).")
     doc = BUILDERS[deliverable](ws)
     data = render_docx(doc) if fmt == "docx" else render_html(doc)
-    return deliverable_filename(ws.name, f"livrable-{deliverable}", fmt), data
+    return deliverable_filename(ws.name, FILE_KINDS.get(deliverable, f"livrable-{deliverable}"), fmt), data

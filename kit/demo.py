@@ -43,12 +43,16 @@ def _fill(ws) -> None:
               neighbourhood_ids=[tilleuls.id], raised_by="Service espaces verts", importance=7, control=8),
     ]
 
-    elu_pv = Actor(name="Vice-président politique de la ville", kind="EPCI", person="Élu (fictif)")
-    tech_pv = Actor(name="Cheffe de projet politique de la ville", kind="EPCI")
-    elu_tr = Actor(name="Adjoint à la transition écologique", kind="Commune", person="Élu (fictif)")
-    tech_tr = Actor(name="Chargé de mission transitions", kind="EPCI")
-    bailleur = Actor(name="Habitat Rivebelle (bailleur fictif)", kind="Bailleur social")
-    conseil = Actor(name="Conseil citoyen des Tilleuls", kind="Conseil citoyen")
+    # Contacts use the reserved .example domain: nobody can be written to by mistake.
+    elu_pv = Actor(name="Vice-président politique de la ville", kind="EPCI", person="Élu (fictif)",
+                   contact="politique-ville@rivebelle.example")
+    tech_pv = Actor(name="Cheffe de projet politique de la ville", kind="EPCI", contact="cheffe-projet@rivebelle.example")
+    elu_tr = Actor(name="Adjoint à la transition écologique", kind="Commune", person="Élu (fictif)",
+                   contact="transition@rivebelle.example")
+    tech_tr = Actor(name="Chargé de mission transitions", kind="EPCI", contact="transitions@rivebelle.example")
+    bailleur = Actor(name="Habitat Rivebelle (bailleur fictif)", kind="Bailleur social",
+                     contact="proximite@habitat-rivebelle.example")
+    conseil = Actor(name="Conseil citoyen des Tilleuls", kind="Conseil citoyen", contact="conseil-citoyen@tilleuls.example")
     centre = Actor(name="Centre social de la Gare", kind="Centre social")
     ws.actors = [elu_pv, tech_pv, elu_tr, tech_tr, bailleur, conseil, centre]
     ws.relations = [
@@ -97,6 +101,14 @@ def _fill(ws) -> None:
                    partner_ids=[centre.id], start=date(2027, 4, 1), end=date(2027, 9, 30),
                    depends_on=[diagnostic.id])
     ws.actions = [diagnostic, cour]
+
+    app = ws.application
+    app.political_will = ("Le bureau communautaire a inscrit la transition des quartiers parmi les priorités du mandat : "
+                          "l'été dernier a montré combien les logements des Tilleuls souffrent de la chaleur.")
+    app.motivation = ("Nous attendons une méthode pour passer des constats du contrat de ville à un plan d'action "
+                      "partagé avec les habitants et le bailleur, et nous comptons suivre les trois phases.")
+    app.holds_contract = app.three_phases = True
+    app.signatory = "Présidente de Rivebelle Agglomération (fictive)"
 
     session1 = ws.session(1)
     session1.held_on = date(2026, 9, 15)

@@ -21,7 +21,7 @@ from pydantic.functional_validators import AfterValidator
 from kit.errors import KitError
 
 FORMAT = "quartiers-en-transitions/espace"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # ---------------------------------------------------------------------------------------------
 # Identifiers and small value types
@@ -361,6 +361,24 @@ class SessionRecord(Part):
     work_plan: list[WorkItem] = Field(default_factory=list)
 
 
+class Application(Part):
+    """The application note (note d'intention) an EPCI sends to join the programme.
+
+    The five texts are the parts the call asks for; the project group and its contacts are not
+    copied here but read from `Workspace.project_group`, so the note always shows the current group.
+    """
+
+    stakes_summary: LongText = ""  # the neighbourhoods' stakes, transition stakes first
+    political_will: LongText = ""
+    approach: LongText = ""  # what the EPCI and the neighbourhoods have done on transitions so far
+    strategy: LongText = ""  # the priorities of the contrat de ville 2024-2030
+    motivation: LongText = ""  # why apply, what is expected, commitment to the three phases
+    holds_contract: bool = False  # the EPCI carries a contrat de ville
+    three_phases: bool = False  # commits to follow the three phases
+    signatory: ShortText = ""  # name and office of the person who signs
+    sent_on: date | None = None
+
+
 # ---------------------------------------------------------------------------------------------
 # The document
 # ---------------------------------------------------------------------------------------------
@@ -372,13 +390,14 @@ class Workspace(Part):
     model_config = ConfigDict(extra="forbid", validate_assignment=False)
 
     format: Literal["quartiers-en-transitions/espace"] = FORMAT
-    schema_version: Literal[1] = SCHEMA_VERSION
+    schema_version: Literal[2] = SCHEMA_VERSION
     id: EntityId
     revision: int = Field(default=0, ge=0)
     name: Name
     created_at: datetime = Field(default_factory=utc_now)
     updated_at: datetime = Field(default_factory=utc_now)
     territory: Territory = Field(default_factory=Territory)
+    application: Application = Field(default_factory=Application)
     neighbourhoods: list[Neighbourhood] = Field(default_factory=list)
     indicator_values: list[IndicatorValue] = Field(default_factory=list)
     stakes: list[Stake] = Field(default_factory=list)
@@ -505,8 +524,13 @@ def _find(items: list[Any], item_id: str, what: str) -> Any:
 # Reading a document: migrations and French messages
 # ---------------------------------------------------------------------------------------------
 
-# Each entry upgrades a raw document from version N to N + 1. Empty while the schema is at 1.
-MIGRATIONS: dict[int, Any] = {}
+def _add_application(raw: dict) -> dict:
+    """Version 2 adds the application note, empty: a workspace of version 1 had none."""
+    return {**raw, "application": raw.get("application") or {}}
+
+
+# Each entry upgrades a raw document from version N to N + 1.
+MIGRATIONS: dict[int, Any] = {1: _add_application}
 
 
 def migrate(raw: dict) -> dict:
@@ -569,6 +593,14 @@ FIELD_LABELS = {
     "territory": "territoire",
     "epci_name": "nom de l'EPCI",
     "epci_siren": "SIREN de l'EPCI",
+    "application": "note d'intention",
+    "stakes_summary": "enjeux des quartiers",
+    "political_will": "volonté politique",
+    "approach": "démarche engagée",
+    "strategy": "stratégie du contrat de ville",
+    "motivation": "raisons de la candidature",
+    "signatory": "signataire",
+    "sent_on": "date d'envoi",
     "neighbourhoods": "quartier",
     "qpv_code": "code QPV",
     "commune": "commune",

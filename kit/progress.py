@@ -1,4 +1,5 @@
-"""Where each of the three workshop sessions stands, computed from the workspace alone."""
+"""Where each step of the programme stands (the application, the three workshop sessions, the
+follow-up), computed from the workspace alone."""
 
 from __future__ import annotations
 
@@ -17,6 +18,10 @@ class SessionProgress:
     notebook: str
     state: str
     facts: list[str]
+
+    @property
+    def label(self) -> str:
+        return f"Session {self.number} — {self.title}" if self.number else self.title
 
 
 SESSIONS = [
@@ -56,3 +61,25 @@ def session_progress(ws: Workspace) -> list[SessionProgress]:
             state = IN_PROGRESS if has_content else NOT_STARTED
         result.append(SessionProgress(number, title, aim, notebook, state, facts))
     return result
+
+
+def programme_progress(ws: Workspace) -> list[SessionProgress]:
+    """The home page's cards: the application, the three sessions, then the follow-up."""
+    from kit.application import PART_KEYS, eligibility
+
+    criteria = eligibility(ws)
+    met = sum(c.ok for c in criteria)
+    written = sum(bool(getattr(ws.application, key).strip()) for key in PART_KEYS)
+    state = DONE if ws.application.sent_on else IN_PROGRESS if written or ws.project_group else NOT_STARTED
+    facts = [f"{written}/{len(PART_KEYS)} parties rédigées", f"{met}/{len(criteria)} conditions remplies"]
+    if ws.application.sent_on:
+        facts.insert(0, f"envoyée le {ws.application.sent_on:%d/%m/%Y}")
+    application = SessionProgress(0, "Candidature — note d'intention",
+                                  "Présenter le territoire, ses enjeux et son groupe projet", "01_candidature.ipynb",
+                                  state.replace("tenue", "envoyée"), facts)
+    started = [a for a in ws.actions if a.status != "à venir"]
+    followup = SessionProgress(0, "Suivi — mise en œuvre", "Suivre les fiches action et leurs indicateurs (phases 2 et 3)",
+                               "40_suivi.ipynb", IN_PROGRESS if started else NOT_STARTED,
+                               [_count(len(ws.actions), "fiche action", "fiches action"),
+                                _count(len(started), "engagée", "engagées")])
+    return [application, *session_progress(ws), followup]

@@ -16,14 +16,23 @@ import ipywidgets as w
 from kit import edits, geography
 from kit.errors import KitError, megabytes
 from kit.model import Neighbourhood, checked
-from kit.progress import DONE, IN_PROGRESS, session_progress
+from kit.progress import DONE, IN_PROGRESS, programme_progress
 from kit.store import MAX_FILE_BYTES, Store, WorkspaceCorrupt
 
 from .ui import (Messages, app_exists, app_href, button, download_link, esc, esc_attr, heading, page,
                  safe_filename, set_options, tagged)
 
-STATE_CLASS = {DONE: "kit-state-done", IN_PROGRESS: "kit-state-doing"}
+STATE_CLASS = {DONE: "kit-state-done", "envoyée": "kit-state-done", IN_PROGRESS: "kit-state-doing"}
 NONE = "— choisir un espace —"
+
+
+TOOLS = (("glossaire.ipynb", "Glossaire"), ("ressources.ipynb", "Ressources et organismes experts"))
+
+
+def _toolbox_html() -> str:
+    """Links to the kit's reference pages, which need no workspace."""
+    links = [f"<a class='kit-link' href='./{esc_attr(nb)}'>{esc(label)}</a>" for nb, label in TOOLS if app_exists(nb)]
+    return f"<p class='kit-sub'>Boîte à outils : {' · '.join(links)}</p>" if links else ""
 
 
 def _shown(widget: w.Widget, visible: bool) -> None:
@@ -44,6 +53,7 @@ class HomeApp:
         _shown(self.panel, False)
         self.root = page(
             heading("Quartiers en transitions", "Accueil : l'espace de travail du territoire"),
+            tagged(w.HTML(_toolbox_html()), "kit-toolbox"),
             self.messages.widget,
             self.chooser,
             self.corrupt,
@@ -179,14 +189,14 @@ class HomeApp:
 
     def _sessions_html(self, ws) -> str:
         cards = []
-        for s in session_progress(ws):
+        for s in programme_progress(ws):
             if app_exists(s.notebook):
                 link = f"<a class='kit-link' href='{esc_attr(app_href(s.notebook, ws.id))}'>Ouvrir l'application →</a>"
             else:
                 link = "<span class='kit-sub'>Application en préparation</span>"
             facts = " · ".join(esc(f) for f in s.facts)
             cards.append(
-                f"<div class='kit-card kit-session'><b>Session {s.number} — {esc(s.title)}</b> "
+                f"<div class='kit-card kit-session'><b>{esc(s.label)}</b> "
                 f"<span class='kit-state {STATE_CLASS.get(s.state, 'kit-state-todo')}'>{esc(s.state)}</span>"
                 f"<br><span class='kit-sub'>{esc(s.aim)}</span><br>{facts}<br>{link}</div>")
         return f"<div class='kit-cards'>{''.join(cards)}</div>"

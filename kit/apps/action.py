@@ -36,6 +36,7 @@ class ActionApp(SessionApp):
     title = "Session 3 — Passer à l'action"
     css = "kit-action"
     parts = PARTS
+    notebook = "30_action.ipynb"
 
     def sections(self) -> list[tuple[str, w.Widget]]:
         return [("1. Fiches action", self._fiches()), ("2. Feuille de route", self._roadmap()),

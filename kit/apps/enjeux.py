@@ -39,6 +39,7 @@ class StakesApp(SessionApp):
     title = "Session 1 — Enjeux et défis"
     css = "kit-enjeux"
     parts = PARTS
+    notebook = "10_enjeux.ipynb"
 
     def sections(self) -> list[tuple[str, w.Widget]]:
         return [("1. Diagnostic", self._diagnostic()), ("2. Enjeux", self._stakes()),

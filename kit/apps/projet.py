@@ -19,23 +19,18 @@ from kit.store import Store
 from .grid import Grid
 from .session_app import SessionApp
 from .session_plan import session_plan
-from .ui import button, choice, download_link, esc, set_options, table_html, tagged
+from .ui import button, checks_html, choice, download_link, esc, set_options, table_html, tagged
 
 PARTS = ("cap", "actors", "network", "governance", "mactor", "plan")
 RELATION_KINDS = ["coopération", "financement", "décision", "information", "tension"]
 SCORES = [("—", None)] + [(str(i), i) for i in range(11)]
 
 
-def _checks_html(checks) -> str:
-    items = "".join(f"<li class='{'ok' if c.ok else 'ko'}'>{'✓' if c.ok else '✗'} <b>{esc(c.label)}</b>"
-                    f"{' — ' + esc(c.detail) if c.detail else ''}</li>" for c in checks)
-    return f"<ul class='kit-check'>{items}</ul>"
-
-
 class ProjectApp(SessionApp):
     title = "Session 2 — Construire le projet"
     css = "kit-projet"
     parts = PARTS
+    notebook = "20_projet.ipynb"
 
     def sections(self) -> list[tuple[str, w.Widget]]:
         return [("1. Cap et objectifs", self._cap()), ("2. Acteurs et groupe projet", self._actors()),
@@ -205,7 +200,7 @@ class ProjectApp(SessionApp):
             group.value = (table_html(members[["name", "role", "kind"]].rename(
                 columns={"name": "acteur", "role": "rôle", "kind": "type"})) if not members.empty
                 else "<p class='kit-sub'>Le groupe projet est vide.</p>")
-            checklist.value = _checks_html(project.group_checklist(ws))
+            checklist.value = checks_html(project.group_checklist(ws))
 
         for widget, handler in ((add, on_add), (remove, on_remove), (join, on_join), (leave, on_leave)):
             widget.on_click(self.messages.guard(handler))
@@ -333,7 +328,7 @@ class ProjectApp(SessionApp):
             set_options(reports_to, body_options)
             set_options(remove_choice, body_options)
             view.show(lambda: figure(ws))
-            checklist.value = _checks_html(project.governance_checks(ws))
+            checklist.value = checks_html(project.governance_checks(ws))
 
         add.on_click(self.messages.guard(on_add))
         remove.on_click(self.messages.guard(on_remove))

@@ -14,6 +14,7 @@ import ipywidgets as w
 from kit.store import Store
 
 from .plot import RenderedSignal
+from .steps_panel import StepsPanel
 from .ui import FigureView, Messages, esc, esc_attr, heading, page
 
 
@@ -21,6 +22,7 @@ class SessionApp:
     title = ""
     css = ""
     parts: tuple[str, ...] = ()
+    notebook = ""  # the app's notebook: its "pas à pas" steps are found by it
 
     def __init__(self, store: Store | None = None, workspace_id: str | None = None):
         self.store = store or Store()
@@ -43,7 +45,10 @@ class SessionApp:
         self.header = w.HTML()
         self.signal = RenderedSignal()
         self.signal.on_rendered(self.messages.guard(self.draw_charts))
-        self.root = page(self.header, self.messages.widget, self.tabs, self.signal, app_class=self.css)
+        self.steps = StepsPanel(self.notebook, self.select_tab, self.messages.guard)
+        self.root = page(self.header, self.messages.widget, self.steps.widget, self.tabs, self.signal,
+                         app_class=self.css)
+        self.steps.find_terms(self.root)
         self.refresh(self.ws)
         self.root.add_class("kit-ready")
 
@@ -66,6 +71,11 @@ class SessionApp:
     def sections(self) -> list[tuple[str, w.Widget]]:
         raise NotImplementedError
 
+    def select_tab(self, title: str) -> None:
+        """Open the tab with this title (the "pas à pas" panel's button)."""
+        if title in self.tabs.titles:
+            self.tabs.selected_index = list(self.tabs.titles).index(title)
+
     def save(self, change: Callable, message: str, parts: tuple[str, ...] | None = None):
         """Apply `change` to the latest revision, save it, redraw what depends on it, say so."""
         self.ws = self.store.update(self.ws_id, change)
@@ -80,6 +90,7 @@ class SessionApp:
         redraws = [r for part in (parts or self.parts) for r in self.refreshers[part]]
         for redraw in dict.fromkeys(redraws):
             redraw(ws)
+        self.steps.redraw(ws)
 
     def on(self, parts: str | tuple[str, ...], redraw: Callable) -> None:
         for part in (parts,) if isinstance(parts, str) else parts:

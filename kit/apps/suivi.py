@@ -23,6 +23,7 @@ class FollowUpApp(SessionApp):
     title = "Suivi — mise en œuvre et suivi du projet"
     css = "kit-suivi"
     parts = ("followup",)
+    notebook = "40_suivi.ipynb"
 
     def sections(self) -> list[tuple[str, w.Widget]]:
         return [("1. Mettre à jour", self._update()), ("2. Avancement", self._progress()),

@@ -34,6 +34,7 @@ PAGE_CSS = """
   font-family: system-ui, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
 .kit-app .widget-label, .kit-app .widget-inline-hbox .widget-label { font-size: 17px; }
 .kit-app .widget-html-content { line-height: 1.45; }
+.kit-app textarea { font-family: inherit; font-size: 17px; line-height: 1.4; }
 .kit-app h1 { font-size: 30px; margin: 8px 0 2px; color: #0b3d2e; }
 .kit-app h2 { font-size: 23px; margin: 14px 0 6px; color: #0b3d2e; }
 .kit-app .kit-sub { font-size: 18px; color: #333; margin: 0 0 8px; }
@@ -114,6 +115,13 @@ def choice(description: str, css: str, width: str = "420px", **extra) -> w.Dropd
     """A labelled choice list, its label kept whole (no ellipsis on a projector)."""
     return tagged(w.Dropdown(description=description, layout=w.Layout(width=width),
                              style={"description_width": "initial"}, **extra), css)
+
+
+def checks_html(checks) -> str:
+    """A checklist (items with `label`, `ok`, `detail`) as ✓ / ✗ lines."""
+    items = "".join(f"<li class='{'ok' if c.ok else 'ko'}'>{'✓' if c.ok else '✗'} <b>{esc(c.label)}</b>"
+                    f"{' — ' + esc(c.detail) if c.detail else ''}</li>" for c in checks)
+    return f"<ul class='kit-check'>{items}</ul>"
 
 
 def heading(title: str, subtitle: str = "") -> w.HTML:

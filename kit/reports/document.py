@@ -61,6 +61,7 @@ class Note:
 @dataclass(frozen=True)
 class Checklist:
     items: tuple[tuple[str, bool], ...]
+    boxes: bool = False  # an item not done is an empty box to tick on paper, not a failed check
 
 
 @dataclass(frozen=True)
@@ -131,8 +132,9 @@ class Document:
         label = NOTE_LABELS[kind] if label is None else clean_text(label).strip()
         return self._add(Note(clean_text(text), kind, label))
 
-    def checklist(self, items: list[tuple[str, bool]]) -> Document:
-        return self._add(Checklist(tuple((clean_text(text), bool(done)) for text, done in items)))
+    def checklist(self, items: list[tuple[str, bool]], boxes: bool = False) -> Document:
+        """Checks (✓ / ✗), or with `boxes` a list to tick by hand (☐)."""
+        return self._add(Checklist(tuple((clean_text(text), bool(done)) for text, done in items), boxes))
 
     def page_break(self) -> Document:
         return self._add(PageBreak())
@@ -140,6 +142,25 @@ class Document:
     def toc(self) -> Document:
         """The table of contents goes here; it lists every heading of the document, even later ones."""
         return self._add(Toc())
+
+    def include(self, other: Document, *, shift: int = 1) -> Document:
+        """Append another document's blocks as a part of this one: its headings one level deeper
+        (level 3 stays 3), its tables and figures renumbered, its own table of contents dropped.
+        How the complete project document reuses each session's deliverable."""
+        for block in other.blocks:
+            if isinstance(block, Toc):
+                continue
+            if isinstance(block, Heading):
+                self.heading(block.text, min(block.level + shift, 3))
+            elif isinstance(block, Table):
+                number = sum(isinstance(b, Table) for b in self.blocks) + 1
+                self._add(Table(number, block.caption, block.header, block.rows, block.numeric))
+            elif isinstance(block, Figure):
+                number = sum(isinstance(b, Figure) for b in self.blocks) + 1
+                self._add(Figure(number, block.figure, block.caption, block.alt))
+            else:
+                self._add(block)
+        return self
 
     @property
     def headings(self) -> list[Heading]:

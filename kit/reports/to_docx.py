@@ -212,9 +212,10 @@ def _checklist(word: docx.document.Document, block: d.Checklist) -> None:
         paragraph.paragraph_format.left_indent = Cm(0.7)
         paragraph.paragraph_format.first_line_indent = Cm(-0.7)
         paragraph.paragraph_format.space_after = Pt(2)
-        mark = paragraph.add_run("✓\t" if done else "✗\t")
+        mark = paragraph.add_run("✓\t" if done else "☐\t" if block.boxes else "✗\t")
         mark.bold = True
-        mark.font.color.rgb = RGBColor(0x1A, 0x7F, 0x37) if done else RGBColor(0xB4, 0x23, 0x18)
+        if done or not block.boxes:
+            mark.font.color.rgb = RGBColor(0x1A, 0x7F, 0x37) if done else RGBColor(0xB4, 0x23, 0x18)
         paragraph.add_run(text)
 
 

@@ -155,10 +155,11 @@ def _block(block: d.Block, doc: d.Document, state: dict) -> str:
             title = f"<strong>{_text(label)}</strong>" if label else ""
             role = "note" if kind == "info" else "alert"
             return f'<aside class="note {kind}" role="{role}">{title}{_text(text)}</aside>'
-        case d.Checklist(items):
+        case d.Checklist(items, boxes):
             lines = "".join(
                 f'<li class="{"fait" if done else "a-faire"}"><span class="coche" '
-                f'aria-label="{"fait" if done else "à faire"}">{"✓" if done else "✗"}</span>{_text(text)}</li>'
+                f'aria-label="{"fait" if done else "à faire"}">{"✓" if done else "☐" if boxes else "✗"}</span>'
+                f'{_text(text)}</li>'
                 for text, done in items
             )
             return f'<ul class="checklist">{lines}</ul>'

@@ -3,7 +3,8 @@
 Every page runs offline: a request to any host other than localhost is aborted and fails the test,
 as does any uncaught JavaScript error or console error (`watch.allow(...)` for an expected one).
 Servers are session-scoped (a kernel start costs seconds on a 2-core machine); each test gets a
-fresh browser profile. The apps' kernels see `KIT_ESPACES=voila_server.espaces` and a throwaway HOME.
+fresh browser profile. The apps' kernels see `KIT_ESPACES=voila_server.espaces`, a throwaway HOME, and
+a programme calendar whose application deadline is 30 days ahead (`KIT_CALENDRIER`).
 
     def test_home(page, voila_server, open_app):
         open_app(page, voila_server.base_url, "notebooks/00_accueil.ipynb", "espace=abc")
@@ -67,6 +68,22 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _cohort_calendar(root: Path) -> Path:
+    """The shipped programme calendar with its application deadline moved 30 days ahead: a cohort
+    still applying, given to the kernels through KIT_CALENDRIER as a facilitator would."""
+    from datetime import date, timedelta
+
+    from kit.calendar import CALENDAR_PATH
+
+    text = CALENDAR_PATH.read_text(encoding="utf-8")
+    ahead = (date.today() + timedelta(days=30)).isoformat()
+    moved = text.replace("2024-01-30,,Date limite de candidature", f"{ahead},,Date limite de candidature")
+    assert moved != text, "the shipped calendar no longer has the first cohort's deadline"
+    path = root / "calendrier-cohorte.csv"
+    path.write_text(moved, encoding="utf-8")
+    return path
+
+
 def _test_env(root: Path) -> dict[str, str]:
     """This environment with a throwaway home: no state of the machine leaks in."""
     env = dict(os.environ)
@@ -76,7 +93,7 @@ def _test_env(root: Path) -> dict[str, str]:
     for name in ("home", "cache", "espaces"):
         (root / name).mkdir(exist_ok=True)
     env.update(HOME=str(root / "home"), XDG_CACHE_HOME=str(root / "cache"),
-               KIT_ESPACES=str(root / "espaces"))
+               KIT_ESPACES=str(root / "espaces"), KIT_CALENDRIER=str(_cohort_calendar(root)))
     return env
 
 

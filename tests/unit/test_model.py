@@ -37,6 +37,13 @@ def test_foreign_or_future_documents_are_refused_with_a_reason(document, words):
         workspace_from_dict(document)
 
 
+def test_a_workspace_saved_by_the_first_version_opens_with_an_empty_application_note():
+    ws = workspace_from_dict(raw(schema_version=1, neighbourhoods=[{"id": "qpv-1a2b3c", "name": "Le Sablar"}]))
+    assert ws.schema_version == SCHEMA_VERSION == 2
+    assert ws.neighbourhoods[0].name == "Le Sablar"
+    assert ws.application.stakes_summary == "" and ws.application.three_phases is False
+
+
 def test_links_must_point_to_existing_entities():
     with pytest.raises(KitError, match="cite un quartier qui n'existe pas"):
         workspace_from_dict(raw(stakes=[{"title": "Chaleur", "neighbourhood_ids": ["qpv-000000"]}]))
