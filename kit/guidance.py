@@ -2,9 +2,9 @@
 
 The steps of the three session apps are the sequences of the facilitator guide that use them
 (`data/guides/deroule_sessions.csv`): a facilitator who adapts the agenda changes the steps too.
+The home page, the application and the follow-up have their own steps (`OWN_STEPS`).
 Whether a step is done is read from the workspace, by the tab it uses (`DONE`); a step the kit
-cannot judge (exporting a workbook, reading a dashboard) stays neutral. Apps outside the sessions
-have their steps here (`OWN_STEPS`).
+cannot judge (exporting a workbook, reading a dashboard) stays neutral.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ class Step:
     expected: str  # the result expected at the end of the step
     when: str = ""  # "jour 2, 09:30–10:45" for a session step
     done: bool | None = None  # None: the kit cannot tell
+    app: str = ""  # another app the step happens in (the home page's steps), "" for this one
 
 
 def _work_plan(number: int) -> Callable[[Workspace], bool]:
@@ -48,7 +49,11 @@ def _eligible(ws: Workspace) -> bool:
     return all(c.ok for c in eligibility(ws))
 
 
-# (notebook, tab) -> is the step done, read from the workspace.
+def _session_held(number: int) -> Callable[[Workspace], bool]:
+    return lambda ws: any(r.number == number and r.held_on for r in ws.sessions)
+
+
+# (notebook, tab) -> is the step done, read from the workspace; for a step without a tab, its title.
 DONE: dict[tuple[str, str], Callable[[Workspace], bool]] = {
     ("10_enjeux.ipynb", "1. Diagnostic"): lambda ws: any(v.place_kind == "qpv" for v in ws.indicator_values),
     ("10_enjeux.ipynb", "2. Enjeux"): lambda ws: len(ws.stakes) >= 3,
@@ -74,10 +79,32 @@ DONE: dict[tuple[str, str], Callable[[Workspace], bool]] = {
         a.contact for a in ws.actors if any(m.actor_id == a.id for m in ws.project_group)),
     ("01_candidature.ipynb", "3. Éligibilité et document"): _eligible,
     ("40_suivi.ipynb", "1. Mettre à jour"): lambda ws: any(a.status != "à venir" for a in ws.actions),
+    ("00_accueil.ipynb", "Situer le territoire"): lambda ws: bool(
+        (ws.territory.epci_siren or ws.territory.epci_name) and ws.neighbourhoods),
+    ("00_accueil.ipynb", "Candidater"): lambda ws: ws.application.sent_on is not None or _eligible(ws),
+    ("00_accueil.ipynb", "Session 1 — Enjeux et défis"): _session_held(1),
+    ("00_accueil.ipynb", "Session 2 — Construire le projet"): _session_held(2),
+    ("00_accueil.ipynb", "Session 3 — Passer à l'action"): _session_held(3),
 }
 
-# Apps that no session agenda uses: (tab, title, what, expected).
-OWN_STEPS: dict[str, list[tuple[str, str, str, str]]] = {
+# Apps that no session agenda uses: (tab, title, what, expected[, app to open]).
+OWN_STEPS: dict[str, list[tuple[str, ...]]] = {
+    "00_accueil.ipynb": [
+        ("", "Situer le territoire",
+         "Choisir l'intercommunalité dans la liste et ajouter les quartiers prioritaires concernés, avec leur code QPV.",
+         "L'EPCI et ses quartiers sont enregistrés : les données et les enjeux s'y rattachent.", ""),
+        ("", "Candidater",
+         "Rédiger la note d'intention, composer le groupe projet et vérifier les conditions de l'appel.",
+         "La note signée et envoyée avant la date limite.", "01_candidature.ipynb"),
+        ("", "Session 1 — Enjeux et défis", "Le diagnostic, les enjeux, l'analyse structurelle et le positionnement.",
+         "Le livrable de la session 1 et le plan de travail jusqu'à la session 2.", "10_enjeux.ipynb"),
+        ("", "Session 2 — Construire le projet", "Le cap, les objectifs, les acteurs, le groupe projet et la gouvernance.",
+         "Le livrable de la session 2 et le plan de travail jusqu'à la session 3.", "20_projet.ipynb"),
+        ("", "Session 3 — Passer à l'action", "Les fiches action, la feuille de route et le pilotage.",
+         "Le livrable de la session 3 et le projet complet de la phase 1.", "30_action.ipynb"),
+        ("", "Mettre en œuvre et suivre", "Tenir les fiches à jour et préparer les comités de pilotage.",
+         "Un suivi daté, partagé à la rencontre régionale.", "40_suivi.ipynb"),
+    ],
     "01_candidature.ipynb": [
         ("1. La note", "Rédiger les cinq parties",
          "Partir des propositions du kit (quartiers, enjeux, groupe, projets déjà saisis), les relire et les "
@@ -109,13 +136,16 @@ def steps(notebook: str, ws: Workspace) -> list[Step]:
     """The steps of an app, each marked done, not done, or neutral, for this workspace."""
     from kit import guides
 
-    rows = [(r["onglet"], r["sequence"], r["deroulement"], r["resultat"],
-             f"jour {r['jour']}, {r['debut']}–{r['fin']}") for r in guides.app_steps(notebook)]
-    rows = rows or [(*own, "") for own in OWN_STEPS.get(notebook, [])]
+    if notebook in OWN_STEPS:  # the home page's welcome sequences of the agenda are not its steps
+        rows = [(tab, title, what, expected, "", rest[0] if rest else "")
+                for tab, title, what, expected, *rest in OWN_STEPS[notebook]]
+    else:
+        rows = [(r["onglet"], r["sequence"], r["deroulement"], r["resultat"],
+                 f"jour {r['jour']}, {r['debut']}–{r['fin']}", "") for r in guides.app_steps(notebook)]
     result = []
-    for tab, title, what, expected, when in rows:
-        check = DONE.get((notebook, tab))
-        result.append(Step(tab, title, what, expected, when, None if check is None else bool(check(ws))))
+    for tab, title, what, expected, when, app in rows:
+        check = DONE.get((notebook, tab or title))
+        result.append(Step(tab, title, what, expected, when, None if check is None else bool(check(ws)), app))
     return result
 
 

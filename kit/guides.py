@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from html import escape
 from pathlib import Path
 
@@ -22,8 +23,10 @@ import pandas as pd
 
 import kit
 from kit.errors import KitError
-from kit.reports import Document
-from kit.reports import document as blocks
+
+if TYPE_CHECKING:  # the document layer (python-docx, plotly) loads only when a guide is rendered:
+    from kit.reports import Document  # the apps read the agenda for their steps at every load
+    from kit.reports import document as blocks
 
 GUIDES_DIR = Path(kit.__file__).resolve().parent.parent / "data" / "guides"
 AGENDA_FILE = "deroule_sessions.csv"
@@ -350,6 +353,8 @@ def guide_document(number: int, directory: Path | str | None = None) -> Document
     """The printable facilitator guide of session `number`: aim, preparation, agenda per day, each
     sequence in detail, materials, a checklist of expected outputs and the follow-up tasks. Render it
     with `kit.reports.render_docx` / `render_html`."""
+    from kit.reports import Document
+
     title = SESSION_TITLES[_valid_session(number)]
     agenda = load_agenda(number, directory)
     tasks = load_preparation(number, directory)
@@ -429,6 +434,8 @@ def _html_table(block: blocks.Table) -> str:
 
 def _html_block(block: blocks.Block) -> str:
     """One block of the guide as HTML. Headings start at h4: the app's own title is above them."""
+    from kit.reports import document as blocks
+
     match block:
         case blocks.Heading(text, level, _):
             return f"<h{level + 3}>{_esc(text)}</h{level + 3}>"

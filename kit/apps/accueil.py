@@ -19,6 +19,7 @@ from kit.model import Neighbourhood, checked
 from kit.progress import DONE, IN_PROGRESS, programme_progress
 from kit.store import MAX_FILE_BYTES, Store, WorkspaceCorrupt
 
+from .steps_panel import StepsPanel
 from .ui import (Messages, app_exists, app_href, button, download_link, esc, esc_attr, heading, page,
                  safe_filename, set_options, tagged)
 
@@ -65,6 +66,7 @@ class HomeApp:
             app_class="kit-home",
         )
         self._refresh_chooser()
+        self.steps.find_terms(self.root)
         if workspace_id:
             self.messages.guard(self.open)(workspace_id)
         self.root.add_class("kit-ready")
@@ -73,6 +75,7 @@ class HomeApp:
 
     def _workspace_widgets(self) -> list[w.Widget]:
         self.title = w.HTML()
+        self.steps = StepsPanel("00_accueil.ipynb", guard=self.messages.guard)
         self.sessions = w.HTML()
 
         self.neighbourhood_list = w.HTML()
@@ -112,7 +115,8 @@ class HomeApp:
                                w.HBox([self.revisions, restore])])
         return [
             self.title,
-            w.HTML("<h2>Où en sont les sessions</h2>"), self.sessions,
+            self.steps.widget,
+            w.HTML("<h2>Où en est le projet</h2>"), self.sessions,
             w.HTML("<h2>Quartiers prioritaires</h2>"), self.neighbourhood_list,
             w.HBox([self.qpv_name, self.qpv_code, self.qpv_commune, add], layout=w.Layout(flex_flow="row wrap")),
             self.remove_row,
@@ -175,6 +179,7 @@ class HomeApp:
                             f"<p class='kit-sub'>{esc(epci)} · révision {ws.revision} · "
                             f"enregistré le {ws.updated_at.astimezone():%d/%m/%Y à %H:%M}</p>")
         self.sessions.value = self._sessions_html(ws)
+        self.steps.redraw(ws)
         self._render_neighbourhoods(ws)
         self.rename_text.value = ws.name
         self.download.value = download_link(self.store.export_bytes(ws.id), f"{safe_filename(ws.name)}.json",

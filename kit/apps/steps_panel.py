@@ -17,7 +17,7 @@ import ipywidgets as w
 from kit import guidance
 
 from .session_plan import MIME
-from .ui import button, download_link, esc, tagged
+from .ui import app_exists, app_href, button, download_link, esc, esc_attr, tagged
 
 SHOW, HIDE = "Afficher le pas à pas", "Masquer le pas à pas"
 MARK = {True: "✓", False: "○", None: "·"}
@@ -73,28 +73,32 @@ class StepsPanel:
         self.session = guidance.session_of(notebook)
         self.select_tab = select_tab
         self.terms_html = ""
+        self._target = ""
+        self._ws = None
         self.toggle = tagged(button(HIDE, icon="eye-slash"), "kit-steps-toggle")
         self.head = tagged(w.HTML(), "kit-steps-head")  # where the group is and the step to do now
         self.now = tagged(w.HTML(), "kit-steps-now")  # what to do and the result expected
         self.go = tagged(button("Aller à l'onglet", icon="arrow-right"), "kit-steps-go")
+        self.guide_show = tagged(button("Guide d'animation", icon="book"), "kit-guide-show")
         self.more = tagged(w.HTML(), "kit-steps")
-        self.guide_docx = tagged(button("Guide (Word)", icon="print", tooltip="Le guide d'animation de la session, à imprimer"),
-                                 "kit-guide-docx")
+        # The guide is built when asked for: reading it at every load would cost each app its
+        # document layer (python-docx, plotly) before the page shows.
+        self.guide_view = tagged(w.HTML(), "kit-guide-view")
+        guide_docx = tagged(button("Imprimer le guide (Word)", icon="print"), "kit-guide-docx")
         self.guide_link = tagged(w.HTML(), "kit-guide-download")
-        self._target = ""
-        self._guide_html: str | None = None
-        self._ws = None
+        self.guide = w.VBox([self.guide_view, w.HBox([guide_docx, self.guide_link],
+                                                     layout=w.Layout(align_items="center", grid_gap="12px"))],
+                            layout=w.Layout(display="none"))
         self.toggle.on_click(guard(lambda _: self.show(not self.visible)))
         self.go.on_click(guard(lambda _: self._open_tab()))
-        self.guide_docx.on_click(guard(lambda _: self._guide()))
-        for widget in (self.go, self.guide_docx, self.toggle):
+        self.guide_show.on_click(guard(lambda _: self._show_guide()))
+        guide_docx.on_click(guard(lambda _: self._guide_docx()))
+        for widget in (self.go, self.guide_show, self.toggle):
             widget.layout.min_width, widget.layout.flex = "max-content", "0 0 auto"
         self.head.layout.flex = "1 1 auto"
-        if not self.session:
-            self.guide_docx.layout.display = "none"
-        bar = w.HBox([self.head, self.go, self.guide_docx, self.toggle],
+        bar = w.HBox([self.head, self.go, self.guide_show, self.toggle],
                      layout=w.Layout(align_items="center", justify_content="flex-end", grid_gap="8px"))
-        self.box = w.VBox([bar, self.now, self.more, self.guide_link])
+        self.box = w.VBox([bar, self.now, self.more, self.guide])
         self.widget = tagged(w.VBox([w.HTML(PANEL_CSS), self.box]), "kit-steps-panel")
         self.show(not starts_hidden())
 
@@ -104,13 +108,18 @@ class StepsPanel:
 
     def show(self, visible: bool) -> None:
         """Show or hide everything but the toggle, which stays as a small button on the right."""
-        for widget in (self.head, self.now, self.more, self.guide_link):
+        for widget in (self.head, self.now, self.more):
             widget.layout.display = None if visible else "none"
-        self.go.layout.display = None if visible and self._target and self.select_tab else "none"
-        self.guide_docx.layout.display = None if visible and self.session else "none"
-        self.box.remove_class("kit-steps-box") if not visible else self.box.add_class("kit-steps-box")
+        if not visible:
+            self.guide.layout.display = "none"
+        self._buttons()
+        self.box.add_class("kit-steps-box") if visible else self.box.remove_class("kit-steps-box")
         self.toggle.description = HIDE if visible else SHOW
         self.toggle.icon = "eye-slash" if visible else "eye"
+
+    def _buttons(self) -> None:
+        self.go.layout.display = None if self.visible and self._target and self.select_tab else "none"
+        self.guide_show.layout.display = None if self.visible and self.session else "none"
 
     def find_terms(self, root: w.Widget) -> None:
         """The glossary terms the page shows, listed under the steps with their definitions."""
@@ -138,40 +147,59 @@ class StepsPanel:
             step = items[current]
             self._target = step.tab
             tab = f" <span class='kit-sub'>(onglet « {esc(step.tab)} »)</span>" if step.tab else ""
+            if step.app and app_exists(step.app):
+                tab += f" · <a class='kit-link' href='{esc_attr(app_href(step.app, ws.id))}'>ouvrir l'application →</a>"
             self.head.value = (f"<div><b>Pas à pas</b> · {where}étape {current + 1} sur {len(items)} · {done} "
                                f"faite{'s' if done > 1 else ''}<br><b>À faire maintenant : {esc(step.title)}</b>"
                                f"{tab}</div>")
             self.now.value = (f"<div>{annotate_html(step.what)}<br>"
                               f"<i>Résultat attendu : {annotate_html(step.expected)}</i></div>")
-        self.go.layout.display = None if self.visible and self._target and self.select_tab else "none"
+        self._buttons()
         lines = "".join(
             f"<li class='{'kit-step-current' if i == current else ''}'>{MARK[s.done]} {esc(s.title)}"
             f"{' — ' + esc(s.when) if s.when else ''}{' — onglet « ' + esc(s.tab) + ' »' if s.tab else ''}"
             f"<br><span class='kit-sub'>Résultat attendu : {esc(s.expected)}</span></li>"
             for i, s in enumerate(items))
         steps = f"<h3>Les étapes</h3><ol>{lines}</ol>" if items else ""
-        parts = [label for label, present in (("les étapes", items), ("le guide d'animation", self.session),
-                                               ("les mots de la page", self.terms_html)) if present]
-        self.more.value = (f"<details><summary>Voir {', '.join(parts)}</summary>{steps}{self._session_guide()}"
-                           f"{self.terms_html}</details>" if parts else "")
-
-    def _session_guide(self) -> str:
-        """The facilitator guide of the session, unfolded on demand (built once: it does not change)."""
-        if not self.session:
-            return ""
-        if self._guide_html is None:
-            from kit.guides import guide_html
-
-            self._guide_html = (f"<div class='kit-guide-view'><h3>Guide d'animation de la session {self.session}</h3>"
-                                f"{guide_html(self.session)}</div>")
-        return self._guide_html
+        parts = [label for label, present in (("les étapes", items), ("les mots de la page", self.terms_html))
+                 if present]
+        self.more.value = (f"<details><summary>Voir {' et '.join(parts)}</summary>{steps}{self.terms_html}</details>"
+                           if parts else "")
 
     def _open_tab(self) -> None:
         if self._target and self.select_tab:
             self.select_tab(self._target)
 
-    def _guide(self) -> None:
+    def _show_guide(self) -> None:
+        """Unfold (or fold) the facilitator guide of the session, with the resources it can call on."""
+        if self.guide.layout.display != "none":
+            self.guide.layout.display = "none"
+            return
+        if not self.guide_view.value:
+            from kit.guides import guide_html
+
+            self.guide_view.value = guide_html(self.session) + _resources_html(self.session)
+        self.guide.layout.display = None
+
+    def _guide_docx(self) -> None:
         from kit import deliverables
 
         name, data = deliverables.export(self._ws, f"guide-session{self.session}", "docx")
         self.guide_link.value = download_link(data, name, f"Télécharger {name}", MIME["docx"])
+
+
+def _resources_html(session: int) -> str:
+    """The regional bodies useful for this session, with where to find them."""
+    from kit.resources import is_link, resources_for_session
+
+    frame = resources_for_session(session)
+    bodies = frame[frame["type"] == "organisme"]
+    if bodies.empty:
+        return ""
+    items = "".join(
+        f"<li><b>{esc(r.titre)}</b> — {esc(r.apport)} "
+        + (f"<a href='{esc_attr(r.ou_trouver)}' target='_blank' rel='noopener'>{esc(r.ou_trouver)}</a>"
+           if is_link(r.ou_trouver) else esc(r.ou_trouver)) + "</li>"
+        for r in bodies.itertuples())
+    return (f"<h4>Organismes ressources à mobiliser pour la session {session}</h4><ul>{items}</ul>"
+            "<p class='kit-sub'>Toutes les références : page « Ressources et organismes experts ».</p>")
