@@ -7,12 +7,14 @@
     python bench/run.py --only enjeux plane
     python bench/run.py --only projet actor
     python bench/run.py --only action suivi
+    python bench/run.py --only candidature
 
 1. load    time to first interactive widget in the browser: home app vs bare notebook (cold, preheated)
    enjeux  the same for the session-1 app (10_enjeux.ipynb), in the same loop, plus where its load goes
    projet  the same for the session-2 app (20_projet.ipynb), plus when its first charts are drawn
    action  the same for the session-3 app (30_action.ipynb)
    suivi   the same for the follow-up app (40_suivi.ipynb)
+   candidature  the same for the application app (01_candidature.ipynb)
 2. click   click that saves an edit in the home app vs a trivial round-trip click
 3. store   Store.update / Store.load of a large workspace vs raw json + fsync I/O
 4. import  kernel start to first output, import costs of the home app vs ipywidgets
@@ -63,12 +65,13 @@ ENJEUX = "notebooks/10_enjeux.ipynb"  # the session-1 app
 PROJET = "notebooks/20_projet.ipynb"  # the session-2 app
 ACTION = "notebooks/30_action.ipynb"  # the session-3 app (no plotly chart)
 SUIVI = "notebooks/40_suivi.ipynb"  # the follow-up app, phases 2 and 3 (no plotly chart)
+CANDIDATURE = "notebooks/01_candidature.ipynb"  # the application note (no plotly chart)
 CHART_APPS = (ENJEUX, PROJET)  # apps with plotly charts (plotly.js sent once the page is on screen)
 PLOTLY_BARE = "bench/notebooks/plotly_bare.ipynb"  # bare + plotly.js: loaded with the chart apps, as a diagnosis
 APP_NAMES = {BARE: "bare", HOME_APP: "home", ENJEUX: "enjeux", PROJET: "projet", ACTION: "action", SUIVI: "suivi",
-             PLOTLY_BARE: "plotly"}
+             CANDIDATURE: "candidature", PLOTLY_BARE: "plotly"}
 APP_TITLES = {HOME_APP: "home app", ENJEUX: "session-1 app", PROJET: "session-2 app", ACTION: "session-3 app",
-              SUIVI: "follow-up app"}
+              SUIVI: "follow-up app", CANDIDATURE: "application app"}
 # The app class each chart app's notebook builds (kernel-side breakdown of its load).
 APP_CLASSES = {ENJEUX: ("kit.apps.enjeux", "StakesApp"), PROJET: ("kit.apps.projet", "ProjectApp")}
 NETWORK_TAB = "3. Réseau d'acteurs"
@@ -81,7 +84,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
 
 # Targets (see bench/README.md).
-LOAD_RATIO_MAX = {HOME_APP: 1.3, ENJEUX: 1.5, PROJET: 1.5, ACTION: 1.5, SUIVI: 1.5}  # app load / bare notebook load
+LOAD_RATIO_MAX = {HOME_APP: 1.3, ENJEUX: 1.5, PROJET: 1.5, ACTION: 1.5, SUIVI: 1.5, CANDIDATURE: 1.5}  # app load / bare notebook load
 SAVE_CLICK_MAX_MS = 150
 STORE_MAX_MS = 50
 PLANE_EDIT_MAX_MS = 250
@@ -1366,7 +1369,8 @@ def browser_benchmarks(scratch: Scratch, args, want: set[str]) -> None:
     from playwright.sync_api import sync_playwright
 
     apps = tuple(nb for nb, wanted in ((HOME_APP, "load"), (ENJEUX, "enjeux"), (PROJET, "projet"),
-                                       (ACTION, "action"), (SUIVI, "suivi")) if wanted in want)
+                                       (ACTION, "action"), (SUIVI, "suivi"), (CANDIDATURE, "candidature"))
+                 if wanted in want)
     names = ", ".join(APP_TITLES[nb] for nb in apps)
     with sync_playwright() as playwright:
         if apps:
@@ -1381,7 +1385,7 @@ def browser_benchmarks(scratch: Scratch, args, want: set[str]) -> None:
             preheated_benchmarks(playwright, scratch, args, want, apps)
 
 
-BROWSER_BENCHMARKS = {"load", "enjeux", "projet", "action", "suivi", "click", "plane", "actor"}
+BROWSER_BENCHMARKS = {"load", "enjeux", "projet", "action", "suivi", "candidature", "click", "plane", "actor"}
 
 
 def preheated_benchmarks(playwright, scratch: Scratch, args, want: set[str], apps: tuple[str, ...]) -> None:
@@ -1444,9 +1448,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--adds", type=int, help="measured actor additions (default 10; --quick 3)")
     parser.add_argument("--store-runs", type=int, help="Store.update/load runs (default 30; --quick 5)")
     parser.add_argument("--quick", action="store_true", help="few runs: checks that the benchmark works")
-    every = ["load", "enjeux", "projet", "action", "suivi", "click", "plane", "actor", "store", "import"]
+    every = ["load", "enjeux", "projet", "action", "suivi", "candidature", "click", "plane", "actor", "store", "import"]
     parser.add_argument("--only", nargs="+", choices=every, default=every,
-                        help="benchmarks to run (enjeux, projet, action, suivi: session-1, -2, -3, follow-up app load; "
+                        help="benchmarks to run (enjeux, projet, action, suivi, candidature: session-1, -2, -3, follow-up, "
+                             "application app load; "
                              "plane: MICMAC edit -> plane; actor: actor added -> network map)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder (Voilà logs, files)")
     args = parser.parse_args(argv)

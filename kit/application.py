@@ -201,7 +201,7 @@ def _epci_criterion(ws: Workspace) -> Criterion:
     label = "Un EPCI à fiscalité propre"
     t = ws.territory
     if not t.epci_siren:
-        return Criterion(label, False, "Choisissez l'intercommunalité dans l'accueil.")
+        return Criterion(label, False, "Renseignez l'intercommunalité et son SIREN (onglet « 1. La note »).")
     known = epci_by_siren(t.epci_siren)
     if known:
         return Criterion(label, True, f"{known['nom']} (SIREN {t.epci_siren}).")

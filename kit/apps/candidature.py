@@ -50,6 +50,11 @@ class ApplicationApp(SessionApp):
             hint = tagged(w.HTML(), f"kit-note-hint-{part.key}")
             self.boxes[part.key], self.hints[part.key] = box, hint
             rows += [w.HTML(f"<h2>{esc(part.title)}</h2><p class='kit-sub'>{esc(part.guidance)}</p>"), box, hint]
+        epci_name = tagged(w.Text(placeholder="Nom de l'intercommunalité", layout=w.Layout(width="460px")),
+                           "kit-note-epci-name")
+        epci_siren = tagged(w.Text(placeholder="SIREN (9 chiffres)", layout=w.Layout(width="200px")),
+                            "kit-note-epci-siren")
+        save_epci = tagged(button("Enregistrer l'intercommunalité", icon="save"), "kit-note-save-epci")
         holds = tagged(w.Checkbox(description="L'EPCI porte un contrat de ville 2024-2030", indent=False),
                        "kit-note-contract")
         phases = tagged(w.Checkbox(description="Nous nous engageons à suivre les trois phases du programme",
@@ -84,6 +89,18 @@ class ApplicationApp(SessionApp):
 
             self.save(change, "Note d'intention enregistrée.")
 
+        def on_epci(_):
+            from kit.geography import epci_by_siren
+
+            siren = epci_siren.value.strip().replace(" ", "")
+            known = epci_by_siren(siren) if siren else None
+            name = epci_name.value.strip() or (known["nom"] if known else "")
+
+            def change(ws):
+                checked(lambda: (setattr(ws.territory, "epci_siren", siren), setattr(ws.territory, "epci_name", name)))
+
+            self.save(change, f"Intercommunalité enregistrée : {name or 'sans nom'}.")
+
         def on_prefill(_):
             filled = []
             self.save(lambda ws: filled.extend(application.prefill(ws)), "")
@@ -108,12 +125,13 @@ class ApplicationApp(SessionApp):
                     if not saved and shown:
                         hint = "Proposition du kit à partir de l'espace : relisez-la, complétez-la, enregistrez-la. " + hint
                     self.hints[part.key].value = f"<p class='kit-sub'>{esc(hint)}</p>"
+                epci_name.value, epci_siren.value = ws.territory.epci_name, ws.territory.epci_siren
                 holds.value, phases.value = ws.application.holds_contract, ws.application.three_phases
                 signatory.value, sent_on.value = ws.application.signatory, ws.application.sent_on
             finally:
                 self._redrawing = False
 
-        for widget, handler in ((save, on_save_all), (prefill, on_prefill)):
+        for widget, handler in ((save, on_save_all), (prefill, on_prefill), (save_epci, on_epci)):
             widget.on_click(self.messages.guard(handler))
         for widget in (holds, phases, sent_on):  # a tick or a date is saved at once, like a part left
             widget.observe(self.messages.guard(lambda change: None if self._redrawing else on_flags(None)),
@@ -122,7 +140,10 @@ class ApplicationApp(SessionApp):
         signatory.observe(self.messages.guard(lambda change: None if self._redrawing else on_flags(None)),
                           names="value")
         self.on("note", redraw)
-        return w.VBox([*rows, w.HTML("<h2>Engagements et signature</h2>"), holds, phases,
+        return w.VBox([w.HTML("<h2>L'intercommunalité candidate</h2><p class='kit-sub'>Un EPCI à fiscalité propre "
+                              "qui porte un contrat de ville. Le nom est retrouvé d'après le SIREN pour les EPCI de "
+                              "Nouvelle-Aquitaine.</p>"), w.HBox([epci_name, epci_siren, save_epci]),
+                       *rows, w.HTML("<h2>Engagements et signature</h2>"), holds, phases,
                        w.HBox([signatory, sent_on]), w.HBox([save, prefill])])
 
     def _on_text(self, key: str, change) -> None:

@@ -92,6 +92,7 @@ class GlossaryApp:
         self.root = page(
             w.HTML(GLOSSARY_CSS),
             heading("Glossaire", "Les mots du programme Quartiers en transitions, expliqués simplement"),
+            w.HTML("<a class='kit-link' href='./00_accueil.ipynb'>← Retour à l'accueil</a>"),
             self.messages.widget,
             w.HBox([self.query, self.theme], layout=w.Layout(flex_flow="row wrap", grid_gap="16px")),
             self.count,

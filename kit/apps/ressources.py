@@ -124,6 +124,7 @@ class ResourcesApp:
             w.HTML(STYLE),
             heading("Ressources et organismes experts",
                     "Les références et les organismes que le groupe projet peut mobiliser, séance par séance"),
+            w.HTML("<a class='kit-link' href='./00_accueil.ipynb'>← Retour à l'accueil</a>"),
             self.messages.widget,
             w.HBox([self.theme, self.session]),
             w.HBox([self.kind, self.search]),

@@ -35,6 +35,8 @@ PAGE_CSS = """
 .kit-app .widget-label, .kit-app .widget-inline-hbox .widget-label { font-size: 17px; }
 .kit-app .widget-html-content { line-height: 1.45; }
 .kit-app textarea { font-family: inherit; font-size: 17px; line-height: 1.4; }
+.kit-app ul.kit-check { list-style: none; padding-left: 4px; } .kit-app ul.kit-check li { margin: 3px 0; }
+.kit-app ul.kit-check li.ok::first-letter { color: #1e7a3c; } .kit-app ul.kit-check li.ko::first-letter { color: #b3261e; }
 .kit-app h1 { font-size: 30px; margin: 8px 0 2px; color: #0b3d2e; }
 .kit-app h2 { font-size: 23px; margin: 14px 0 6px; color: #0b3d2e; }
 .kit-app .kit-sub { font-size: 18px; color: #333; margin: 0 0 8px; }

@@ -222,3 +222,16 @@ def test_the_complete_project_document_gathers_phase_one(store):
     assert len(document.inline_shapes) >= 5  # the charts, as images
     html = deliverables.export(ws, "projet", "html")[1].decode()
     assert "Sommaire" in html and html.count("Plotly.newPlot") >= 5
+
+
+def test_the_intercommunality_is_set_in_the_app_its_name_found_by_siren(store):
+    ws = store.create("Espace sans EPCI")
+    app = ApplicationApp(store, ws.id)
+    assert "✗ <b>Un EPCI à fiscalité propre" in one(app.root, "kit-eligibility").value
+    one(app.root, "kit-note-epci-siren").value = "123456789"
+    one(app.root, "kit-note-save-epci").click()
+    assert "SIREN" in app.messages.widget.value and store.load(ws.id).territory.epci_siren == ""
+    one(app.root, "kit-note-epci-siren").value = "244000675"
+    one(app.root, "kit-note-save-epci").click()
+    assert store.load(ws.id).territory.epci_name == "CA du Grand Dax"
+    assert "✓ <b>Un EPCI à fiscalité propre</b> — CA du Grand Dax" in one(app.root, "kit-eligibility").value
