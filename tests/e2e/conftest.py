@@ -255,3 +255,18 @@ def wait_until(condition, timeout: float = 30) -> None:
 @pytest.fixture(name="wait_until")
 def wait_until_fixture():
     return wait_until
+
+
+@pytest.fixture
+def download(tmp_path):
+    """`download(page, css)`: wait for the download link `css` (a deliverable being prepared), click it
+    as a person would, and return the saved file's path (named as the browser named it)."""
+    def save(page, css: str, timeout: float = 60_000) -> Path:
+        link = page.locator(css)
+        link.wait_for(timeout=timeout)
+        with page.expect_download() as started:
+            link.click()
+        saved = tmp_path / started.value.suggested_filename
+        started.value.save_as(saved)
+        return saved
+    return save

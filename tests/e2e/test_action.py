@@ -33,7 +33,7 @@ def new_fiche(page, title: str, start: str, end: str, depends: str | None = None
             " return o && o.text.replace(/\u00a0/g, ' ') === t; }", arg=title, timeout=30_000)
 
 
-def test_fiches_roadmap_bad_date_and_workbook(page, voila_server, open_app, tmp_path):
+def test_fiches_roadmap_bad_date_and_workbook(page, voila_server, open_app, download):
     store = Store(voila_server.espaces)
     ws = store.create("CA de La Rochelle", territory={"epci_name": "CA de La Rochelle", "epci_siren": "241700434"})
     open_app(page, voila_server.base_url, APP, f"espace={ws.id}")
@@ -56,12 +56,7 @@ def test_fiches_roadmap_bad_date_and_workbook(page, voila_server, open_app, tmp_
 
     page.get_by_role("tab", name="4. Tableur et fiches").click()
     page.locator(".kit-make-xlsx").click()
-    link = page.locator(".kit-files a")
-    link.wait_for(timeout=30_000)
-    with page.expect_download() as download:
-        link.click()
-    saved = tmp_path / download.value.suggested_filename
-    download.value.save_as(saved)
+    saved = download(page, ".kit-files a", timeout=30_000)
     sheet = openpyxl.load_workbook(saved)["Fiches action"]
     titles = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert "Plantations dans les cours" in titles

@@ -18,7 +18,7 @@ GROUP = (("Vice-président politique de la ville", "élu politique de la ville",
 
 
 def test_fill_the_application_complete_the_checklist_and_download_it(page, voila_server, open_app, wait_until,
-                                                                       tmp_path):
+                                                                       download):
     store = Store(voila_server.espaces)
     ws = store.create("CA du Grand Dax", territory={"epci_name": "CA du Grand Dax", "epci_siren": "244000675"})
     store.update(ws.id, lambda ws: (ws.neighbourhoods.append(Neighbourhood(name="Le Sablar", qpv_code="QN04001M")),
@@ -64,12 +64,7 @@ def test_fill_the_application_complete_the_checklist_and_download_it(page, voila
     assert "✗" not in checklist and "encore 30 jours" in checklist
 
     page.locator(".kit-note-docx").click()
-    link = page.locator(".kit-note-download a")
-    link.wait_for(timeout=60_000)
-    with page.expect_download() as download:
-        link.click()
-    saved = tmp_path / download.value.suggested_filename
-    download.value.save_as(saved)
+    saved = download(page, ".kit-note-download a")
     assert saved.name == "note-d-intention_CA_du_Grand_Dax.docx"
     document = docx.Document(str(saved))
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]

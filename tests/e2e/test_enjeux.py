@@ -13,7 +13,7 @@ def open_tab(page, title: str) -> None:
     page.get_by_role("tab", name=title).click()
 
 
-def test_stakes_matrix_plane_and_deliverable(page, voila_server, open_app, wait_until, tmp_path):
+def test_stakes_matrix_plane_and_deliverable(page, voila_server, open_app, wait_until, download):
     store = Store(voila_server.espaces)
     ws = store.create("CA du Grand Dax", territory={"epci_name": "CA du Grand Dax", "epci_siren": "244000675"})
     open_app(page, voila_server.base_url, APP, f"espace={ws.id}")
@@ -56,12 +56,7 @@ def test_stakes_matrix_plane_and_deliverable(page, voila_server, open_app, wait_
 
     open_tab(page, "6. Plan de travail et livrable")
     page.locator(".kit-make-docx").click()
-    link = page.locator(".kit-deliverable a")
-    link.wait_for(timeout=60_000)
-    with page.expect_download() as download:
-        link.click()
-    saved = tmp_path / download.value.suggested_filename
-    download.value.save_as(saved)
+    saved = download(page, ".kit-deliverable a")
     document = docx.Document(str(saved))
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert "Analyse structurelle (MICMAC)" in headings and "Chaleur dans les logements" in headings

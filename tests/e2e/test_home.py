@@ -66,17 +66,14 @@ def test_bad_input_gets_a_french_message_where_the_user_is(page, voila_server, o
     assert page.locator(".kit-neighbourhood").count() == 0
 
 
-def test_download_delete_upload_gives_back_the_identical_workspace(page, voila_server, open_app, tmp_path):
+def test_download_delete_upload_gives_back_the_identical_workspace(page, voila_server, open_app, download):
     store = Store(voila_server.espaces)
     ws = store.create("Rochefort Océan")
     open_app(page, voila_server.base_url, HOME, f"espace={ws.id}")
     add_neighbourhood(page, "Petit Marseille", "QN01701M")
     page.wait_for_selector(".kit-neighbourhood:has-text('Petit Marseille')")
 
-    with page.expect_download() as download:
-        page.locator("a.kit-download").click()
-    saved = tmp_path / download.value.suggested_filename
-    download.value.save_as(saved)
+    saved = download(page, "a.kit-download")
     assert saved.name == "Rochefort_Océan.json"
     before = saved.read_bytes()
     assert json.loads(before)["neighbourhoods"][0]["qpv_code"] == "QN01701M"

@@ -14,7 +14,7 @@ def pick(page, css: str, label: str) -> None:
     page.locator(f".{css} select").select_option(label=label)
 
 
-def test_actors_relations_graph_checklist_and_deliverable(page, voila_server, open_app, wait_until, tmp_path):
+def test_actors_relations_graph_checklist_and_deliverable(page, voila_server, open_app, wait_until, download):
     store = Store(voila_server.espaces)
     ws = store.create("CA Pau Béarn Pyrénées", territory={"epci_name": "CA Pau Béarn Pyrénées", "epci_siren": "200067254"})
     open_app(page, voila_server.base_url, APP, f"espace={ws.id}")
@@ -53,11 +53,6 @@ def test_actors_relations_graph_checklist_and_deliverable(page, voila_server, op
 
     page.get_by_role("tab", name="6. Plan de travail et livrable").click()
     page.locator(".kit-make-docx").click()
-    link = page.locator(".kit-deliverable a")
-    link.wait_for(timeout=60_000)
-    with page.expect_download() as download:
-        link.click()
-    saved = tmp_path / download.value.suggested_filename
-    download.value.save_as(saved)
+    saved = download(page, ".kit-deliverable a")
     headings = [p.text for p in docx.Document(str(saved)).paragraphs if p.style.name.startswith("Heading")]
     assert "Les acteurs et leurs relations" in headings and "Le groupe projet" in headings

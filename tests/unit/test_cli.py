@@ -102,3 +102,17 @@ def test_export_a_deliverable(kit):
     assert refused.returncode == 1 and "--deliverable" in refused.stderr
     unknown = kit("export", ws_id, "--deliverable", "session7", ok=False)
     assert "Livrable inconnu" in unknown.stderr
+
+
+def test_export_the_application_note_and_a_facilitator_guide(kit):
+    import docx
+
+    ws_id = last_line(kit("demo"))
+    done = kit("export", ws_id, "--deliverable", "candidature")
+    note = kit.cwd / done.stdout.split("Exporté dans ")[1].strip()
+    assert note.name.startswith("note-d-intention_") and note.suffix == ".docx"
+    assert "La volonté politique" in [p.text for p in docx.Document(str(note)).paragraphs]
+    done = kit("export", ws_id, "--deliverable", "guide-session1", "--format", "html")
+    guide = (kit.cwd / done.stdout.split("Exporté dans ")[1].strip()).read_text(encoding="utf-8")
+    assert "Guide d&#x27;animation — session 1" in guide  # the HTML escapes every apostrophe
+    assert "13:30" in guide and "Matériel à prévoir" in guide

@@ -8,6 +8,7 @@ import pytest
 from kit import glossary
 from kit.apps.glossaire import GlossaryApp
 from kit.glossary import annotate_html, definition, load_glossary, search, terms_in, terms_panel_html
+from tests.unit.test_home_app import one
 
 THEMES = {"politique de la ville", "transitions", "prospective", "projet et gouvernance",
           "action et pilotage", "données"}
@@ -191,22 +192,6 @@ def test_terms_panel_lists_terms_with_definition_and_source():
 
 
 # -- the app -----------------------------------------------------------------------------------------
-
-
-def find(root, css):
-    found, stack = [], [root]
-    while stack:
-        widget = stack.pop()
-        if css in getattr(widget, "_dom_classes", ()):
-            found.append(widget)
-        stack.extend(getattr(widget, "children", ()))
-    return found
-
-
-def one(root, css):
-    widgets = find(root, css)
-    assert len(widgets) == 1, f"{css}: {len(widgets)}"
-    return widgets[0]
 
 
 @pytest.fixture
