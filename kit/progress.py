@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from kit.model import Workspace
 
 NOT_STARTED, IN_PROGRESS, DONE = "à préparer", "en cours", "tenue"
+SENT = "envoyée"  # the application's "done"
 
 
 @dataclass(frozen=True)
@@ -70,13 +71,13 @@ def programme_progress(ws: Workspace) -> list[SessionProgress]:
     criteria = eligibility(ws)
     met = sum(c.ok for c in criteria)
     written = sum(bool(getattr(ws.application, key).strip()) for key in PART_KEYS)
-    state = DONE if ws.application.sent_on else IN_PROGRESS if written or ws.project_group else NOT_STARTED
+    state = SENT if ws.application.sent_on else IN_PROGRESS if written or ws.project_group else NOT_STARTED
     facts = [f"{written}/{len(PART_KEYS)} parties rédigées", f"{met}/{len(criteria)} conditions remplies"]
     if ws.application.sent_on:
         facts.insert(0, f"envoyée le {ws.application.sent_on:%d/%m/%Y}")
     application = SessionProgress(0, "Candidature — note d'intention",
                                   "Présenter le territoire, ses enjeux et son groupe projet", "01_candidature.ipynb",
-                                  state.replace("tenue", "envoyée"), facts)
+                                  state, facts)
     started = [a for a in ws.actions if a.status != "à venir"]
     followup = SessionProgress(0, "Suivi — mise en œuvre", "Suivre les fiches action et leurs indicateurs (phases 2 et 3)",
                                "40_suivi.ipynb", IN_PROGRESS if started else NOT_STARTED,

@@ -16,14 +16,14 @@ import ipywidgets as w
 from kit import edits, geography
 from kit.errors import KitError, megabytes
 from kit.model import Neighbourhood, checked
-from kit.progress import DONE, IN_PROGRESS, programme_progress
+from kit.progress import DONE, IN_PROGRESS, SENT, programme_progress
 from kit.store import MAX_FILE_BYTES, Store, WorkspaceCorrupt
 
 from .steps_panel import StepsPanel
 from .ui import (Messages, app_exists, app_href, button, download_link, esc, esc_attr, heading, page,
                  safe_filename, set_options, tagged)
 
-STATE_CLASS = {DONE: "kit-state-done", "envoyée": "kit-state-done", IN_PROGRESS: "kit-state-doing"}
+STATE_CLASS = {DONE: "kit-state-done", SENT: "kit-state-done", IN_PROGRESS: "kit-state-doing"}
 NONE = "— choisir un espace —"
 
 

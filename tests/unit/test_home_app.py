@@ -8,7 +8,7 @@ import pytest
 
 from kit.apps.accueil import HomeApp
 from kit.demo import create_demo
-from kit.progress import DONE, IN_PROGRESS, NOT_STARTED, session_progress
+from kit.progress import DONE, IN_PROGRESS, NOT_STARTED, SENT, programme_progress, session_progress
 
 NOW = datetime.now(timezone.utc)
 
@@ -201,6 +201,18 @@ def test_session_progress_follows_the_content(store):
     assert {p.state for p in session_progress(empty)} == {NOT_STARTED}
     facts = session_progress(ws)[0].facts
     assert any("4 enjeux" in f for f in facts) and any("0/2 tâches" in f for f in facts)
+
+
+def test_the_home_cards_show_the_application_and_the_follow_up_too(store):
+    ws = create_demo(store)
+    cards = {p.label: p for p in programme_progress(ws)}
+    assert list(cards)[0] == "Candidature — note d'intention" and list(cards)[-1] == "Suivi — mise en œuvre"
+    assert cards["Candidature — note d'intention"].state == IN_PROGRESS
+    assert "2/5 parties rédigées" in cards["Candidature — note d'intention"].facts
+    sent = store.update(ws.id, lambda ws: setattr(ws.application, "sent_on", datetime(2027, 1, 20).date()))
+    assert programme_progress(sent)[0].state == SENT
+    assert programme_progress(sent)[0].facts[0] == "envoyée le 20/01/2027"
+    assert "1 engagée" in programme_progress(sent)[-1].facts  # the demo's diagnostic is under way
 
 
 def test_removing_a_neighbourhood_and_saving_often_creates_no_new_widgets(app, store):
