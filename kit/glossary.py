@@ -203,9 +203,29 @@ def annotate_html(text: str) -> str:
     the ``title`` attribute. Only the first use is marked: a page where every other word is
     underlined is harder to read, not easier.
     """
-    text = str(text or "")
+    return _annotate(str(text or ""), set())
+
+
+def annotate_markup(markup: str) -> str:
+    """An app's own HTML (trusted: written in the kit, never typed by a participant) with the first
+    use of each term given its definition on hover. Tags and entities are kept; the text of links
+    and of existing definitions is left alone (a link inside a link would not work)."""
+    out, done, inside = [], set(), 0
+    for part in re.split(r"(<[^>]*>)", markup):
+        if part.startswith("<"):
+            tag = re.match(r"</?\s*([a-zA-Z]+)", part)
+            if tag and tag.group(1).lower() in ("a", "abbr", "code", "style", "script"):
+                inside += -1 if part.startswith("</") else 1
+            out.append(part)
+        else:
+            out.append(_annotate(html.unescape(part), done) if part and inside <= 0 else part)
+    return "".join(out)
+
+
+def _annotate(text: str, done: set[int]) -> str:
+    """`text` escaped, the first use of each term not in `done` wrapped in an <abbr> (updates `done`)."""
     frame = _glossary().frame
-    parts, done, last = [], set(), 0
+    parts, last = [], 0
     for start, end, row in _matches(text):
         if row in done:
             continue

@@ -46,12 +46,18 @@ def _plain(html: str) -> str:
     return re.sub(r"<[^>]+>", " ", html)
 
 
-def visible_text(widget: w.Widget) -> str:
-    """The words an app shows (titles, labels, placeholders, tab names), to find its glossary terms."""
-    parts: list[str] = []
+def _tree(widget: w.Widget):
     stack = [widget]
     while stack:
         item = stack.pop()
+        yield item
+        stack.extend(getattr(item, "children", ()))
+
+
+def visible_text(widget: w.Widget) -> str:
+    """The words an app shows (titles, labels, placeholders, tab names), to find its glossary terms."""
+    parts: list[str] = []
+    for item in _tree(widget):
         if isinstance(item, w.HTML):
             if "<style>" not in item.value:
                 parts.append(_plain(item.value))
@@ -61,7 +67,6 @@ def visible_text(widget: w.Widget) -> str:
                 parts.append(value)
         if isinstance(item, w.Tab):
             parts.extend(item.titles)
-        stack.extend(getattr(item, "children", ()))
     return "\n".join(parts)
 
 
@@ -122,9 +127,14 @@ class StepsPanel:
         self.guide_show.layout.display = None if self.visible and self.session else "none"
 
     def find_terms(self, root: w.Widget) -> None:
-        """The glossary terms the page shows, listed under the steps with their definitions."""
+        """Give the page's own help texts their glossary definitions on hover, and list the terms the
+        page uses, with their definitions, under the steps. Called once the app is built and before
+        its first redraw: the HTML filled by then is the kit's own text, never a participant's."""
         from kit import glossary
 
+        for item in _tree(root):
+            if isinstance(item, w.HTML) and item.value and "<style" not in item.value:
+                item.value = glossary.annotate_markup(item.value)
         self.terms_html = glossary.terms_panel_html(glossary.terms_in(visible_text(root)))
 
     def redraw(self, ws) -> None:

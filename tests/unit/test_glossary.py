@@ -235,3 +235,16 @@ def test_no_match_message_shows_the_search_escaped(app):
     assert "<script>" not in results
     assert "0 terme" in one(app.root, "kit-glossary-count").value
     assert app.messages.widget.value == ""  # no error on the way
+
+
+def test_an_apps_own_markup_gets_hover_definitions_but_links_and_entities_stay_whole():
+    from kit.glossary import annotate_markup
+
+    markup = ("<h2>Les enjeux</h2><p class='kit-sub'>Le QPV &amp; ses <a href='./x'>enjeux</a>, "
+              "<code>~/quartiers-en-transitions/espaces</code></p>")
+    out = annotate_markup(markup)
+    assert out.startswith('<h2>Les <abbr class="kit-term" title="')
+    assert "&amp; ses <a href='./x'>enjeux</a>" in out  # the link's text is not wrapped, the entity is kept
+    assert "<code>~/quartiers-en-transitions/espaces</code>" in out
+    assert out.count("<abbr") == 2  # enjeux (first use) and QPV
+    assert re.sub(r"<[^>]+>", "", out) == re.sub(r"<[^>]+>", "", markup)  # the text reads the same

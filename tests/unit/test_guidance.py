@@ -5,6 +5,7 @@ import base64
 import re
 from datetime import date
 
+import ipywidgets as w
 import pytest
 
 from kit import diagnostic, guidance
@@ -14,7 +15,7 @@ from kit.apps.projet import ProjectApp
 from kit.demo import create_demo
 from kit.guides import APP_TABS
 from kit.model import Neighbourhood, Stake
-from tests.unit.test_home_app import one
+from tests.unit.test_home_app import find_all, one
 
 
 @pytest.fixture
@@ -100,3 +101,12 @@ def test_the_home_page_points_to_the_app_of_the_next_step(store):
     app = HomeApp(store, ws.id)
     head = one(app.root, "kit-steps-head").value
     assert "À faire maintenant : Candidater" in head and "01_candidature.ipynb?espace=" in head
+
+
+def test_the_apps_help_texts_show_definitions_on_hover(dax, store):
+    app = ProjectApp(store, dax.id)
+    helps = [h.value for h in find_all(app.root, w.HTML)
+             if "Un binôme élu et technicien pour la politique" in re.sub(r"<[^>]+>", "", h.value)]
+    assert len(helps) == 1
+    assert '<abbr class="kit-term" title="Paire formée' in helps[0]  # "binôme élu et technicien", on hover
+    assert "<h2>Le <abbr" in helps[0]  # "groupe projet" in the heading
