@@ -307,7 +307,7 @@ def _text(doc: Document, text: str) -> None:
 
 def _group_table(doc: Document, ws: Workspace) -> None:
     actors = {a.id: a for a in ws.actors}
-    rows = [{"rôle": m.role, "structure ou fonction": actors[m.actor_id].name, "personne": actors[m.actor_id].person,
+    rows = [{"rôle": m.role, "membre": ", ".join(x for x in (actors[m.actor_id].person, actors[m.actor_id].name) if x),
              "coordonnées": actors[m.actor_id].contact} for m in ws.project_group]
     if rows:
         doc.table(pd.DataFrame(rows), caption="Composition du groupe projet et coordonnées")

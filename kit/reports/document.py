@@ -99,8 +99,9 @@ class Document:
     # Each method returns the document so a screen may chain calls if it likes.
 
     def heading(self, text: str, level: int = 1) -> Document:
-        if level not in (1, 2, 3):
-            raise ValueError(f"heading level must be 1, 2 or 3, not {level!r}")
+        """A heading; levels 1 to 3 are listed in the table of contents, level 4 (the smallest) is not."""
+        if level not in (1, 2, 3, 4):
+            raise ValueError(f"heading level must be 1 to 4, not {level!r}")
         anchor = f"titre-{sum(isinstance(b, Heading) for b in self.blocks) + 1}"
         return self._add(Heading(clean_text(text).strip(), level, anchor))
 
@@ -145,13 +146,13 @@ class Document:
 
     def include(self, other: Document, *, shift: int = 1) -> Document:
         """Append another document's blocks as a part of this one: its headings one level deeper
-        (level 3 stays 3), its tables and figures renumbered, its own table of contents dropped.
+        (level 4 stays 4), its tables and figures renumbered, its own table of contents dropped.
         How the complete project document reuses each session's deliverable."""
         for block in other.blocks:
             if isinstance(block, Toc):
                 continue
             if isinstance(block, Heading):
-                self.heading(block.text, min(block.level + shift, 3))
+                self.heading(block.text, min(block.level + shift, 4))
             elif isinstance(block, Table):
                 number = sum(isinstance(b, Table) for b in self.blocks) + 1
                 self._add(Table(number, block.caption, block.header, block.rows, block.numeric))
@@ -165,6 +166,11 @@ class Document:
     @property
     def headings(self) -> list[Heading]:
         return [b for b in self.blocks if isinstance(b, Heading)]
+
+    @property
+    def contents(self) -> list[Heading]:
+        """The headings the table of contents lists (levels 1 to 3)."""
+        return [h for h in self.headings if h.level <= 3]
 
     def _add(self, block: Block) -> Document:
         self.blocks.append(block)

@@ -104,7 +104,7 @@ def _setup(word: docx.document.Document, doc: d.Document) -> None:
 
     styles = word.styles
     styles["Normal"].font.size = Pt(10.5)
-    for name in ("Title", "Heading 1", "Heading 2", "Heading 3"):
+    for name in ("Title", "Heading 1", "Heading 2", "Heading 3", "Heading 4"):
         styles[name].font.color.rgb = INK  # the template's blues look like a marketing brochure
     styles["Caption"].font.color.rgb = styles["Subtitle"].font.color.rgb = MUTED
     for rule in styles["Title"].element.iter(qn("w:bottom")):  # the title's underline, blue too
@@ -226,7 +226,7 @@ def _toc(word: docx.document.Document, doc: d.Document) -> None:
     jour les champs") replaces it with page numbers. Nothing to update means nothing to break.
     """
     word.add_paragraph("Sommaire", style="TOC Heading")
-    entries = [(h.text, h.level) for h in doc.headings] or [("(aucun titre)", 1)]
+    entries = [(h.text, h.level) for h in doc.contents] or [("(aucun titre)", 1)]
     for i, (text, level) in enumerate(entries):
         paragraph = word.add_paragraph()
         paragraph.paragraph_format.left_indent = Cm(0.6 * (level - 1))

@@ -64,7 +64,8 @@ header.titre h1 { font-size: 1.9rem; line-height: 1.2; margin: .2rem 0; }
 h2 { font-size: 1.45rem; margin: 2rem 0 .6rem; }
 h3 { font-size: 1.2rem; margin: 1.5rem 0 .5rem; }
 h4 { font-size: 1.05rem; margin: 1.2rem 0 .4rem; }
-h2, h3, h4 { line-height: 1.25; break-after: avoid; }
+h5 { font-size: 1rem; margin: 1rem 0 .3rem; }
+h2, h3, h4, h5 { line-height: 1.25; break-after: avoid; }
 p, li, td, th, figcaption, .note { white-space: pre-line; }
 table { border-collapse: collapse; width: 100%; margin: .4rem 0 1.2rem; font-size: .92rem; }
 caption { caption-side: top; text-align: left; font-weight: 600; padding-bottom: .3rem; }
@@ -132,7 +133,7 @@ def _figure(block: d.Figure, with_plotlyjs: bool) -> str:
 
 def _toc(doc: d.Document) -> str:
     items = "".join(
-        f'<li class="niveau-{h.level}"><a href="#{h.anchor}">{_text(h.text)}</a></li>' for h in doc.headings
+        f'<li class="niveau-{h.level}"><a href="#{h.anchor}">{_text(h.text)}</a></li>' for h in doc.contents
     )
     return f'<nav class="sommaire" aria-label="Sommaire"><strong>Sommaire</strong><ul>{items}</ul></nav>'
 

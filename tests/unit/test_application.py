@@ -220,8 +220,14 @@ def test_the_complete_project_document_gathers_phase_one(store):
         assert title in headings
     assert not any(h.startswith("Plan de travail jusqu'à") for h in headings)  # gathered in the next steps
     assert len(document.inline_shapes) >= 5  # the charts, as images
+    styles = {p.text: p.style.name for p in document.paragraphs}
+    # each session's part sits one level lower: a stake under its theme, under "Les enjeux"
+    assert styles["Les enjeux"] == "Heading 2" and styles["Précarité énergétique"] == "Heading 3"
+    assert styles["Factures d'énergie trop lourdes"] == "Heading 4"
     html = deliverables.export(ws, "projet", "html")[1].decode()
     assert "Sommaire" in html and html.count("Plotly.newPlot") >= 5
+    contents = html.split("<nav", 1)[1].split("</nav>", 1)[0]
+    assert "Les enjeux" in contents and "Factures d" not in contents  # the contents stay at three levels
 
 
 def test_the_intercommunality_is_set_in_the_app_its_name_found_by_siren(store):

@@ -294,7 +294,7 @@ def test_table_number_format_and_missing_label():
 
 def test_block_arguments_are_checked():
     with pytest.raises(ValueError):
-        Document("T").heading("Titre", level=4)
+        Document("T").heading("Titre", level=5)
     with pytest.raises(ValueError):
         Document("T").note("Texte", kind="danger")
 
