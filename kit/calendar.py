@@ -38,7 +38,7 @@ import pandas as pd
 
 import kit
 from kit.errors import KitError
-from kit.methods.roadmap import french_date, parse_day  # one reader of typed days for the whole kit
+from kit.methods.roadmap import as_records, french_date, parse_day  # one reader of days and rows for the kit
 
 CALENDAR_PATH = Path(kit.__file__).resolve().parent.parent / "data" / "programme" / "calendrier.csv"
 CALENDAR_ENV_VAR = "KIT_CALENDRIER"  # another cohort's calendar, without editing the shipped file
@@ -72,14 +72,6 @@ def _text(value: object) -> str:
         except (TypeError, ValueError):
             pass
     return str(value).strip()
-
-
-def _records(data) -> list[dict]:
-    if data is None:
-        return []
-    if isinstance(data, pd.DataFrame):
-        return data.to_dict("records")
-    return [item.model_dump() if hasattr(item, "model_dump") else dict(item) for item in data]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -351,7 +343,7 @@ def meetings(bodies, start, end, *, actions=None) -> MeetingList:
     if last < first:
         raise KitError(f"La fin de la période ({french_date(last)}) précède la première réunion ({french_date(first)}).")
     ending = []
-    for action in _records(actions):
+    for action in as_records(actions):
         try:
             day = parse_day(action.get("end"))
         except ValueError:
@@ -359,7 +351,7 @@ def meetings(bodies, start, end, *, actions=None) -> MeetingList:
         if day is not None and _text(action.get("status")) not in ("réalisé", "abandonné"):
             ending.append((day, _text(action.get("title"))))
     result, notes = [], []
-    for body in _records(bodies):
+    for body in as_records(bodies):
         name = _text(body.get("name")) or "Instance sans nom"
         rhythm_text = _text(body.get("rhythm"))
         rhythm = parse_rhythm(rhythm_text)
@@ -467,7 +459,7 @@ def to_ics(events, calendar_name: str, *, stamp: datetime | None = None) -> byte
     ``kind`` (CATEGORIES), ``uid``, ``rrule`` (a `Rhythm` or an RRULE value). All text is escaped.
     `stamp` (default: now) is the DTSTAMP, in UTC. An empty list raises a French `KitError` (a calendar
     needs at least one event)."""
-    records = _records(events)
+    records = as_records(events)
     if not records:
         raise KitError("Aucun événement à exporter : le calendrier serait vide.")
     moment = (stamp or datetime.now(timezone.utc))

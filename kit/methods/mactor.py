@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from kit.errors import KitError
-from kit.methods.micmac import above_cut
+from kit.methods.micmac import above_cut, shown_value
 
 # The two LIPSOR scales, in our words, for the apps (user-facing, hence French) [G07, L04, F22].
 MID_SCALE = {
@@ -468,7 +468,7 @@ def _read_cells(frame: pd.DataFrame, low: int, high: int, matrix: str, diagonal:
     for i, j in np.argwhere(~on_scale | off_diagonal):  # only the faulty cells, usually none
         where = f"{matrix}, ligne « {frame.index[i]} », colonne « {frame.columns[j]} »"
         value = frame.iat[i, j]
-        shown = _show(value)
+        shown = shown_value(value)
         k = i * n_cols + j
         if on_scale[i, j]:
             problems.append(f"{where} : {shown} sur la diagonale — un acteur n'agit pas sur lui-même, mettez 0")
@@ -479,12 +479,3 @@ def _read_cells(frame: pd.DataFrame, low: int, high: int, matrix: str, diagonal:
         else:
             problems.append(f"{where} : {shown} est hors de l'échelle (attendu : un entier {scale})")
     return values, problems
-
-
-def _show(value) -> str:
-    """A cell value as the user typed it, for error messages."""
-    if isinstance(value, str):
-        return f"« {value.strip()} »"
-    if isinstance(value, float | np.floating):
-        return f"{value:g}".replace(".", ",")
-    return str(value)

@@ -192,7 +192,7 @@ def _read_matrix(matrix: pd.DataFrame) -> tuple[pd.Index, np.ndarray, np.ndarray
     problems = []
     for i, j in np.argwhere(~on_scale | on_diagonal):  # only the faulty cells, usually none
         where = f"ligne « {matrix.index[i]} », colonne « {matrix.columns[j]} »"
-        shown = _show(matrix.iat[i, j])
+        shown = shown_value(matrix.iat[i, j])
         if on_scale[i, j]:
             problems.append(f"{where} : {shown} sur la diagonale — une variable n'agit pas sur elle-même, mettez 0")
         else:
@@ -206,7 +206,7 @@ def _read_matrix(matrix: pd.DataFrame) -> tuple[pd.Index, np.ndarray, np.ndarray
     return matrix.index, values, is_p
 
 
-def _show(value) -> str:
+def shown_value(value) -> str:
     """A cell value as the user typed it, for error messages."""
     if isinstance(value, str):
         return f"« {value.strip()} »"

@@ -83,7 +83,8 @@ def actions_frame(ws) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=FRAME_COLUMNS)
 
 
-def _rows(data) -> list[dict]:
+def as_records(data) -> list[dict]:
+    """Rows given as a DataFrame, pydantic models or mappings, as a list of dicts (None: none)."""
     if data is None:
         return []
     if isinstance(data, pd.DataFrame):
@@ -177,7 +178,7 @@ def _plan(actions) -> list[dict]:
     """The plan as normalised records (see the module docstring); a French `KitError` lists every row
     that cannot be read (no id, an id given twice, an unreadable date)."""
     records, seen, problems = [], set(), []
-    for position, row in enumerate(_rows(actions), start=1):
+    for position, row in enumerate(as_records(actions), start=1):
         action_id = _str(row.get("id"))
         title = _str(row.get("title")) or action_id
         if not action_id:
@@ -196,7 +197,7 @@ def _plan(actions) -> list[dict]:
                                 "attendu AAAA-MM-JJ ou JJ/MM/AAAA)")
                 days[key] = None
         steps = []
-        for step in _rows(row.get("steps") if isinstance(row.get("steps"), (list, tuple)) else None):
+        for step in as_records(row.get("steps") if isinstance(row.get("steps"), (list, tuple)) else None):
             try:
                 due = parse_day(step.get("due"))
             except (ValueError, TypeError):
@@ -204,7 +205,7 @@ def _plan(actions) -> list[dict]:
                 due = None
             steps.append({"title": _str(step.get("title")), "due": due, "done": bool(step.get("done") or False)})
         budget = [{"year": line.get("year"), "amount": line.get("amount"), "funder": _str(line.get("funder"))}
-                  for line in _rows(row.get("budget") if isinstance(row.get("budget"), (list, tuple)) else None)]
+                  for line in as_records(row.get("budget") if isinstance(row.get("budget"), (list, tuple)) else None)]
         lead_id, lead = _str(row.get("lead_id")), _str(row.get("lead"))
         records.append({
             "id": action_id, "title": title, "start": days["start"], "end": days["end"],
@@ -511,7 +512,7 @@ def checks(source, *, objectives=None, today: date | None = None) -> list[Findin
 
     if objectives is not None:
         cited = {_fold(v) for r in plan for v in r["objective_ids"] + r["objective"]}
-        goals = _rows(objectives)
+        goals = as_records(objectives)
         covered = {_text(g.get("id")) for g in goals if _fold(g.get("id")) in cited or _fold(g.get("title")) in cited}
         covered |= {_text(g.get("parent_id")) for g in goals
                     if _text(g.get("id")) in covered and _text(g.get("parent_id"))}
@@ -570,7 +571,7 @@ def _short(text: str, limit: int) -> str:
 
 def _milestones(milestones) -> list[dict]:
     result = []
-    for position, item in enumerate(_rows(milestones), start=1):
+    for position, item in enumerate(as_records(milestones), start=1):
         title = _text(item.get("title") or item.get("intitule"))
         try:
             on = parse_day(item.get("on", item.get("date")))
