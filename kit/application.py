@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from kit import project
 from kit.errors import KitError
 from kit.model import Application, Workspace
 
@@ -99,7 +100,7 @@ def _will_draft(ws: Workspace) -> str:
     lines = []
     if elected:
         lines.append(f"Le projet est porté par {_names(elected)}.")
-    body = next((b.name for b in ws.bodies if b.kind == "instance décisionnelle"), None)
+    body = project.decision_body(ws)
     if body:
         lines.append(f"Le groupe projet rendra compte de ses travaux à {body}, qui validera les étapes de la démarche.")
     return " ".join(lines)
@@ -138,6 +139,11 @@ def prefill(ws: Workspace) -> list[str]:
             setattr(ws.application, key, text)
             filled.append(key)
     return filled
+
+
+def missing_parts(ws: Workspace) -> list[NotePart]:
+    """The parts the territory has not written (a draft of the kit does not count until saved)."""
+    return [p for p in PARTS if not getattr(ws.application, p.key).strip()]
 
 
 def note_text(ws: Workspace, key: str) -> str:
@@ -211,8 +217,6 @@ def _epci_criterion(ws: Workspace) -> Criterion:
 
 def eligibility(ws: Workspace, today: date | None = None, calendar=None) -> list[Criterion]:
     """The checklist of the application, in the order the call sets its conditions."""
-    from kit import project
-
     app = ws.application
     group = project.group_checklist(ws)  # the pairs, the key actors of session 2, the decision body
     criteria = [_epci_criterion(ws)]
@@ -237,7 +241,7 @@ def eligibility(ws: Workspace, today: date | None = None, calendar=None) -> list
                               f"{len(members)} membre{'s' if len(members) > 1 else ''}."))
     criteria.append(Criterion("L'engagement à suivre les trois phases", app.three_phases,
                               "Engagement pris." if app.three_phases else "Cochez la case ci-dessous."))
-    empty = [p.title for p in PARTS if not getattr(app, p.key).strip()]
+    empty = [p.title for p in missing_parts(ws)]
     criteria.append(Criterion("Les cinq parties de la note rédigées", not empty,
                               f"À rédiger ou à valider : {', '.join(empty)}." if empty else "Note complète."))
     try:

@@ -233,7 +233,9 @@ def candidature(ws: Workspace) -> Document:
     _application_parts(doc, ws, level=1)
     doc.heading("Le groupe projet", 1)
     _group_table(doc, ws)
-    body = next((b.name for b in ws.bodies if b.kind == "instance décisionnelle"), "")
+    from kit.project import decision_body
+
+    body = decision_body(ws)
     if body:
         doc.paragraph(f"Le groupe projet rend compte de ses travaux à l'instance décisionnelle suivante : {body}.")
     doc.heading("Engagement", 1)

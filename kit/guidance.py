@@ -37,10 +37,16 @@ def _pairs(ws: Workspace) -> bool:
     return checks[0].ok and checks[1].ok
 
 
-def _application_written(ws: Workspace) -> bool:
-    from kit.application import PART_KEYS
+def _decision_body(ws: Workspace) -> str | None:
+    from kit.project import decision_body
 
-    return all(getattr(ws.application, key).strip() for key in PART_KEYS)
+    return decision_body(ws)
+
+
+def _application_written(ws: Workspace) -> bool:
+    from kit.application import missing_parts
+
+    return not missing_parts(ws)
 
 
 def _eligible(ws: Workspace) -> bool:
@@ -65,7 +71,7 @@ DONE: dict[tuple[str, str], Callable[[Workspace], bool]] = {
     ("20_projet.ipynb", "1. Cap et objectifs"): lambda ws: bool(ws.vision.ambition and ws.objectives),
     ("20_projet.ipynb", "2. Acteurs et groupe projet"): _pairs,
     ("20_projet.ipynb", "3. Réseau d'acteurs"): lambda ws: bool(ws.relations),
-    ("20_projet.ipynb", "4. Gouvernance"): lambda ws: any(b.kind == "instance décisionnelle" for b in ws.bodies),
+    ("20_projet.ipynb", "4. Gouvernance"): lambda ws: _decision_body(ws) is not None,
     ("20_projet.ipynb", "5. Stratégies d'acteurs"): lambda ws: bool(ws.actor_influences and ws.actor_positions),
     ("20_projet.ipynb", "6. Plan de travail et livrable"): _work_plan(2),
     ("30_action.ipynb", "1. Fiches action"): lambda ws: bool(ws.actions),

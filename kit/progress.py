@@ -66,11 +66,11 @@ def session_progress(ws: Workspace) -> list[SessionProgress]:
 
 def programme_progress(ws: Workspace) -> list[SessionProgress]:
     """The home page's cards: the application, the three sessions, then the follow-up."""
-    from kit.application import PART_KEYS, eligibility
+    from kit.application import PART_KEYS, eligibility, missing_parts
 
     criteria = eligibility(ws)
     met = sum(c.ok for c in criteria)
-    written = sum(bool(getattr(ws.application, key).strip()) for key in PART_KEYS)
+    written = len(PART_KEYS) - len(missing_parts(ws))
     state = SENT if ws.application.sent_on else IN_PROGRESS if written or ws.project_group else NOT_STARTED
     facts = [f"{written}/{len(PART_KEYS)} parties rédigées", f"{met}/{len(criteria)} conditions remplies"]
     if ws.application.sent_on:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ipywidgets as w
 import pandas as pd
 
-from kit import application
+from kit import application, project
 from kit.errors import KitError
 from kit.model import Actor, GovernanceBody, GroupMember, checked
 from kit.methods import governance
@@ -252,7 +252,7 @@ class ApplicationApp(SessionApp):
                              else "<p class='kit-sub'>Le groupe projet est vide : ajoutez ses membres ci-dessus.</p>")
             options = [("", "")] + [(actors[i].name, i) for i in dict.fromkeys(m.actor_id for m in ws.project_group)]
             set_options(member, options)
-            decision = next((b.name for b in ws.bodies if b.kind == governance.DECISION_BODY), "")
+            decision = project.decision_body(ws) or ""
             if body.value != decision:
                 body.value = decision
 

@@ -8,16 +8,14 @@ below it. A facilitator hides the whole panel for projection with one click, or 
 
 from __future__ import annotations
 
-import os
 import re
-from urllib.parse import parse_qs
 
 import ipywidgets as w
 
 from kit import guidance
 
 from .session_plan import MIME
-from .ui import app_exists, app_href, button, download_link, esc, esc_attr, tagged
+from .ui import app_exists, app_href, button, download_link, esc, esc_attr, tagged, url_parameter
 
 SHOW, HIDE = "Afficher le pas à pas", "Masquer le pas à pas"
 MARK = {True: "✓", False: "○", None: "·"}
@@ -38,8 +36,7 @@ PANEL_CSS = """
 
 def starts_hidden() -> bool:
     """True when the page address asks for the panel hidden (``pasapas=non``)."""
-    values = parse_qs(os.environ.get("QUERY_STRING", "")).get("pasapas", [""])
-    return values[0].strip().lower() in ("non", "0", "masque", "masqué")
+    return (url_parameter("pasapas") or "").strip().lower() in ("non", "0", "masque", "masqué")
 
 
 def _plain(html: str) -> str:

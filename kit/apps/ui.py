@@ -207,7 +207,13 @@ def url_workspace_id() -> str | None:
             wait_for_request()
         except Exception:  # noqa: BLE001 - then the page simply opens with no workspace chosen
             log.warning("no Voilà request info", exc_info=True)
-    values = parse_qs(os.environ.get("QUERY_STRING", "")).get("espace")
+    return url_parameter("espace")
+
+
+def url_parameter(name: str) -> str | None:
+    """A parameter of the page address (Voilà puts its query string in the kernel's environment);
+    in a preheated kernel, call it after `url_workspace_id`, which waits for the request."""
+    values = parse_qs(os.environ.get("QUERY_STRING", "")).get(name)
     return values[0] if values else None
 
 
