@@ -156,8 +156,10 @@ def steps(notebook: str, ws: Workspace) -> list[Step]:
 
 
 def next_step(items: list[Step]) -> int | None:
-    """The position of the first step not done yet, or None when every step the kit can judge is done."""
-    return next((i for i, step in enumerate(items) if step.done is False), None)
+    """The position of the step to do now: the first one not done; when the kit cannot judge what
+    remains (reading a dashboard, exporting a workbook), the first of those. None when all are done."""
+    return next((i for i, step in enumerate(items) if step.done is False),
+                next((i for i, step in enumerate(items) if step.done is None), None))
 
 
 def session_of(notebook: str) -> int | None:

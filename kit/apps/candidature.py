@@ -264,7 +264,7 @@ class ApplicationApp(SessionApp):
                    "politique de la ville, un autre pour les transitions, et les acteurs clés du quartier (conseil "
                    "citoyen, bailleur, centre social…), chacun avec ses coordonnées. Le groupe se retrouve dans "
                    "l'application de la session 2.</p>"),
-            w.HBox([name, person]), w.HBox([role, contact]), add, members,
+            w.HBox([name, person]), w.HBox([role, contact, add]), members,
             w.HBox([member, new_contact]), w.HBox([update, leave]),
             w.HTML("<h2>L'instance décisionnelle</h2><p class='kit-sub'>Celle qui reçoit les travaux du groupe et "
                    "valide chaque étape.</p>"), w.HBox([body, save_body])])

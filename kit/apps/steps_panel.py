@@ -149,7 +149,7 @@ class StepsPanel:
         elif current is None:
             self.head.value = (f"<div><b>Pas à pas</b> · {where}toutes les étapes sont faites ({done} sur "
                                f"{len(known)}).</div>")
-            self.now.value = "<div>Relisez le livrable avant de le transmettre.</div>"
+            self.now.value = "<div>Relisez ce qui a été produit avant de le transmettre.</div>"
         else:
             step = items[current]
             self._target = step.tab

@@ -110,3 +110,11 @@ def test_the_apps_help_texts_show_definitions_on_hover(dax, store):
     assert len(helps) == 1
     assert '<abbr class="kit-term" title="Paire formée' in helps[0]  # "binôme élu et technicien", on hover
     assert "<h2>Le <abbr" in helps[0]  # "groupe projet" in the heading
+
+
+def test_steps_the_kit_cannot_judge_are_still_offered_once_the_others_are_done(store):
+    ws = create_demo(store)
+    items = guidance.steps("40_suivi.ipynb", ws)
+    assert [s.done for s in items] == [True, None, None]  # the demo's diagnostic is under way
+    assert items[guidance.next_step(items)].tab == "2. Avancement"  # not "every step is done"
+    assert guidance.next_step([guidance.Step("", "a", "", "", done=True)]) is None
