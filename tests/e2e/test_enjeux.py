@@ -30,7 +30,10 @@ def test_stakes_matrix_plane_and_deliverable(page, voila_server, open_app, wait_
 
     open_tab(page, "4. Analyse structurelle")
     grid = page.locator(".kit-micmac-grid")
-    assert grid.locator("input:disabled").count() == 3  # the diagonal
+    # The diagonal: one disabled cell per stake, once the grid has received the third stake (the list
+    # of stakes, waited for above, may be drawn before it).
+    page.wait_for_function("document.querySelectorAll('.kit-micmac-grid input:disabled').length === 3")
+    assert grid.locator("input:disabled").count() == 3
     first = grid.locator(f"input[data-r='{ids[0]}'][data-c='{ids[1]}']")
     first.click()
     # Row by row with the keyboard: Enter moves to the next cell and skips the diagonal.
