@@ -10,18 +10,20 @@ from kit.model import LocalProject, Neighbourhood
 from kit.store import Store
 
 APP = "notebooks/01_candidature.ipynb"
-GROUP = (("Vice-président politique de la ville", "élu politique de la ville", "vp@dax.example"),
-         ("Cheffe de projet politique de la ville", "technicien politique de la ville", "cpv@dax.example"),
-         ("Adjointe aux transitions", "élu transitions", "transitions@dax.example"),
-         ("Chargé de mission climat", "technicien transitions", "climat@dax.example"),
-         ("Conseil citoyen du Sablar", "acteur clé", "cc-sablar@dax.example"))
+GROUP = (("Vice-président politique de la ville", "élu politique de la ville", "vp@montdemarsan.example"),
+         ("Cheffe de projet politique de la ville", "technicien politique de la ville", "cpv@montdemarsan.example"),
+         ("Adjointe aux transitions", "élu transitions", "transitions@montdemarsan.example"),
+         ("Chargé de mission climat", "technicien transitions", "climat@montdemarsan.example"),
+         ("Conseil citoyen du Peyrouat", "acteur clé", "cc-sablar@montdemarsan.example"))
 
 
 def test_fill_the_application_complete_the_checklist_and_download_it(page, voila_server, open_app, wait_until,
                                                                        download):
     store = Store(voila_server.espaces)
-    ws = store.create("CA du Grand Dax", territory={"epci_name": "CA du Grand Dax", "epci_siren": "244000675"})
-    store.update(ws.id, lambda ws: (ws.neighbourhoods.append(Neighbourhood(name="Le Sablar", qpv_code="QN04001M")),
+    # A territory no other browser test uses: the home page's tests choose their workspace by its name.
+    ws = store.create("CA Mont de Marsan Agglomération",
+                      territory={"epci_name": "CA Mont de Marsan Agglomération", "epci_siren": "244000808"})
+    store.update(ws.id, lambda ws: (ws.neighbourhoods.append(Neighbourhood(name="Le Peyrouat")),
                                     ws.local_projects.append(LocalProject(name="Cadre de vie",
                                                                           kind="Axe du contrat de ville"))))
     open_app(page, voila_server.base_url, APP, f"espace={ws.id}")
@@ -32,7 +34,7 @@ def test_fill_the_application_complete_the_checklist_and_download_it(page, voila
     page.locator(".kit-steps-head").wait_for(state="hidden")
 
     # 1. The note: the draft of the stakes is there; each part is saved when the person leaves it.
-    assert "Le Sablar" in page.locator(".kit-note-stakes_summary textarea").input_value()
+    assert "Le Peyrouat" in page.locator(".kit-note-stakes_summary textarea").input_value()
     for part in PARTS:
         box = page.locator(f".kit-note-{part.key} textarea")
         box.fill(f"Notre texte pour « {part.title} ».")
@@ -65,7 +67,7 @@ def test_fill_the_application_complete_the_checklist_and_download_it(page, voila
 
     page.locator(".kit-note-docx").click()
     saved = download(page, ".kit-note-download a")
-    assert saved.name == "note-d-intention_CA_du_Grand_Dax.docx"
+    assert saved.name == "note-d-intention_CA_Mont_de_Marsan_Agglomeration.docx"
     document = docx.Document(str(saved))
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert [p.title for p in PARTS] == headings[:5] and "Le groupe projet" in headings
