@@ -19,7 +19,7 @@ from datetime import date, timedelta
 import networkx as nx
 import plotly.graph_objects as go
 
-from kit.calendar import programme_milestones
+from kit.reference.programme import programme_milestones
 from kit.methods import roadmap as rm
 from kit.model import Action, Actor, Objective, Step, Workspace
 

@@ -24,7 +24,7 @@ import time
 import openpyxl
 import pandas as pd
 
-from kit.action_plan_xlsx import SHEET_ACTIONS, export_workbook, import_workbook
+from kit.reports.action_plan_xlsx import SHEET_ACTIONS, export_workbook, import_workbook
 from kit.model import (Action, ActionIndicator, Actor, BudgetLine, Measurement, Neighbourhood, Objective, Step,
                        Workspace, revalidate)
 

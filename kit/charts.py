@@ -46,7 +46,7 @@ def placeholder(message: str) -> go.Figure:
 
 
 def stake_map(frame: pd.DataFrame, x_label: str, y_label: str) -> go.Figure:
-    """Stakes on two 0-10 axes; marker size from votes. `frame` comes from `kit.stakes.stake_map_frame`."""
+    """Stakes on two 0-10 axes; marker size from votes. `frame` comes from `kit.sessions.stakes.stake_map_frame`."""
     placed = frame[frame["placé"].astype(bool)]  # an empty object column would select columns
     sizes = [18 + 6 * math.sqrt(v) for v in placed["votes"]]
     fig = go.Figure(go.Scatter(

@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> None:
         return
 
     if args.command == "data":
-        from kit.datafetch import fetch_command
+        from kit.reference.datafetch import fetch_command
 
         lines, code = fetch_command(refresh=args.refresh)
         print(*lines, sep="\n")
@@ -110,7 +110,7 @@ def run(args: argparse.Namespace) -> None:
         print(workspace.id)
     elif args.command == "export":
         if args.deliverable:
-            from kit.deliverables import export
+            from kit.reports.deliverables import export
 
             name, data = export(store.load(args.workspace_id), args.deliverable, args.format or "docx")
         elif (args.format or "json") != "json":

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from kit import edits, geography
+from kit import edits
+from kit.reference import geography
 from kit.errors import KitError, megabytes
 from kit.model import Neighbourhood, checked
-from kit.progress import DONE, IN_PROGRESS, SENT, programme_progress
+from kit.sessions.progress import DONE, IN_PROGRESS, SENT, programme_progress
 from kit.store import MAX_FILE_BYTES, Store, WorkspaceCorrupt
 
 from .steps_panel import StepsPanel

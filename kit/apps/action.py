@@ -1,7 +1,7 @@
 """Session 3 app, "Passer à l'action": fiches action with their checks, roadmap with the critical path,
 steering (meetings of the bodies, responsibilities, indicators), the Excel round trip, the deliverable.
 
-Every number comes from `kit.methods.roadmap`, `kit.steering` and `kit.action_plan_xlsx`; widgets are
+Every number comes from `kit.methods.roadmap`, `kit.sessions.steering` and `kit.reports.action_plan_xlsx`; widgets are
 built once and updated in place; every edit is saved at once through `SessionApp.save`.
 """
 
@@ -11,8 +11,8 @@ from datetime import date
 
 import ipywidgets as w
 
-from kit import steering
-from kit.calendar import programme_milestones, to_ics
+from kit.sessions import steering
+from kit.reference.programme import programme_milestones, to_ics
 from kit.errors import KitError
 from kit.methods import roadmap
 from kit.model import Action, ActionIndicator, BudgetLine, Milestone, Step, checked
@@ -302,14 +302,14 @@ class ActionApp(SessionApp):
         pending: dict = {}
 
         def on_make(_):
-            from kit.action_plan_xlsx import export_workbook
+            from kit.reports.action_plan_xlsx import export_workbook
 
             links.value = download_link(export_workbook(self.store.load(self.ws_id)), "plan_action.xlsx",
                                         "Télécharger le plan d'action (Excel)",
                                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
         def on_fiches(_):
-            from kit import deliverables
+            from kit.reports import deliverables
 
             name, data = deliverables.export(self.store.load(self.ws_id), "fiches", "docx")
             links.value = download_link(data, name, f"Télécharger {name}",
@@ -318,7 +318,7 @@ class ActionApp(SessionApp):
         def on_upload(change):
             if not change["new"]:
                 return
-            from kit.action_plan_xlsx import import_workbook
+            from kit.reports.action_plan_xlsx import import_workbook
 
             file = change["new"][0]
             result = import_workbook(self.store.load(self.ws_id), bytes(file["content"]))

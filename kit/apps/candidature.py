@@ -12,7 +12,7 @@ from __future__ import annotations
 import ipywidgets as w
 import pandas as pd
 
-from kit import application, project
+from kit.sessions import application, project
 from kit.errors import KitError
 from kit.model import Actor, GovernanceBody, GroupMember, checked
 from kit.methods import governance
@@ -90,7 +90,7 @@ class ApplicationApp(SessionApp):
             self.save(change, "Note d'intention enregistrée.")
 
         def on_epci(_):
-            from kit.geography import epci_by_siren
+            from kit.reference.geography import epci_by_siren
 
             siren = epci_siren.value.strip().replace(" ", "")
             known = epci_by_siren(siren) if siren else None
@@ -280,7 +280,7 @@ class ApplicationApp(SessionApp):
 
         def make(fmt):
             def handler(_):
-                from kit import deliverables  # the document layer is loaded when a document is asked for
+                from kit.reports import deliverables  # the document layer is loaded when a document is asked for
 
                 name, data = deliverables.export(self.store.load(self.ws_id), "candidature", fmt)
                 link.value = download_link(data, name, f"Télécharger {name}", MIME[fmt])

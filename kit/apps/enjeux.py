@@ -1,7 +1,7 @@
 """Session 1 app, "Enjeux et défis": diagnostic, stakes, stake map, MICMAC, positioning, deliverable.
 
 What a facilitator projects during session 1. Every edit is saved at once through `kit.store`;
-every number shown comes from `kit.diagnostic`, `kit.stakes` and `kit.methods.micmac`, the same
+every number shown comes from `kit.sessions.diagnostic`, `kit.sessions.stakes` and `kit.methods.micmac`, the same
 functions an analyst calls from a notebook cell. Widgets are built once and updated in place.
 """
 
@@ -11,9 +11,10 @@ from collections.abc import Callable
 
 import ipywidgets as w
 
-from kit import charts, diagnostic, edits, stakes
+from kit import charts, edits
+from kit.sessions import diagnostic, stakes
 from kit.errors import KitError
-from kit.indicators import (import_values, load_catalogue, load_themes, official_table, read_insee_qpv_zip,
+from kit.reference.indicators import (import_values, load_catalogue, load_themes, official_table, read_insee_qpv_zip,
                             read_table)
 from kit.model import LocalProject, Stake, checked
 from kit.store import Store

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from kit import glossary
+from kit.reference import glossary
 
 from .ui import Messages, choice, esc, esc_attr, heading, page, set_options, tagged
 

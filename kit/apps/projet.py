@@ -1,7 +1,7 @@
 """Session 2 app, "Construire le projet": cap and objectives, actors and project group, actor network,
 governance, actor strategies (MACTOR) and power/interest grid, work plan and deliverable.
 
-Every number comes from `kit.project` and the pure methods it adapts; widgets are built once and
+Every number comes from `kit.sessions.project` and the pure methods it adapts; widgets are built once and
 updated in place; every edit is saved at once through `SessionApp.save`.
 """
 
@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from kit import charts, edits, project
-from kit.actors_reference import load_actor_types
+from kit import charts, edits
+from kit.sessions import project
+from kit.reference.actors import load_actor_types
 from kit.errors import KitError
 from kit.methods import governance, network
 from kit.model import Actor, GovernanceBody, GroupMember, Objective, Relation, checked

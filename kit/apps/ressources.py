@@ -1,7 +1,7 @@
 """Resources app: the references and the resource bodies of the programme, filtered by theme, session,
 kind and a free search.
 
-Reads `kit.resources` only; it saves nothing and needs no workspace, so it opens the same for every
+Reads `kit.reference.resources` only; it saves nothing and needs no workspace, so it opens the same for every
 territory. The data are the two CSVs a facilitator edits (data/README.md): a line their edit broke is
 listed in the message area, in French, and left out, while every other line is still shown.
 
@@ -15,7 +15,7 @@ import ipywidgets as w
 import pandas as pd
 
 from kit.errors import KitError
-from kit.resources import (BODY, BODY_KIND, COLUMNS, KINDS, REFERENCE, THEMES, check_resources, filter_resources,
+from kit.reference.resources import (BODY, BODY_KIND, COLUMNS, KINDS, REFERENCE, THEMES, check_resources, filter_resources,
                            is_link, load_resources, valid_resources)
 
 from .ui import Messages, choice, esc, esc_attr, heading, page, tagged

@@ -79,7 +79,7 @@ def session_plan(app, *, number: int, next_step: str, deliverable: str, contents
 
     def make(fmt):
         def handler(_):
-            from kit import deliverables  # the document layer is loaded when a deliverable is asked for
+            from kit.reports import deliverables  # the document layer is loaded when a deliverable is asked for
 
             app.messages.info("Préparation du livrable…")
             name, data = deliverables.export(app.store.load(app.ws_id), deliverable, fmt)

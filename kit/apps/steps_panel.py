@@ -12,7 +12,7 @@ import re
 
 import ipywidgets as w
 
-from kit import guidance
+from kit.sessions import guidance
 
 from .session_plan import MIME
 from .ui import app_exists, app_href, button, download_link, esc, esc_attr, tagged, url_parameter
@@ -127,7 +127,7 @@ class StepsPanel:
         """Give the page's own help texts their glossary definitions on hover, and list the terms the
         page uses, with their definitions, under the steps. Called once the app is built and before
         its first redraw: the HTML filled by then is the kit's own text, never a participant's."""
-        from kit import glossary
+        from kit.reference import glossary
 
         for item in _tree(root):
             if isinstance(item, w.HTML) and item.value and "<style" not in item.value:
@@ -135,7 +135,7 @@ class StepsPanel:
         self.terms_html = glossary.terms_panel_html(glossary.terms_in(visible_text(root)))
 
     def redraw(self, ws) -> None:
-        from kit.glossary import annotate_html
+        from kit.reference.glossary import annotate_html
 
         self._ws = ws
         items = guidance.steps(self.notebook, ws)
@@ -183,13 +183,13 @@ class StepsPanel:
             self.guide.layout.display = "none"
             return
         if not self.guide_view.value:
-            from kit.guides import guide_html
+            from kit.reference.guides import guide_html
 
             self.guide_view.value = guide_html(self.session) + _resources_html(self.session)
         self.guide.layout.display = None
 
     def _guide_docx(self) -> None:
-        from kit import deliverables
+        from kit.reports import deliverables
 
         name, data = deliverables.export(self._ws, f"guide-session{self.session}", "docx")
         self.guide_link.value = download_link(data, name, f"Télécharger {name}", MIME["docx"])
@@ -197,7 +197,7 @@ class StepsPanel:
 
 def _resources_html(session: int) -> str:
     """The regional bodies useful for this session, with where to find them."""
-    from kit.resources import is_link, resources_for_session
+    from kit.reference.resources import is_link, resources_for_session
 
     frame = resources_for_session(session)
     bodies = frame[frame["type"] == "organisme"]

@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 
 import ipywidgets as w
 
-from kit import followup
+from kit.sessions import followup
 from kit.errors import KitError
 from kit.model import Measurement, checked
 from kit.store import Store

@@ -73,7 +73,7 @@ def _cohort_calendar(root: Path) -> Path:
     still applying, given to the kernels through KIT_CALENDRIER as a facilitator would."""
     from datetime import date, timedelta
 
-    from kit.calendar import CALENDAR_PATH
+    from kit.reference.programme import CALENDAR_PATH
 
     text = CALENDAR_PATH.read_text(encoding="utf-8")
     ahead = (date.today() + timedelta(days=30)).isoformat()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import docx
 
-from kit.application import PARTS
+from kit.sessions.application import PARTS
 from kit.model import LocalProject, Neighbourhood
 from kit.store import Store
 

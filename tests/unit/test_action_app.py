@@ -8,7 +8,7 @@ from datetime import date, datetime, timezone
 import openpyxl
 import pytest
 
-from kit import steering
+from kit.sessions import steering
 from kit.apps.action import ActionApp
 from kit.demo import create_demo
 from tests.unit.test_home_app import one

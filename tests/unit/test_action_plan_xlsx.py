@@ -12,7 +12,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from kit.action_plan_xlsx import (MAX_FILE_BYTES, SHEET_ACTIONS, SHEET_BUDGET, SHEET_HELP, SHEET_INDICATORS,
+from kit.reports.action_plan_xlsx import (MAX_FILE_BYTES, SHEET_ACTIONS, SHEET_BUDGET, SHEET_HELP, SHEET_INDICATORS,
                                   SHEET_LISTS, SHEET_STEPS, SHEET_TRACE, STATUSES, export_workbook, import_workbook)
 from kit.errors import KitError
 from kit.model import (Action, ActionIndicator, Actor, BudgetLine, Measurement, Neighbourhood, Objective, Stake,

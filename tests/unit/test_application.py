@@ -10,7 +10,8 @@ import docx
 import pandas as pd
 import pytest
 
-from kit import application, deliverables
+from kit.sessions import application
+from kit.reports import deliverables
 from kit.apps.candidature import ApplicationApp
 from kit.model import Actor, GovernanceBody, GroupMember, LocalProject, Neighbourhood, Stake
 from tests.unit.test_home_app import one

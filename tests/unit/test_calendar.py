@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from kit import calendar as kc
+from kit.reference import programme as kc
 from kit.errors import KitError
 from kit.methods.roadmap import gantt_figure
 from kit.model import GovernanceBody, Milestone

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kit import datafetch as df
+from kit.reference import datafetch as df
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 

@@ -7,7 +7,7 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from kit.fiches import euros, fiches_document
+from kit.reports.fiches import euros, fiches_document
 from kit.model import (Action, ActionIndicator, Actor, BudgetLine, Measurement, Neighbourhood, Objective, Stake, Step,
                        Workspace, revalidate)
 from kit.reports import render_docx, render_html

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from kit import geography as geo
+from kit.reference import geography as geo
 
 
 def test_epci_file_has_expected_columns_and_unique_sirens():

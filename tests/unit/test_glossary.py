@@ -5,9 +5,9 @@ import re
 
 import pytest
 
-from kit import glossary
+from kit.reference import glossary
 from kit.apps.glossaire import GlossaryApp
-from kit.glossary import annotate_html, definition, load_glossary, search, terms_in, terms_panel_html
+from kit.reference.glossary import annotate_html, definition, load_glossary, search, terms_in, terms_panel_html
 from tests.unit.test_home_app import one
 
 THEMES = {"politique de la ville", "transitions", "prospective", "projet et gouvernance",
@@ -238,7 +238,7 @@ def test_no_match_message_shows_the_search_escaped(app):
 
 
 def test_an_apps_own_markup_gets_hover_definitions_but_links_and_entities_stay_whole():
-    from kit.glossary import annotate_markup
+    from kit.reference.glossary import annotate_markup
 
     markup = ("<h2>Les enjeux</h2><p class='kit-sub'>Le QPV &amp; ses <a href='./x'>enjeux</a>, "
               "<code>~/quartiers-en-transitions/espaces</code></p>")

@@ -8,12 +8,12 @@ from datetime import date
 import ipywidgets as w
 import pytest
 
-from kit import diagnostic, guidance
+from kit.sessions import diagnostic, guidance
 from kit.apps.accueil import HomeApp
 from kit.apps.enjeux import StakesApp
 from kit.apps.projet import ProjectApp
 from kit.demo import create_demo
-from kit.guides import APP_TABS
+from kit.reference.guides import APP_TABS
 from kit.model import Neighbourhood, Stake
 from tests.unit.test_home_app import find_all, one
 

@@ -8,7 +8,7 @@ import shutil
 import docx
 import pytest
 
-from kit import guides
+from kit.reference import guides
 from kit.errors import KitError
 from kit.reports import document as d
 from kit.reports import render_docx, render_html

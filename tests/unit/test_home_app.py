@@ -8,7 +8,7 @@ import pytest
 
 from kit.apps.accueil import HomeApp
 from kit.demo import create_demo
-from kit.progress import DONE, IN_PROGRESS, NOT_STARTED, SENT, programme_progress, session_progress
+from kit.sessions.progress import DONE, IN_PROGRESS, NOT_STARTED, SENT, programme_progress, session_progress
 
 NOW = datetime.now(timezone.utc)
 

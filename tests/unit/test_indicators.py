@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kit import indicators as ind
+from kit.reference import indicators as ind
 from kit.errors import KitError
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -311,7 +311,7 @@ def test_an_official_zip_becomes_a_table_the_import_screen_reads():
     import io
     import zipfile
 
-    from kit.indicators import import_values, official_table, read_insee_qpv_zip
+    from kit.reference.indicators import import_values, official_table, read_insee_qpv_zip
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:

@@ -7,7 +7,8 @@ import re
 import docx
 import pytest
 
-from kit import deliverables, project
+from kit.reports import deliverables
+from kit.sessions import project
 from kit.apps.projet import ProjectApp
 from kit.demo import create_demo
 from tests.unit.test_home_app import one

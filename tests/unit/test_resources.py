@@ -7,10 +7,10 @@ import re
 import pandas as pd
 import pytest
 
-from kit.actors_reference import RESOURCE_COLUMNS, load_regional_resources
+from kit.reference.actors import RESOURCE_COLUMNS, load_regional_resources
 from kit.apps.ressources import ResourcesApp, resource_card
 from kit.errors import KitError
-from kit.resources import (BODY, COLUMNS, KINDS, REFERENCE, REFERENCES_PATH, THEMES, check_resources,
+from kit.reference.resources import (BODY, COLUMNS, KINDS, REFERENCE, REFERENCES_PATH, THEMES, check_resources,
                            filter_resources, fold, is_link, load_resources, resources_for_session,
                            valid_resources)
 
@@ -132,7 +132,7 @@ def test_valid_lines_survive_a_broken_one(resources):
 
 
 def test_a_spreadsheet_saved_with_semicolons_reads_the_same(tmp_path, monkeypatch):
-    import kit.resources as module
+    import kit.reference.resources as module
 
     shipped = pd.read_csv(REFERENCES_PATH, dtype=str, keep_default_na=False)
     copy = tmp_path / "references.csv"
@@ -143,7 +143,7 @@ def test_a_spreadsheet_saved_with_semicolons_reads_the_same(tmp_path, monkeypatc
 
 
 def test_a_missing_column_is_a_french_error(tmp_path, monkeypatch):
-    import kit.resources as module
+    import kit.reference.resources as module
 
     shipped = pd.read_csv(REFERENCES_PATH, dtype=str, keep_default_na=False)
     copy = tmp_path / "references.csv"

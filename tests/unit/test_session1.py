@@ -6,7 +6,9 @@ import math
 import docx
 import pytest
 
-from kit import deliverables, diagnostic, edits, stakes
+from kit.reports import deliverables
+from kit.sessions import diagnostic, stakes
+from kit import edits
 from kit.demo import create_demo
 from kit.errors import KitError
 from kit.model import LocalProject, Stake

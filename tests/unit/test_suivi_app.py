@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from kit import followup
+from kit.sessions import followup
 from kit.apps.suivi import FollowUpApp
 from kit.demo import create_demo
 from kit.model import ActionIndicator, Step

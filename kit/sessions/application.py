@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from kit import project
+from kit.sessions import project
 from kit.errors import KitError
 from kit.model import Application, Workspace
 
@@ -173,7 +173,7 @@ def application_deadline(calendar=None) -> date | None:
     """The application deadline of the current cohort, from the programme calendar (a data file a
     facilitator edits for each cohort): its "échéance candidature" row titled as a deadline, else the
     earliest row of that type."""
-    from kit.calendar import load_programme_calendar
+    from kit.reference.programme import load_programme_calendar
 
     frame = load_programme_calendar() if calendar is None else calendar
     rows = frame[frame["type"] == "échéance candidature"].sort_values("date")
@@ -202,7 +202,7 @@ def deadline_criterion(deadline: date | None, today: date) -> Criterion:
 
 
 def _epci_criterion(ws: Workspace) -> Criterion:
-    from kit.geography import epci_by_siren
+    from kit.reference.geography import epci_by_siren
 
     label = "Un EPCI à fiscalité propre"
     t = ws.territory

@@ -31,26 +31,26 @@ def _work_plan(number: int) -> Callable[[Workspace], bool]:
 
 
 def _pairs(ws: Workspace) -> bool:
-    from kit import project
+    from kit.sessions import project
 
     checks = project.group_checklist(ws)
     return checks[0].ok and checks[1].ok
 
 
 def _decision_body(ws: Workspace) -> str | None:
-    from kit.project import decision_body
+    from kit.sessions.project import decision_body
 
     return decision_body(ws)
 
 
 def _application_written(ws: Workspace) -> bool:
-    from kit.application import missing_parts
+    from kit.sessions.application import missing_parts
 
     return not missing_parts(ws)
 
 
 def _eligible(ws: Workspace) -> bool:
-    from kit.application import eligibility
+    from kit.sessions.application import eligibility
 
     return all(c.ok for c in eligibility(ws))
 
@@ -140,7 +140,7 @@ OWN_STEPS: dict[str, list[tuple[str, ...]]] = {
 
 def steps(notebook: str, ws: Workspace) -> list[Step]:
     """The steps of an app, each marked done, not done, or neutral, for this workspace."""
-    from kit import guides
+    from kit.reference import guides
 
     if notebook in OWN_STEPS:  # the home page's welcome sequences of the agenda are not its steps
         rows = [(tab, title, what, expected, "", rest[0] if rest else "")

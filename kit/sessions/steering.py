@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from kit import calendar
+from kit.reference import programme as calendar
 from kit.model import Workspace
 
 

@@ -1,6 +1,6 @@
 """Indicator catalogue, and the ways indicator values come in: the user's own table or official files.
 
-pandas in, pandas out: no widget, no file written (downloading and caching live in `kit/datafetch.py`).
+pandas in, pandas out: no widget, no file written (downloading and caching live in `kit/reference/datafetch.py`).
 Problems a person can fix are `KitError`s in French. The import of a user's table collects its problems
 line by line instead, and keeps nothing when there is any: a half-imported table would look complete.
 

@@ -32,10 +32,10 @@ def load_actor_types() -> pd.DataFrame:
 def load_regional_resources(session: int | None = None) -> pd.DataFrame:
     """Resources a project group can call on (data/acteurs/ressources_regionales.csv): ``name``, ``kind``
     (a code of the actor types), ``scope``, ``contribution``, ``sessions`` (numbers 1-3 separated by
-    ``;``), ``url`` (the public website), ``themes`` (the themes of `kit.resources.THEMES` separated by
+    ``;``), ``url`` (the public website), ``themes`` (the themes of `kit.reference.resources.THEMES` separated by
     ``;``, so the resources app files them with the references) and ``verifie`` (``oui`` when the
     website was confirmed while the list was written). With `session`, only those useful for that
-    session. Kept as raw text: `kit.resources.load_resources` is the parsed, checked view."""
+    session. Kept as raw text: `kit.reference.resources.load_resources` is the parsed, checked view."""
     frame = _read("ressources_regionales.csv").copy()
     if session is not None:
         frame = frame[frame["sessions"].map(lambda s: str(session) in s.split(";"))].reset_index(drop=True)

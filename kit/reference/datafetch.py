@@ -2,7 +2,7 @@
 
 The list is a CSV a facilitator can correct without touching code (an address changes at each vintage).
 Each source gets a French report: downloaded, already cached, address to fill in, address no longer
-answers, or columns changed (checked with the readers of `kit.indicators` before anything is kept).
+answers, or columns changed (checked with the readers of `kit.reference.indicators` before anything is kept).
 One failing source never stops the others, and nothing here raises for a single source.
 """
 
@@ -25,7 +25,7 @@ from urllib.parse import urlparse
 import pandas as pd
 
 from kit.errors import KitError, megabytes
-from kit.indicators import DATA_DIR, OfficialFormatChanged, read_anct_qpv_list, read_insee_qpv_zip
+from kit.reference.indicators import DATA_DIR, OfficialFormatChanged, read_anct_qpv_list, read_insee_qpv_zip
 
 SOURCES_CSV = DATA_DIR / "sources_officielles.csv"
 SOURCE_COLUMNS = ["name", "url", "kind", "licence", "page"]

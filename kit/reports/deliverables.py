@@ -10,7 +10,8 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from kit import charts, diagnostic, stakes
+from kit import charts
+from kit.sessions import diagnostic, stakes
 from kit.errors import KitError
 from kit.model import Workspace
 from kit.reports import Document, deliverable_filename, render_docx, render_html
@@ -103,7 +104,7 @@ def session1(ws: Workspace, *, with_plan: bool = True) -> Document:
 
 
 def session2(ws: Workspace, *, with_plan: bool = True) -> Document:
-    from kit import project
+    from kit.sessions import project
     from kit.methods import governance, network
 
     territory = ws.territory.epci_name or ws.name
@@ -170,8 +171,8 @@ def session2(ws: Workspace, *, with_plan: bool = True) -> Document:
 
 
 def session3(ws: Workspace, *, with_plan: bool = True) -> Document:
-    from kit import steering
-    from kit.calendar import programme_milestones
+    from kit.sessions import steering
+    from kit.reference.programme import programme_milestones
     from kit.methods import roadmap
 
     territory = ws.territory.epci_name or ws.name
@@ -218,14 +219,14 @@ def session3(ws: Workspace, *, with_plan: bool = True) -> Document:
 
 
 def fiches(ws: Workspace) -> Document:
-    from kit.fiches import fiches_document
+    from kit.reports.fiches import fiches_document
 
     return fiches_document(ws)
 
 
 def candidature(ws: Workspace) -> Document:
     """The application note, sober enough for an EPCI to sign and send."""
-    from kit import application
+    from kit.sessions import application
 
     epci = ws.territory.epci_name or ws.name
     doc = Document("Note d'intention", subtitle=f"Candidature au programme « Quartiers en transitions » — {epci}",
@@ -233,7 +234,7 @@ def candidature(ws: Workspace) -> Document:
     _application_parts(doc, ws, level=1)
     doc.heading("Le groupe projet", 1)
     _group_table(doc, ws)
-    from kit.project import decision_body
+    from kit.sessions.project import decision_body
 
     body = decision_body(ws)
     if body:
@@ -276,14 +277,14 @@ def projet(ws: Workspace) -> Document:
 
 def _guide(number: int) -> Callable[[Workspace], Document]:
     def build(ws: Workspace) -> Document:
-        from kit.guides import guide_document
+        from kit.reference.guides import guide_document
 
         return guide_document(number)  # the same for every territory of a cohort
     return build
 
 
 def _application_parts(doc: Document, ws: Workspace, level: int) -> None:
-    from kit import application
+    from kit.sessions import application
 
     for part in application.PARTS:
         doc.heading(part.title, level)
@@ -320,7 +321,7 @@ def _group_table(doc: Document, ws: Workspace) -> None:
 def _next_steps(doc: Document, ws: Workspace) -> None:
     import datetime as dt
 
-    from kit.calendar import programme_milestones
+    from kit.reference.programme import programme_milestones
 
     doc.heading("Prochaines étapes", 1)
     today = dt.date.today()

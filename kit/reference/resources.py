@@ -5,7 +5,7 @@ data/README.md):
 
 - `data/ressources/references.csv`: books, guides, reports, websites, data sets and tools;
 - `data/acteurs/ressources_regionales.csv`: the bodies (Cerema, ADEME, AREC, PQN-A...) the programme
-  can call on, also read by the session-2 app through `kit.actors_reference`.
+  can call on, also read by the session-2 app through `kit.reference.actors`.
 
 `load_resources()` gives both in one frame with the same columns, lists already split. A line that a
 facilitator's edit broke is not dropped silently: `check_resources()` says in French what is wrong and
@@ -24,12 +24,12 @@ from pathlib import Path
 import pandas as pd
 
 import kit
-from kit.actors_reference import load_regional_resources
+from kit.reference.actors import load_regional_resources
 from kit.errors import KitError
 
 DATA_DIR = Path(kit.__file__).resolve().parent.parent / "data"
 REFERENCES_PATH = DATA_DIR / "ressources" / "references.csv"
-BODIES_FILE = "acteurs/ressources_regionales.csv"  # as named in messages; read by kit.actors_reference
+BODIES_FILE = "acteurs/ressources_regionales.csv"  # as named in messages; read by kit.reference.actors
 
 THEMES: tuple[str, ...] = ("prospective", "politique de la ville", "transitions", "données", "participation",
                            "gouvernance", "action et pilotage")

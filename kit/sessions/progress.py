@@ -66,7 +66,7 @@ def session_progress(ws: Workspace) -> list[SessionProgress]:
 
 def programme_progress(ws: Workspace) -> list[SessionProgress]:
     """The home page's cards: the application, the three sessions, then the follow-up."""
-    from kit.application import PART_KEYS, eligibility, missing_parts
+    from kit.sessions.application import PART_KEYS, eligibility, missing_parts
 
     criteria = eligibility(ws)
     met = sum(c.ok for c in criteria)

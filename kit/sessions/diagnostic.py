@@ -12,7 +12,7 @@ import math
 import pandas as pd
 
 from kit.errors import KitError
-from kit.indicators import load_catalogue, parse_cell
+from kit.reference.indicators import load_catalogue, parse_cell
 from kit.model import IndicatorValue, Workspace
 
 REGION_CODE = "75"  # Nouvelle-Aquitaine
