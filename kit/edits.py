@@ -52,7 +52,7 @@ def merge_stakes(ws: Workspace, keep_id: str, drop_id: str) -> None:
         raise KitError("Choisissez deux enjeux différents à fusionner.")
     keep, drop = stake(ws, keep_id), stake(ws, drop_id)
     for field in ("statement", "evidence", "what", "for_whom", "levers"):
-        setattr(keep, field, _join(getattr(keep, field), getattr(drop, field)))
+        setattr(keep, field, _append_line(getattr(keep, field), getattr(drop, field)))
     keep.by_when = keep.by_when or drop.by_when
     keep.theme = keep.theme or drop.theme
     keep.raised_by = ", ".join(dict.fromkeys(p for p in (keep.raised_by, drop.raised_by) if p))[:200]
@@ -98,7 +98,7 @@ def _strength(value: int | str) -> float:
     return 0.5 if value == "P" else float(value)  # a real influence outranks a potential one
 
 
-def _join(a: str, b: str) -> str:
+def _append_line(a: str, b: str) -> str:
     if not b or b in a:
         return a
     return f"{a}\n{b}" if a else b

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic.functional_validators import AfterValidator
 
 from kit.errors import KitError
+from kit.text import slug
 
 FORMAT = "quartiers-en-transitions/espace"
 SCHEMA_VERSION = 2
@@ -37,11 +38,7 @@ def new_id(prefix: str) -> str:
 
 def slugify(text: str, *, limit: int = 40) -> str:
     """ASCII, lower-case, dash-separated form of a name, for readable workspace ids and file names."""
-    import unicodedata
-
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:limit].strip("-") or "espace"
+    return slug(text, limit=limit)
 
 
 def siren_is_valid(siren: str) -> bool:

@@ -108,3 +108,11 @@ def as_text(value: object) -> str:
         except (TypeError, ValueError, ImportError):
             pass
     return str(value).strip()
+
+
+def join_french(items: list[str]) -> str:
+    """« a », « b » et « c »: a list as a French sentence writes it (empty for no item)."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " et " + items[-1]

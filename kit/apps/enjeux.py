@@ -31,7 +31,7 @@ SECTOR_NAMES = {"direct": "directes", "indirect": "indirectes", "potential_direc
 PARTS = ("diagnostic", "stakes", "map", "micmac", "positioning", "plan")
 
 
-def _text(placeholder: str, css: str, width: str = "420px", area: bool = False) -> w.Widget:
+def _text_box(placeholder: str, css: str, width: str = "420px", area: bool = False) -> w.Widget:
     kind = w.Textarea if area else w.Text
     return tagged(kind(placeholder=placeholder, layout=w.Layout(width=width)), css)
 
@@ -170,10 +170,10 @@ class StakesApp(SessionApp):
 
     def _stakes(self) -> w.Widget:
         themes = [""] + load_themes()["libelle"].tolist()
-        title = _text("Intitulé de l'enjeu (ex. : Chaleur dans les logements l'été)", "kit-stake-title", "560px")
+        title = _text_box("Intitulé de l'enjeu (ex. : Chaleur dans les logements l'été)", "kit-stake-title", "560px")
         theme = tagged(w.Dropdown(options=themes, description="Thème"), "kit-stake-theme")
         places = tagged(w.SelectMultiple(description="Quartiers", rows=3), "kit-stake-places")
-        raised_by = _text("Qui l'a soulevé ?", "kit-stake-by", "300px")
+        raised_by = _text_box("Qui l'a soulevé ?", "kit-stake-by", "300px")
         add = tagged(button("Ajouter l'enjeu", style="primary", icon="plus"), "kit-add-stake")
 
         def on_add(_):
@@ -205,14 +205,14 @@ class StakesApp(SessionApp):
     def _stake_editor(self) -> w.Widget:
         chooser = tagged(w.Dropdown(description="Enjeu", layout=w.Layout(width="640px")), "kit-edit-choice")
         fields = {
-            "title": _text("Intitulé", "kit-edit-title", "640px"),
-            "what": _text("Ce qui est en jeu, dit précisément", "kit-edit-what", "640px", area=True),
-            "for_whom": _text("Pour qui (habitants, publics, lieux)", "kit-edit-for", "640px"),
-            "by_when": _text("À quelle échéance (ex. : 2030)", "kit-edit-when", "300px"),
-            "levers": _text("Sur quoi les acteurs locaux peuvent agir", "kit-edit-levers", "640px", area=True),
-            "statement": _text("Énoncé complet (laisser vide pour l'assembler depuis les champs ci-dessus)",
+            "title": _text_box("Intitulé", "kit-edit-title", "640px"),
+            "what": _text_box("Ce qui est en jeu, dit précisément", "kit-edit-what", "640px", area=True),
+            "for_whom": _text_box("Pour qui (habitants, publics, lieux)", "kit-edit-for", "640px"),
+            "by_when": _text_box("À quelle échéance (ex. : 2030)", "kit-edit-when", "300px"),
+            "levers": _text_box("Sur quoi les acteurs locaux peuvent agir", "kit-edit-levers", "640px", area=True),
+            "statement": _text_box("Énoncé complet (laisser vide pour l'assembler depuis les champs ci-dessus)",
                                "kit-edit-statement", "640px", area=True),
-            "evidence": _text("Éléments de preuve : source, chiffre, témoignage", "kit-edit-evidence", "640px"),
+            "evidence": _text_box("Éléments de preuve : source, chiffre, témoignage", "kit-edit-evidence", "640px"),
         }
         indicators = w.SelectMultiple(options=[(r.libelle, r.code) for r in load_catalogue().itertuples()],
                                       description="Indicateurs", rows=4, layout=w.Layout(width="640px"))
@@ -408,7 +408,7 @@ class StakesApp(SessionApp):
     # -- 5. positioning ----------------------------------------------------------------------------
 
     def _positioning(self) -> w.Widget:
-        name = _text("Nom (ex. : Axe 2 — cadre de vie, PCAET 2026-2031)", "kit-project-name", "460px")
+        name = _text_box("Nom (ex. : Axe 2 — cadre de vie, PCAET 2026-2031)", "kit-project-name", "460px")
         kind = tagged(w.Dropdown(options=PROJECT_KINDS, description="Type"), "kit-project-kind")
         add = tagged(button("Ajouter le projet", style="primary", icon="plus"), "kit-add-project")
         grid = tagged(Grid(choices=["X"], corner="enjeu ↓ couvert par →",

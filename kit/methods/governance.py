@@ -27,7 +27,9 @@ import pandas as pd
 from kit.lazy import plotly_go as go  # imported on first chart (see kit.lazy)
 
 from kit.errors import KitError
-from kit.methods.network import FONT, _fold, _frame, _text
+from kit.methods.drawing import FONT
+from kit.methods.frames import table_with_columns
+from kit.text import as_text, fold, join_french, quote
 
 ELECTED_CITY = "élu politique de la ville"
 OFFICER_CITY = "technicien politique de la ville"
@@ -66,22 +68,14 @@ class Check(NamedTuple):
 
 
 def _role(value: object) -> str | None:
-    folded = _fold(value).replace("elue ", "elu ").replace("technicienne ", "technicien ")
+    folded = fold(value).replace("elue ", "elu ").replace("technicienne ", "technicien ")
     folded = folded.replace("actrice cle", "acteur cle")
-    return {_fold(role): role for role in ROLES}.get(folded)
+    return {fold(role): role for role in ROLES}.get(folded)
 
 
 def _body_kind(value: object) -> str:
-    text = _text(value)
-    return {_fold(kind): kind for kind in BODY_KINDS}.get(_fold(text), text or OTHER_BODY)
-
-
-def _q(name: str) -> str:
-    return f"« {name} »"
-
-
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " et " + items[-1]
+    text = as_text(value)
+    return {fold(kind): kind for kind in BODY_KINDS}.get(fold(text), text or OTHER_BODY)
 
 
 def _article(role: str) -> str:
@@ -94,18 +88,18 @@ def _article(role: str) -> str:
 
 
 def _members(members) -> pd.DataFrame:
-    frame = _frame(members, ["actor_id", "role"], "membres du groupe projet").copy()
+    frame = table_with_columns(members, ["actor_id", "role"], "membres du groupe projet").copy()
     if frame.empty:
         return pd.DataFrame(columns=["actor_id", "role", "kind", "name"])
-    unknown = [f"{_text(a) or '(sans identifiant)'} : « {_text(r)} »" for a, r in zip(frame["actor_id"], frame["role"])
+    unknown = [f"{as_text(a) or '(sans identifiant)'} : « {as_text(r)} »" for a, r in zip(frame["actor_id"], frame["role"])
                if _role(r) is None]
     if unknown:
         raise KitError("Rôle inconnu dans le groupe projet. Rôles possibles : " + ", ".join(ROLES) + ".",
                        details=unknown[:20])
-    frame["actor_id"] = [_text(a) for a in frame["actor_id"]]
+    frame["actor_id"] = [as_text(a) for a in frame["actor_id"]]
     frame["role"] = [_role(r) for r in frame["role"]]
-    frame["kind"] = [_text(k) for k in frame["kind"]] if "kind" in frame.columns else ""
-    frame["name"] = ([_text(n) or a for n, a in zip(frame["name"], frame["actor_id"])] if "name" in frame.columns
+    frame["kind"] = [as_text(k) for k in frame["kind"]] if "kind" in frame.columns else ""
+    frame["name"] = ([as_text(n) or a for n, a in zip(frame["name"], frame["actor_id"])] if "name" in frame.columns
                      else frame["actor_id"])
     return frame
 
@@ -117,13 +111,13 @@ def _pair_check(frame: pd.DataFrame, topic: str) -> Check:
     label = f"Binôme {topic} : un élu et un technicien"
     missing = [_article(role) for role, rows in ((elected_role, elected), (officer_role, officers)) if rows.empty]
     if missing:
-        return Check(label, False, f"Il manque {_join(missing)}.")
+        return Check(label, False, f"Il manque {join_french(missing)}.")
     for e_id, e_name in zip(elected["actor_id"], elected["name"]):
         for o_id, o_name in zip(officers["actor_id"], officers["name"]):
             if e_id != o_id:
-                return Check(label, True, f"{_q(e_name)} et {_q(o_name)}.")
+                return Check(label, True, f"{quote(e_name)} et {quote(o_name)}.")
     name = elected["name"].iloc[0]
-    return Check(label, False, f"{_q(name)} tient les deux rôles : le binôme demande deux personnes distinctes.")
+    return Check(label, False, f"{quote(name)} tient les deux rôles : le binôme demande deux personnes distinctes.")
 
 
 def project_group_checklist(members, decision_body: str | bool | None = None, *, actors=None,
@@ -146,18 +140,18 @@ def project_group_checklist(members, decision_body: str | bool | None = None, *,
 
     present = {}
     for kind, name in zip(frame["kind"], frame["name"]):
-        present.setdefault(_fold(kind), name)
+        present.setdefault(fold(kind), name)
     label = f"Acteurs clés du quartier : {', '.join(k.lower() for k in key_kinds)}"
-    missing = [kind for kind in key_kinds if _fold(kind) not in present]
+    missing = [kind for kind in key_kinds if fold(kind) not in present]
     if missing:
         checks.append(Check(label, False, f"Il manque : {', '.join(missing)}."))
     else:
-        checks.append(Check(label, True, _join([f"{kind} ({_q(present[_fold(kind)])})" for kind in key_kinds]) + "."))
+        checks.append(Check(label, True, join_french([f"{kind} ({quote(present[fold(kind)])})" for kind in key_kinds]) + "."))
 
     label = "Instance décisionnelle à laquelle le groupe rend compte"
     name = decision_body.strip() if isinstance(decision_body, str) else ""
     if name:
-        checks.append(Check(label, True, f"{_q(name)}."))
+        checks.append(Check(label, True, f"{quote(name)}."))
     elif decision_body is True:
         checks.append(Check(label, True, "Nommée."))
     else:
@@ -176,51 +170,51 @@ def _ids(value) -> list[str]:
         return []
     if isinstance(value, str):
         return [part.strip() for part in value.replace(",", ";").split(";") if part.strip()]
-    return [_text(v) for v in value if _text(v)]
+    return [as_text(v) for v in value if as_text(v)]
 
 
 def _bodies(bodies) -> list[dict]:
     records = bodies.to_dict("records") if isinstance(bodies, pd.DataFrame) else list(bodies or [])
     result, seen, problems = [], {}, []
     for position, body in enumerate(records, start=1):
-        name = _text(body.get("name"))
+        name = as_text(body.get("name"))
         if not name:
             problems.append(f"instance n° {position} : sans nom")
             continue
-        if _fold(name) in seen:
-            problems.append(f"{_q(name)} figure deux fois")
+        if fold(name) in seen:
+            problems.append(f"{quote(name)} figure deux fois")
             continue
-        seen[_fold(name)] = name
-        lead = _text(body.get("lead_id"))
+        seen[fold(name)] = name
+        lead = as_text(body.get("lead_id"))
         reports = body.get("reports_to")
         result.append({
             "name": name, "kind": _body_kind(body.get("kind")), "lead_id": lead,
             "member_ids": list(dict.fromkeys(_ids(body.get("member_ids")))),
-            "rhythm": _text(body.get("rhythm")), "decides": _text(body.get("decides")),
-            "reports_to": [_text(r) for r in ([reports] if isinstance(reports, str) or reports is None else reports)
-                           if _text(r)],
+            "rhythm": as_text(body.get("rhythm")), "decides": as_text(body.get("decides")),
+            "reports_to": [as_text(r) for r in ([reports] if isinstance(reports, str) or reports is None else reports)
+                           if as_text(r)],
         })
     if problems:
         raise KitError("La liste des instances est à corriger :", details=problems[:20])
     for body in result:  # report targets spelled the canonical way when they exist
-        body["reports_to"] = [seen.get(_fold(r), r) for r in body["reports_to"]]
+        body["reports_to"] = [seen.get(fold(r), r) for r in body["reports_to"]]
     return result
 
 
 def _people(group_members, actors) -> tuple[dict, dict]:
     """Kinds and names of actors, by id: from the group's members, overridden by `actors` when given."""
     kinds, names = {}, {}
-    group = _frame(group_members, ["actor_id"], "membres du groupe projet")
+    group = table_with_columns(group_members, ["actor_id"], "membres du groupe projet")
     for row in group.to_dict("records"):
-        actor_id = _text(row.get("actor_id"))
-        kinds[actor_id] = _text(row.get("kind"))
-        names[actor_id] = _text(row.get("name")) or actor_id
+        actor_id = as_text(row.get("actor_id"))
+        kinds[actor_id] = as_text(row.get("kind"))
+        names[actor_id] = as_text(row.get("name")) or actor_id
     if actors is not None:
-        frame = _frame(actors, ["id"], "acteurs")
+        frame = table_with_columns(actors, ["id"], "acteurs")
         for row in frame.to_dict("records"):
-            actor_id = _text(row.get("id"))
-            kinds[actor_id] = _text(row.get("kind")) or kinds.get(actor_id, "")
-            names[actor_id] = _text(row.get("name")) or names.get(actor_id, actor_id)
+            actor_id = as_text(row.get("id"))
+            kinds[actor_id] = as_text(row.get("kind")) or kinds.get(actor_id, "")
+            names[actor_id] = as_text(row.get("name")) or names.get(actor_id, actor_id)
     return kinds, names
 
 
@@ -260,27 +254,27 @@ def governance_checklist(bodies, group_members, actors=None) -> list[Check]:
 
     deciding = [b["name"] for b in bodies if b["kind"] == DECISION_BODY]
     label = "Une instance décisionnelle est désignée"
-    checks.append(Check(label, True, f"{_join([_q(n) for n in deciding])}.") if deciding else
+    checks.append(Check(label, True, f"{join_french([quote(n) for n in deciding])}.") if deciding else
                   Check(label, False, f"Aucune instance de type « {DECISION_BODY} » : indiquez où se prennent "
                                       "les décisions (bureau ou conseil communautaire…)."))
 
     label = "Chaque instance a un pilote"
-    unled = [_q(b["name"]) for b in bodies if not b["lead_id"]]
+    unled = [quote(b["name"]) for b in bodies if not b["lead_id"]]
     if not bodies:
         checks.append(Check(label, False, "Aucune instance n'est encore décrite."))
     elif unled:
-        checks.append(Check(label, False, f"Sans pilote : {_join(unled)}."))
+        checks.append(Check(label, False, f"Sans pilote : {join_french(unled)}."))
     else:
         checks.append(Check(label, True, f"Les {len(bodies)} instances ont un pilote." if len(bodies) > 1
                                          else "L'instance a un pilote."))
 
     label = "Les habitants participent à la gouvernance"
-    resident_folds = {_fold(k) for k in RESIDENT_KINDS}
-    seats = [(names.get(a, a), b["name"]) for b in bodies for a in _seats(b) if _fold(kinds.get(a, "")) in resident_folds]
+    resident_folds = {fold(k) for k in RESIDENT_KINDS}
+    seats = [(names.get(a, a), b["name"]) for b in bodies for a in _seats(b) if fold(kinds.get(a, "")) in resident_folds]
     if seats:
-        where = list(dict.fromkeys(_q(body) for _, body in seats))
-        who = list(dict.fromkeys(_q(person) for person, _ in seats))
-        checks.append(Check(label, True, f"{_join(who)} : {_join(where)}."))
+        where = list(dict.fromkeys(quote(body) for _, body in seats))
+        who = list(dict.fromkeys(quote(person) for person, _ in seats))
+        checks.append(Check(label, True, f"{join_french(who)} : {join_french(where)}."))
     else:
         checks.append(Check(label, False, "Aucune instance n'associe le conseil citoyen ni des habitants."))
 
@@ -296,20 +290,20 @@ def governance_checklist(bodies, group_members, actors=None) -> list[Check]:
             if holders.empty:
                 absent.append(f"{_article(role)} (pas encore désigné dans le groupe projet)")
             elif not set(holders["actor_id"]) & seated:
-                absent.append(f"{_article(role)} ({_join([_q(names.get(a, a)) for a in holders['actor_id']])})")
-        checks.append(Check(label, not absent, f"N'y siègent pas : {_join(absent)}." if absent else
-                            f"Au complet dans {_join([_q(b['name']) for b in steering])}."))
+                absent.append(f"{_article(role)} ({join_french([quote(names.get(a, a)) for a in holders['actor_id']])})")
+        checks.append(Check(label, not absent, f"N'y siègent pas : {join_french(absent)}." if absent else
+                            f"Au complet dans {join_french([quote(b['name']) for b in steering])}."))
 
     label = "Chaque instance rend compte à une instance décrite"
     known = {b["name"] for b in bodies}
-    dangling = [f"{_q(b['name'])} → {_q(r)}" for b in bodies for r in b["reports_to"] if r not in known]
-    checks.append(Check(label, not dangling, f"Instance inconnue : {_join(dangling)}." if dangling else
+    dangling = [f"{quote(b['name'])} → {quote(r)}" for b in bodies for r in b["reports_to"] if r not in known]
+    checks.append(Check(label, not dangling, f"Instance inconnue : {join_french(dangling)}." if dangling else
                         "Tous les liens « rend compte à » désignent une instance de la liste."))
 
     label = "Pas de boucle dans les comptes rendus"
     cycles = reporting_cycles(bodies)
     if cycles:
-        loops = [" → ".join(_q(n) for n in cycle + cycle[:1]) for cycle in cycles]
+        loops = [" → ".join(quote(n) for n in cycle + cycle[:1]) for cycle in cycles]
         checks.append(Check(label, False, f"Comptes rendus en boucle : {' ; '.join(loops)}. Chaque chaîne "
                                           "doit remonter vers une instance de tête."))
     else:

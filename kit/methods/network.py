@@ -40,7 +40,6 @@ from __future__ import annotations
 import html
 import io
 import math
-import unicodedata
 import zlib
 from dataclasses import dataclass
 
@@ -50,6 +49,9 @@ import pandas as pd
 from kit.lazy import plotly_go as go  # imported on first chart (see kit.lazy)
 
 from kit.errors import KitError
+from kit.methods.drawing import FONT
+from kit.methods.frames import table_with_columns
+from kit.text import as_text, fold, join_french, quote, shorten
 
 # ---------------------------------------------------------------------------------------------
 # Vocabulary and styles
@@ -131,7 +133,6 @@ MAX_NAMES = 6  # names listed in one sentence at most
 LABEL_ALL_UP_TO = 30  # every actor's name is written on the map up to this many actors
 LABELS_ON_LARGE_MAPS = 15  # otherwise only the largest points; with a highlight, only its neighbourhood
 SMALL_MAP = 60  # up to this many actors, larger points
-FONT = dict(size=16, family="system-ui, Segoe UI, Roboto, Arial, sans-serif", color="#111")
 NUMBERS = {2: "deux", 3: "trois", 4: "quatre", 5: "cinq", 6: "six", 7: "sept", 8: "huit", 9: "neuf", 10: "dix"}
 
 
@@ -140,40 +141,16 @@ NUMBERS = {2: "deux", 3: "trois", 4: "quatre", 5: "cinq", 6: "six", 7: "sept", 8
 # ---------------------------------------------------------------------------------------------
 
 
-def _fold(text: object) -> str:
-    """Lower-case, accent-free, single-spaced form of a label, to compare what people type."""
-    text = str(text).replace("’", "'")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return " ".join(text.lower().split())
-
-
-def _text(value: object) -> str:
-    if value is None or (not isinstance(value, (list, tuple, set, dict)) and pd.isna(value)):
-        return ""
-    return str(value).strip()
-
-
-def _frame(data, required: list[str], what: str) -> pd.DataFrame:
-    frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame(list(data or []))
-    if frame.empty and len(frame.columns) == 0:
-        return pd.DataFrame(columns=required)
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        listed = " ni ".join(f"« {c} »" for c in missing)
-        raise KitError(f"Le tableau des {what} n'a pas de colonne {listed}.")
-    return frame
-
-
-_KIND_SPELLINGS = {_fold(k): k for k in RELATION_KINDS}
+_KIND_SPELLINGS = {fold(k): k for k in RELATION_KINDS}
 
 
 def relation_kind(value: object) -> str:
     """The canonical spelling of a relation kind ("Décision", "decision" → "décision"); an empty kind is a
     coopération (the model's default); any other kind is kept as typed."""
-    text = _text(value)
+    text = as_text(value)
     if not text:
         return DEFAULT_RELATION_KIND
-    return _KIND_SPELLINGS.get(_fold(text), text)
+    return _KIND_SPELLINGS.get(fold(text), text)
 
 
 def relation_style(kind: str) -> RelationKind:
@@ -182,9 +159,9 @@ def relation_style(kind: str) -> RelationKind:
 
 def kind_colour(kind: str) -> str:
     """A stable colour per actor kind: fixed for the reference kinds, derived from the name otherwise."""
-    folded = _fold(kind)
+    folded = fold(kind)
     for label, colour in KIND_COLOURS.items():
-        if _fold(label) == folded:
+        if fold(label) == folded:
             return colour
     if not folded or kind == UNKNOWN_KIND:
         return UNKNOWN_KIND_COLOUR
@@ -192,7 +169,7 @@ def kind_colour(kind: str) -> str:
 
 
 def _intensity(value: object) -> int | None:
-    if _text(value) == "":
+    if as_text(value) == "":
         return 1
     try:
         number = float(str(value).replace(",", "."))
@@ -215,18 +192,18 @@ def build_graph(actors, relations) -> nx.Graph:
     with itself says nothing about the network and is left out. Raises `KitError` when an actor id is
     repeated, a relation cites an unknown actor, or an intensity is not 1, 2 or 3.
     """
-    actors = _frame(actors, ["id", "name"], "acteurs")
-    relations = _frame(relations, ["source", "target"], "relations")
+    actors = table_with_columns(actors, ["id", "name"], "acteurs")
+    relations = table_with_columns(relations, ["source", "target"], "relations")
     graph = nx.Graph()
     repeated = []
     kinds = actors["kind"] if "kind" in actors.columns else [""] * len(actors)
     for actor_id, name, kind in zip(actors["id"], actors["name"], kinds):
-        actor_id = _text(actor_id)
+        actor_id = as_text(actor_id)
         if not actor_id:
             raise KitError("Un acteur n'a pas d'identifiant : le tableau des acteurs est incomplet.")
         if actor_id in graph:
             repeated.append(actor_id)
-        graph.add_node(actor_id, name=_text(name) or actor_id, kind=_text(kind) or UNKNOWN_KIND)
+        graph.add_node(actor_id, name=as_text(name) or actor_id, kind=as_text(kind) or UNKNOWN_KIND)
     if repeated:
         raise KitError("Plusieurs acteurs portent le même identifiant :", details=sorted(set(repeated))[:MAX_DETAILS])
 
@@ -236,7 +213,7 @@ def build_graph(actors, relations) -> nx.Graph:
     problems, records, seen = [], [], set()
     for position, (rid, source, target, kind, intensity) in enumerate(
             zip(ids, relations["source"], relations["target"], kinds, intensities), start=1):
-        source, target, kind = _text(source), _text(target), relation_kind(kind)
+        source, target, kind = as_text(source), as_text(target), relation_kind(kind)
         unknown = [a for a in (source, target) if a not in graph]
         if unknown:
             listed = ", ".join(f"« {a or '(vide)'} »" for a in unknown)
@@ -244,11 +221,11 @@ def build_graph(actors, relations) -> nx.Graph:
             continue
         value = _intensity(intensity)
         if value is None:
-            problems.append(f"relation n° {position} : intensité « {_text(intensity)} » (attendu 1, 2 ou 3)")
+            problems.append(f"relation n° {position} : intensité « {as_text(intensity)} » (attendu 1, 2 ou 3)")
             continue
         if source == target:
             continue
-        rid = _text(rid) or f"rel-{position}"
+        rid = as_text(rid) or f"rel-{position}"
         if rid in seen:  # ids key the relations in exports: keep them distinct
             rid = f"{rid}-{position}"
         seen.add(rid)
@@ -362,23 +339,13 @@ def _metrics(graph: nx.Graph, include_tension: bool = False) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------
 
 
-def _q(name: str) -> str:
-    return f"« {name} »"
-
-
-def _join(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " et " + items[-1]
-
-
 def _names(nodes, names: dict, limit: int = MAX_NAMES) -> str:
     nodes = list(nodes)
-    shown = [_q(names[n]) for n in nodes[:limit]]
+    shown = [quote(names[n]) for n in nodes[:limit]]
     if len(nodes) > limit:
         rest = len(nodes) - limit
         return ", ".join(shown) + f" et {rest} autre{'s' if rest > 1 else ''} acteur{'s' if rest > 1 else ''}"
-    return _join(shown)
+    return join_french(shown)
 
 
 def _number(n: int, capital: bool = False) -> str:
@@ -387,7 +354,7 @@ def _number(n: int, capital: bool = False) -> str:
 
 
 def _de(word: str) -> str:
-    return ("d'" if _fold(word)[:1] in "aeiouyh" else "de ") + word
+    return ("d'" if fold(word)[:1] in "aeiouyh" else "de ") + word
 
 
 def _plural(n: int, singular: str, plural: str | None = None) -> str:
@@ -407,8 +374,8 @@ def readings(graph: nx.Graph, metrics: pd.DataFrame | None = None, actors=None) 
     include_tension = bool(table.attrs.get("include_tension", False))
     names = {node: graph.nodes[node]["name"] for node in graph}
     if actors is not None:
-        frame = _frame(actors, ["id", "name"], "acteurs")
-        names.update({_text(i): _text(n) for i, n in zip(frame["id"], frame["name"]) if _text(i) in names and _text(n)})
+        frame = table_with_columns(actors, ["id", "name"], "acteurs")
+        names.update({as_text(i): as_text(n) for i, n in zip(frame["id"], frame["name"]) if as_text(i) in names and as_text(n)})
     if not len(graph):
         return ["Aucun acteur n'est encore saisi : ajoutez les acteurs du quartier pour voir leur réseau."]
     relations = graph.graph.get("relations", [])
@@ -449,19 +416,19 @@ def _central_sentences(work, names, degree, strength, betweenness, most_linked, 
     partners = _plural(int(degree[top]), "partenaire direct", "partenaires directs")
     hub = min(work, key=lambda n: (-betweenness[n], order[n]))
     if betweenness[hub] <= 0:
-        return [f"{_q(names[top])} est l'acteur le plus relié : {partners}."]
+        return [f"{quote(names[top])} est l'acteur le plus relié : {partners}."]
     if hub == top:
-        return [f"{_q(names[top])} est l'acteur le plus relié ({partners}) et le principal point de passage "
+        return [f"{quote(names[top])} est l'acteur le plus relié ({partners}) et le principal point de passage "
                 "entre les autres acteurs."]
-    return [f"{_q(names[top])} est l'acteur le plus relié : {partners}.",
-            f"{_q(names[hub])} est le principal point de passage : c'est par lui que passent le plus souvent "
+    return [f"{quote(names[top])} est l'acteur le plus relié : {partners}.",
+            f"{quote(names[hub])} est le principal point de passage : c'est par lui que passent le plus souvent "
             "les échanges entre les autres acteurs."]
 
 
 def _describe_side(side, names, most_linked) -> str:
     if len(side) == 1:
-        return _q(names[next(iter(side))])
-    return f"le groupe de {_q(names[most_linked(side)])} ({len(side)} acteurs)"
+        return quote(names[next(iter(side))])
+    return f"le groupe de {quote(names[most_linked(side)])} ({len(side)} acteurs)"
 
 
 def _articulation_sentences(work, names, betweenness, most_linked, order) -> list[str]:
@@ -477,13 +444,13 @@ def _articulation_sentences(work, names, betweenness, most_linked, order) -> lis
         if len(main) > 1 and all(len(side) == 1 for side in others):
             leaves = sorted((next(iter(side)) for side in others), key=order.get)
             verb = "n'est relié" if len(leaves) == 1 else "ne sont reliés"
-            sentences.append(f"{_names(leaves, names)} {verb} au reste du réseau que par {_q(names[node])}.")
+            sentences.append(f"{_names(leaves, names)} {verb} au reste du réseau que par {quote(names[node])}.")
         elif len(sides) == 2:
-            sentences.append(f"{_q(names[node])} est le seul lien entre "
+            sentences.append(f"{quote(names[node])} est le seul lien entre "
                              f"{_describe_side(main, names, most_linked)} et {_describe_side(others[0], names, most_linked)}.")
         else:
             parts = [_describe_side(side, names, most_linked) for side in sides]
-            sentences.append(f"{_q(names[node])} est le seul lien entre {_number(len(sides))} groupes : {_join(parts)}.")
+            sentences.append(f"{quote(names[node])} est le seul lien entre {_number(len(sides))} groupes : {join_french(parts)}.")
     if len(cuts) > MAX_SENTENCES:
         sentences.append(f"D'autres acteurs sont aussi le seul lien vers une partie du réseau : "
                          f"{_names(cuts[MAX_SENTENCES:], names)}.")
@@ -509,10 +476,10 @@ def _group_sentences(work, names, most_linked, order) -> list[str]:
     if len(groups) < 2:
         return []
     groups.sort(key=lambda group: (-len(group), min(order[n] for n in group)))
-    described = [f"celui de {_q(names[most_linked(g)])} ({len(g)} acteurs)" for g in groups[:4]]
+    described = [f"celui de {quote(names[most_linked(g)])} ({len(g)} acteurs)" for g in groups[:4]]
     if len(groups) > 4:
         described.append(f"{_plural(len(groups) - 4, 'autre')}")
-    return [f"{_number(len(groups), capital=True)} groupes d'acteurs ne se parlent pas : {_join(described)}."]
+    return [f"{_number(len(groups), capital=True)} groupes d'acteurs ne se parlent pas : {join_french(described)}."]
 
 
 def _circle_sentences(work, table, names, most_linked, order) -> list[str]:
@@ -528,11 +495,11 @@ def _circle_sentences(work, table, names, most_linked, order) -> list[str]:
         circles = {k: v for k, v in circles.items() if len(v) >= 2}
         if len(circles) < 2:
             continue
-        centres = [_q(names[most_linked(members)]) for _, members in sorted(circles.items())]
+        centres = [quote(names[most_linked(members)]) for _, members in sorted(circles.items())]
         shown = centres[:MAX_NAMES] + ([f"{len(centres) - MAX_NAMES} autres"] if len(centres) > MAX_NAMES else [])
-        where = "Dans le réseau" if len(group) == len(work) else f"Dans le groupe de {_q(names[most_linked(group)])}"
+        where = "Dans le réseau" if len(group) == len(work) else f"Dans le groupe de {quote(names[most_linked(group)])}"
         sentences.append(f"{where}, {_number(len(circles))} cercles d'acteurs travaillent surtout entre eux, "
-                         f"autour de {_join(shown)}.")
+                         f"autour de {join_french(shown)}.")
         if len(sentences) == MAX_SENTENCES:
             break
     return sentences
@@ -550,9 +517,9 @@ def _tension_sentences(graph, names, order) -> list[str]:
     pairs.sort(key=lambda p: p[:3])
     sentences = []
     for *_, first, second, strongest, others in pairs[:MAX_SENTENCES]:
-        sentence = f"Tension à surveiller entre {_q(names[first])} et {_q(names[second])} ({INTENSITY_WORDS[strongest]})"
+        sentence = f"Tension à surveiller entre {quote(names[first])} et {quote(names[second])} ({INTENSITY_WORDS[strongest]})"
         if others:
-            sentence += f", qui ont aussi une relation {_join([_de(k) for k in others])}"
+            sentence += f", qui ont aussi une relation {join_french([_de(k) for k in others])}"
         sentences.append(sentence + ".")
     if len(pairs) > MAX_SENTENCES:
         rest = len(pairs) - MAX_SENTENCES
@@ -688,10 +655,6 @@ def layout(graph: nx.Graph, seed: int = LAYOUT_SEED, *, include_tension: bool = 
 # ---------------------------------------------------------------------------------------------
 
 
-def _short(text: str, limit: int = 28) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _decimal(value: float) -> str:
     return f"{value:.2f}".replace(".", ",")
 
@@ -706,8 +669,8 @@ def _placeholder(message: str) -> go.Figure:
 
 
 def _kind_order(kinds) -> list[str]:
-    reference = {_fold(k): i for i, k in enumerate(KIND_COLOURS)}
-    return sorted(set(kinds), key=lambda k: (k == UNKNOWN_KIND, reference.get(_fold(k), len(reference)), _fold(k)))
+    reference = {fold(k): i for i, k in enumerate(KIND_COLOURS)}
+    return sorted(set(kinds), key=lambda k: (k == UNKNOWN_KIND, reference.get(fold(k), len(reference)), fold(k)))
 
 
 def _node_hover(node: str, row, names: dict) -> str:
@@ -769,7 +732,7 @@ def network_figure(actors, relations, metrics: pd.DataFrame | None = None, size_
     if size_by is not None:
         subtitle = f"Taille des points : {SIZE_LABELS[size_by]} · " + subtitle
     if highlight is not None:
-        subtitle += f"<br>Voisinage de {html.escape(_q(names[highlight]))}"
+        subtitle += f"<br>Voisinage de {html.escape(quote(names[highlight]))}"
     legend_rows = sum(1 for t in traces if t.get("showlegend", True)) + 2
     fig.update_layout(
         title=dict(text=f"{html.escape(title)}<br><sup>{subtitle}</sup>", font=dict(size=22)),
@@ -830,8 +793,8 @@ def _add_edges(traces: list, graph: nx.Graph, pos: dict, names: dict, highlight:
             mark["y"].append(sy + 0.55 * (ty - sy))
             mark["angle"].append(round(math.degrees(math.atan2(tx - sx, ty - sy)) % 360, 2))  # clockwise from up
             arrow = "→" if relation["directed"] else "↔"
-            mark["text"].append(f"{html.escape(_q(names[relation['source']]))} {arrow} "
-                                f"{html.escape(_q(names[relation['target']]))}<br>{html.escape(relation['kind'])}, "
+            mark["text"].append(f"{html.escape(quote(names[relation['source']]))} {arrow} "
+                                f"{html.escape(quote(names[relation['target']]))}<br>{html.escape(relation['kind'])}, "
                                 f"intensité {INTENSITY_WORDS[relation['intensity']]}")
     order = list(RELATION_KINDS)
     kinds = sorted({key[0] for key in lines}, key=lambda k: (k not in order, order.index(k) if k in order else 0, k))
@@ -898,7 +861,7 @@ def _add_nodes(traces: list, graph, table, pos, names, size_by, highlight, brigh
         traces.append(dict(
             type="scatter", x=[pos[n][0] for n in members], y=[pos[n][1] for n in members], mode="markers+text",
             name=kind, legendgroup=f"kind-{kind}", showlegend=False,
-            text=[html.escape(_short(names[n])) if n in labelled else "" for n in members],
+            text=[html.escape(shorten(names[n], 28)) if n in labelled else "" for n in members],
             textposition=[_label_side(graph, pos, n) for n in members],
             textfont=dict(size=15, color=["rgba(17,17,17,0.25)" if f else "#111" for f in faded]),
             marker=dict(size=[sizes[n] for n in members], color=kind_colour(kind),

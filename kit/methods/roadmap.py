@@ -29,7 +29,8 @@ import pandas as pd
 from kit.lazy import plotly_go as go  # imported on first chart (see kit.lazy)
 
 from kit.errors import KitError
-from kit.methods.network import FONT, _fold, _text
+from kit.methods.drawing import FONT
+from kit.text import as_text, fold, quote, shorten
 
 STATUSES = ("à venir", "en cours", "réalisé", "en pause", "abandonné")  # kit.model.ActionStatus
 CLOSED_STATUSES = ("réalisé", "abandonné")
@@ -104,12 +105,12 @@ def _is_missing(value) -> bool:
 
 
 def _str(value) -> str:
-    """`_text` with a fast path for the common cases (a plan of 300 actions reads ~20 000 values)."""
+    """`as_text` with a fast path for the common cases (a plan of 300 actions reads ~20 000 values)."""
     if isinstance(value, str):
         return value.strip()
     if value is None:
         return ""
-    return _text(value)
+    return as_text(value)
 
 
 def _list(value) -> list[str]:
@@ -158,11 +159,7 @@ def french_date(day: date) -> str:
     return f"{day:%d/%m/%Y}"
 
 
-def _q(title: str) -> str:
-    return f"« {title} »"
-
-
-_STATUS_SPELLINGS = {_fold(s): s for s in STATUSES}
+_STATUS_SPELLINGS = {fold(s): s for s in STATUSES}
 
 
 def _status(value) -> str:
@@ -171,7 +168,7 @@ def _status(value) -> str:
         return text
     if not text:
         return STATUSES[0]
-    return _STATUS_SPELLINGS.get(_fold(text), text)
+    return _STATUS_SPELLINGS.get(fold(text), text)
 
 
 def _plan(actions) -> list[dict]:
@@ -182,7 +179,7 @@ def _plan(actions) -> list[dict]:
         action_id = _str(row.get("id"))
         title = _str(row.get("title")) or action_id
         if not action_id:
-            problems.append(f"fiche n° {position}{f' {_q(title)}' if title else ''} : sans identifiant")
+            problems.append(f"fiche n° {position}{f' {quote(title)}' if title else ''} : sans identifiant")
             continue
         if action_id in seen:
             problems.append(f"l'identifiant {action_id} est utilisé par deux fiches")
@@ -193,7 +190,7 @@ def _plan(actions) -> list[dict]:
             try:
                 days[key] = parse_day(row.get(key))
             except (ValueError, TypeError):
-                problems.append(f"{_q(title)} : {label} illisible ({_q(_str(row.get(key)))} ; "
+                problems.append(f"{quote(title)} : {label} illisible ({quote(_str(row.get(key)))} ; "
                                 "attendu AAAA-MM-JJ ou JJ/MM/AAAA)")
                 days[key] = None
         steps = []
@@ -201,7 +198,7 @@ def _plan(actions) -> list[dict]:
             try:
                 due = parse_day(step.get("due"))
             except (ValueError, TypeError):
-                problems.append(f"{_q(title)} : échéance d'étape illisible ({_q(_str(step.get('due')))})")
+                problems.append(f"{quote(title)} : échéance d'étape illisible ({quote(_str(step.get('due')))})")
                 due = None
             steps.append({"title": _str(step.get("title")), "due": due, "done": bool(step.get("done") or False)})
         budget = [{"year": line.get("year"), "amount": line.get("amount"), "funder": _str(line.get("funder"))}
@@ -279,7 +276,7 @@ def _cycles(graph: nx.DiGraph) -> list[list[str]]:
 
 
 def _cycle_text(cycle: list[str], titles: dict[str, str]) -> str:
-    return " → ".join(_q(titles.get(i, i)) for i in cycle + cycle[:1])
+    return " → ".join(quote(titles.get(i, i)) for i in cycle + cycle[:1])
 
 
 def _cycle_error(cycles: list[list[str]], titles: dict[str, str]) -> KitError:
@@ -382,7 +379,7 @@ def critical_path(actions) -> CriticalPath:
     excluded = [r["id"] for r in plan if duration[r["id"]] is None]
     notes = []
     if excluded:
-        names = ", ".join(_q(titles[i]) for i in excluded[:8]) + (" …" if len(excluded) > 8 else "")
+        names = ", ".join(quote(titles[i]) for i in excluded[:8]) + (" …" if len(excluded) > 8 else "")
         notes.append(f"{len(excluded)} fiche(s) sans dates complètes ne comptent pas dans le chemin critique : "
                      f"{names}. Datez-les (début et fin) pour les y faire entrer ; leurs dépendances restent "
                      "prises en compte.")
@@ -482,10 +479,10 @@ def checks(source, *, objectives=None, today: date | None = None) -> list[Findin
         found.append(Finding(ERROR, f"Dépendance circulaire : {_cycle_text(cycle, titles)}. Retirez l'une de ces "
                                     "dépendances.", cycle[0]))
     for action_id, missing in graph.graph["unknown_dependencies"]:
-        found.append(Finding(ERROR, f"{_q(titles[action_id])} dépend d'une fiche qui n'existe pas ({missing}).",
+        found.append(Finding(ERROR, f"{quote(titles[action_id])} dépend d'une fiche qui n'existe pas ({missing}).",
                              action_id))
     for record in plan:
-        q, start, end = _q(record["title"]), record["start"], record["end"]
+        q, start, end = quote(record["title"]), record["start"], record["end"]
         if start and end and end < start:
             found.append(Finding(ERROR, f"{q} se termine le {french_date(end)}, avant de commencer "
                                         f"(le {french_date(start)}).", record["id"]))
@@ -495,7 +492,7 @@ def checks(source, *, objectives=None, today: date | None = None) -> list[Findin
                 continue
             if before["end"] > start:
                 found.append(Finding(WARNING, f"{q} commence le {french_date(start)} avant la fin de "
-                                              f"{_q(before['title'])}, dont elle dépend (fin le "
+                                              f"{quote(before['title'])}, dont elle dépend (fin le "
                                               f"{french_date(before['end'])}).", record["id"]))
         if end and end < today and record["status"] not in CLOSED_STATUSES:
             found.append(Finding(WARNING, f"{q} devait se terminer le {french_date(end)} et n'est ni réalisée ni "
@@ -511,14 +508,14 @@ def checks(source, *, objectives=None, today: date | None = None) -> list[Findin
                                            "financeur.", record["id"]))
 
     if objectives is not None:
-        cited = {_fold(v) for r in plan for v in r["objective_ids"] + r["objective"]}
+        cited = {fold(v) for r in plan for v in r["objective_ids"] + r["objective"]}
         goals = as_records(objectives)
-        covered = {_text(g.get("id")) for g in goals if _fold(g.get("id")) in cited or _fold(g.get("title")) in cited}
-        covered |= {_text(g.get("parent_id")) for g in goals
-                    if _text(g.get("id")) in covered and _text(g.get("parent_id"))}
+        covered = {as_text(g.get("id")) for g in goals if fold(g.get("id")) in cited or fold(g.get("title")) in cited}
+        covered |= {as_text(g.get("parent_id")) for g in goals
+                    if as_text(g.get("id")) in covered and as_text(g.get("parent_id"))}
         for goal in goals:
-            if _text(goal.get("id")) not in covered:
-                found.append(Finding(TODO, f"L'objectif {_q(_text(goal.get('title')) or _text(goal.get('id')))} "
+            if as_text(goal.get("id")) not in covered:
+                found.append(Finding(TODO, f"L'objectif {quote(as_text(goal.get('title')) or as_text(goal.get('id')))} "
                                            "n'a encore aucune fiche action.", None))
     return sorted(found, key=lambda f: LEVELS.index(f.level))
 
@@ -532,7 +529,7 @@ def _wanted(value) -> set[str] | None:
     if value is None:
         return None
     values = [value] if isinstance(value, str) else list(value)
-    folded = {_fold(v) for v in values if _text(v)}
+    folded = {fold(v) for v in values if as_text(v)}
     return folded or None
 
 
@@ -541,7 +538,7 @@ def _keep(record: dict, objective, lead, neighbourhood, status) -> bool:
                            (lead, [record["lead_id"], record["lead"]]),
                            (neighbourhood, record["neighbourhood_ids"] + record["neighbourhood"]),
                            (status, [record["status"]])):
-        if wanted is not None and not any(_fold(v) in wanted for v in values if v):
+        if wanted is not None and not any(fold(v) in wanted for v in values if v):
             return False
     return True
 
@@ -565,23 +562,19 @@ def apply_filters(actions, objective=None, lead=None, neighbourhood=None, status
 # ---------------------------------------------------------------------------------------------
 
 
-def _short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _milestones(milestones) -> list[dict]:
     result = []
     for position, item in enumerate(as_records(milestones), start=1):
-        title = _text(item.get("title") or item.get("intitule"))
+        title = as_text(item.get("title") or item.get("intitule"))
         try:
             on = parse_day(item.get("on", item.get("date")))
             end = parse_day(item.get("end", item.get("fin")))
         except (ValueError, TypeError):
-            raise KitError(f"Le jalon n° {position} {_q(title)} a une date illisible.") from None
+            raise KitError(f"Le jalon n° {position} {quote(title)} a une date illisible.") from None
         if on is None:
             continue
         result.append({"title": title or "Jalon", "on": on, "end": end if end and end > on else None,
-                       "kind": _text(item.get("kind")) or "territoire", "type": _text(item.get("type"))})
+                       "kind": as_text(item.get("kind")) or "territoire", "type": as_text(item.get("type"))})
     return sorted(result, key=lambda m: m["on"])
 
 
@@ -624,7 +617,7 @@ def gantt_figure(actions, milestones=None, critical_ids=None, today: date | None
     elif isinstance(critical_ids, CriticalPath):
         critical, slack = set(critical_ids.critical), critical_ids.slack
     else:
-        critical = {_text(i) for i in critical_ids}
+        critical = {as_text(i) for i in critical_ids}
     wanted = [_wanted(v) for v in (objective, lead, neighbourhood, status)]
     shown = [r for r in plan if _keep(r, *wanted)]
     dated = sorted((r for r in shown if _duration(r) is not None), key=lambda r: (r["start"], r["end"], r["position"]))
@@ -707,7 +700,7 @@ def gantt_figure(actions, milestones=None, critical_ids=None, today: date | None
     top = y - (0.8 if milestone_rows and next(reversed(milestone_rows)) != "périodes" else 0.6)
     tickvals = list(milestone_rows.values()) + list(range(n))
     ticktext = [k.capitalize() for k in milestone_rows] + [
-        ("<b>" + _short(r["title"], label_limit) + "</b>") if r["id"] in critical else _short(r["title"], label_limit)
+        ("<b>" + shorten(r["title"], label_limit) + "</b>") if r["id"] in critical else shorten(r["title"], label_limit)
         for r in dated]
     # Where a date falls on the drawing, in pixels from the left of the plot: to fit the milestone labels.
     plot_px = WIDTH - 50 - 9 * max(len(t.replace("<b>", "").replace("</b>", "")) for t in ticktext)
@@ -769,7 +762,7 @@ def _period_trace(periods: list[dict], y: float, lo: date, hi: date, px_per_day:
     for m in periods:
         start, end = max(m["on"], lo), min(m["end"], hi)
         room = int(((end - start).days + 1) * px_per_day / LABEL_CHAR_PX) - 1
-        texts.append(_short(m["title"], room) if room >= 6 else "")
+        texts.append(shorten(m["title"], room) if room >= 6 else "")
     return go.Bar(
         y=[y] * len(periods), base=[_iso(max(m["on"], lo)) for m in periods], orientation="h", showlegend=False,
         x=[((min(m["end"], hi) - max(m["on"], lo)).days + 1) * MS_PER_DAY for m in periods], meta="jalons",
@@ -792,7 +785,7 @@ def _point_labels(points: list[dict], lo: date, px_per_day: float, plot_px: floa
         free = [side for side, end in lanes.items() if end < x]
         if free and room >= 6:
             where = free[0]
-            text = _short(m["title"], min(MILESTONE_LABEL, room))
+            text = shorten(m["title"], min(MILESTONE_LABEL, room))
             lanes[where] = x + len(text) * LABEL_CHAR_PX + 10
         texts.append(text)
         positions.append(where)

@@ -7,13 +7,12 @@ copied: a caller editing its frame never changes anybody else's list.
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 import pandas as pd
+from kit.reference.paths import data_path
 
-import kit
 
-DATA_DIR = Path(kit.__file__).resolve().parent.parent / "data" / "acteurs"
+DATA_DIR = data_path("acteurs")
 ACTOR_TYPE_COLUMNS = ["code", "libelle", "famille", "description"]
 RESOURCE_COLUMNS = ["name", "kind", "scope", "contribution", "sessions", "url", "themes", "verifie"]
 

@@ -11,10 +11,8 @@ from __future__ import annotations
 import hashlib
 import http.client
 import os
-import re
 import socket
 import tempfile
-import unicodedata
 import urllib.error
 import urllib.request
 from contextlib import suppress
@@ -25,7 +23,9 @@ from urllib.parse import urlparse
 import pandas as pd
 
 from kit.errors import KitError, megabytes
-from kit.reference.indicators import DATA_DIR, OfficialFormatChanged, read_anct_qpv_list, read_insee_qpv_zip
+from kit.reference.paths import DATA_DIR
+from kit.text import slug
+from kit.reference.indicators import OfficialFormatChanged, read_anct_qpv_list, read_insee_qpv_zip
 
 SOURCES_CSV = DATA_DIR / "sources_officielles.csv"
 SOURCE_COLUMNS = ["name", "url", "kind", "licence", "page"]
@@ -90,10 +90,9 @@ def _checked(sources: pd.DataFrame, where) -> pd.DataFrame:
 def cache_path(source, cache_dir: Path) -> Path:
     """Where a source's file is kept. The address is part of the name: once a facilitator corrects an
     address, the file is downloaded again instead of the old copy being taken for the new one."""
-    slug = unicodedata.normalize("NFKD", source["name"]).encode("ascii", "ignore").decode().lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", slug).strip("-")[:60] or "source"
+    name = slug(source["name"], limit=60, default="source")
     digest = hashlib.sha256(source["url"].strip().encode()).hexdigest()[:10]
-    return Path(cache_dir) / f"{slug}-{digest}{KINDS.get(source['kind'].strip(), (None, ''))[1]}"
+    return Path(cache_dir) / f"{name}-{digest}{KINDS.get(source['kind'].strip(), (None, ''))[1]}"
 
 
 def fetch(sources: pd.DataFrame | None = None, cache_dir: Path | None = None, timeout: float = 30,

@@ -5,14 +5,14 @@ No widget import here, so the apps and the tests can both use it.
 """
 
 import csv
-import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-import kit
 from kit.model import siren_is_valid
+from kit.reference.paths import data_path
+from kit.text import words_only
 
-DATA_DIR = Path(kit.__file__).resolve().parent.parent / "data" / "geographie"
+DATA_DIR = data_path("geographie")
 
 # EPCI names abbreviate their type ("CA du Grand Dax"): users type "agglo" or
 # "communauté", so the search also looks at the spelled-out type.
@@ -64,16 +64,10 @@ def load_communes():
     return pd.DataFrame(list(_communes()))
 
 
-def normalize(text: str) -> str:
-    """Lower-case, without accents, punctuation turned into spaces ("L'Agglo" -> "l agglo")."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
-    return " ".join("".join(ch if ch.isalnum() else " " for ch in ascii_text).split())
-
-
 @lru_cache(maxsize=1)
 def _search_index() -> list[tuple[str, dict]]:
     return [
-        (normalize(f"{row['nom']} {TYPE_WORDS.get(row['type'], '')}"), _epci_dict(row))
+        (words_only(f"{row['nom']} {TYPE_WORDS.get(row['type'], '')}"), _epci_dict(row))
         for row in _epcis()
     ]
 
@@ -86,7 +80,7 @@ def search_epcis(query: str, limit: int = 10) -> list[dict]:
     """EPCIs whose name contains every word of the query (any order, accents and case
     ignored), or whose SIREN starts with the query. Most populated first, so that a
     short query such as "pau" shows the likely answer on top."""
-    words = normalize(query).split()
+    words = words_only(query).split()
     if not words:
         return []
     digits = "".join(query.split())
@@ -107,7 +101,7 @@ def communes_of_epci(siren: str) -> list[dict]:
     """Communes of Nouvelle-Aquitaine that belong to this EPCI, sorted by name.
     For the few EPCIs straddling a regional border, communes outside the region are not listed."""
     siren = str(siren).strip()
-    return sorted((dict(r) for r in _communes() if r["siren_epci"] == siren), key=lambda r: normalize(r["nom"]))
+    return sorted((dict(r) for r in _communes() if r["siren_epci"] == siren), key=lambda r: words_only(r["nom"]))
 
 
 def is_valid_siren(siren: str) -> bool:

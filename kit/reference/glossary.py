@@ -14,17 +14,17 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
-import kit
 from kit.errors import KitError
+from kit.reference.paths import data_path
+from kit.text import fold_same_length, open_ligatures
 
-GLOSSARY_CSV = Path(kit.__file__).resolve().parent.parent / "data" / "glossaire" / "glossaire.csv"
+GLOSSARY_CSV = data_path("glossaire", "glossaire.csv")
 COLUMNS = ["terme", "variantes", "definition", "source", "lien", "theme", "sessions"]
 THEMES = ("politique de la ville", "transitions", "prospective", "projet et gouvernance",
           "action et pilotage", "données")
@@ -32,43 +32,9 @@ THEMES = ("politique de la ville", "transitions", "prospective", "projet et gouv
 # A hyphen, a slash, a space or a line break between two words of a term are the same thing in a
 # text ("binôme élu/technicien", "élu-technicien").
 _SEPARATOR = r"[\s\-/]+"
-_LIGATURES = {"œ": "oe", "æ": "ae"}
-
-
-def _fold_table() -> dict[int, str]:
-    """One lowercase, accentless character for each Latin character.
-
-    Exactly one character out for one in: positions found in the folded text are positions in the
-    original, which `annotate_html` needs to wrap the words as they were written. A translation
-    table rather than a function per character keeps a whole page under a millisecond.
-    """
-    table = {}
-    for code in range(0x250):  # Basic Latin to Latin Extended-B: every letter French texts use
-        char = chr(code)
-        base = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
-        lowered = (base or char).lower()
-        if len(lowered) == 1 and lowered != char:
-            table[code] = lowered
-    table.update({ord(c): "'" for c in "’‘ʼ´`"})
-    table.update({ord(c): "-" for c in "‐‑‒–—−"})
-    table.update({ord(c): " " for c in "\u00a0\u202f\u2009"})  # French typography's thin spaces
-    return table
-
-
-_FOLD = _fold_table()
-
-
-def fold(text: str) -> str:
-    """`text` in lowercase without accents, with the same length (see `_fold_table`)."""
-    return str(text).translate(_FOLD)
-
-
 def _key(text: str) -> str:
     """How two spellings of a term are compared: folded, ligatures opened, separators collapsed."""
-    folded = fold(text)
-    for ligature, letters in _LIGATURES.items():
-        folded = folded.replace(ligature, letters)
-    return re.sub(_SEPARATOR, " ", folded).strip()
+    return re.sub(_SEPARATOR, " ", open_ligatures(fold_same_length(text))).strip()
 
 
 def _variants(cell: str) -> list[str]:
@@ -77,7 +43,7 @@ def _variants(cell: str) -> list[str]:
 
 def _phrase_pattern(phrase: str) -> str:
     """A regex for `phrase` in folded text, any run of spaces or hyphens between its words."""
-    words = re.split(_SEPARATOR, fold(phrase).strip())
+    words = re.split(_SEPARATOR, fold_same_length(phrase).strip())
     return _SEPARATOR.join(re.escape(w) for w in words if w)
 
 
@@ -116,7 +82,7 @@ def _glossary() -> _Glossary:
             phrases.setdefault(_phrase_pattern(phrase), phrase)
     # Longest first: at one position the regex takes the first alternative that matches, so
     # "contrat de ville" is found whole before any shorter term it contains.
-    alternatives = sorted(phrases, key=lambda p: (-len(fold(phrases[p])), p))
+    alternatives = sorted(phrases, key=lambda p: (-len(fold_same_length(phrases[p])), p))
     pattern = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)") if alternatives else re.compile(r"(?!)")
     return _Glossary(
         frame=frame,
@@ -169,7 +135,7 @@ def _rank(words: list[re.Pattern], term: str, variants: str, definition: str) ->
 def _matches(text: str):
     """(start, end, row) of every glossary term in `text`, left to right, overlaps resolved."""
     g = _glossary()
-    folded = fold(text)
+    folded = fold_same_length(text)
     for match in g.pattern.finditer(folded):
         row = g.by_key.get(_key(match.group()))
         if row is not None:

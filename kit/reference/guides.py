@@ -13,7 +13,6 @@ what the next caller gets.
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 from typing import TYPE_CHECKING
 from html import escape
@@ -21,14 +20,15 @@ from pathlib import Path
 
 import pandas as pd
 
-import kit
 from kit.errors import KitError
+from kit.reference.paths import data_path
+from kit.text import fold
 
 if TYPE_CHECKING:  # the document layer (python-docx, plotly) loads only when a guide is rendered:
     from kit.reports import Document  # the apps read the agenda for their steps at every load
     from kit.reports import document as blocks
 
-GUIDES_DIR = Path(kit.__file__).resolve().parent.parent / "data" / "guides"
+GUIDES_DIR = data_path("guides")
 AGENDA_FILE = "deroule_sessions.csv"
 PREPARATION_FILE = "preparation.csv"
 AGENDA_COLUMNS = ["session", "jour", "debut", "fin", "sequence", "deroulement", "application", "onglet",
@@ -146,13 +146,8 @@ def _number(series: pd.Series) -> pd.Series:
     return pd.to_numeric(series, errors="coerce").astype("Int64")
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
-    return " ".join(text.lower().split())
-
-
 def _is_break(sequence: str) -> bool:
-    return _fold(sequence).startswith(BREAK_TITLES)
+    return fold(sequence).startswith(BREAK_TITLES)
 
 
 def _valid_session(number: int) -> int:
@@ -322,8 +317,8 @@ def _materials(agenda: pd.DataFrame) -> list[str]:
     seen: dict[str, str] = {}
     for cell in agenda["supports"]:
         for item in (part.strip() for part in cell.split(";")):
-            if item and _fold(item) not in seen:
-                seen[_fold(item)] = item
+            if item and fold(item) not in seen:
+                seen[fold(item)] = item
     return list(seen.values())
 
 

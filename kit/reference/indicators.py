@@ -22,11 +22,10 @@ from pathlib import Path
 
 import pandas as pd
 
-import kit
 from kit.errors import KitError
+from kit.reference.paths import DATA_DIR
 from kit.model import QPV_CODE
 
-DATA_DIR = Path(kit.__file__).resolve().parent.parent / "data"
 
 MAX_TABLE_BYTES = 20 * 1024 * 1024  # a user's table: far above any real one, low enough to stay responsive
 MAX_OFFICIAL_BYTES = 100 * 1024 * 1024  # one unzipped official CSV (the QPV ones are a few MB)

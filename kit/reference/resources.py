@@ -17,17 +17,17 @@ Pure functions, no widgets: the CSVs are read once (`lru_cache`) and every calle
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
-import kit
 from kit.reference.actors import load_regional_resources
 from kit.errors import KitError
+from kit.reference.paths import DATA_DIR
+from kit.text import fold
 
-DATA_DIR = Path(kit.__file__).resolve().parent.parent / "data"
+DATA_DIR = DATA_DIR
 REFERENCES_PATH = DATA_DIR / "ressources" / "references.csv"
 BODIES_FILE = "acteurs/ressources_regionales.csv"  # as named in messages; read by kit.reference.actors
 
@@ -167,13 +167,6 @@ def load_resources() -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------
 # Filtering
 # ---------------------------------------------------------------------------------------------
-
-
-def fold(text: object) -> str:
-    """Lower-case text without accents, apostrophes unified: what the search compares."""
-    text = str(text or "").replace("’", "'").replace("œ", "oe").replace("Œ", "oe")
-    text = unicodedata.normalize("NFKD", text)
-    return " ".join("".join(c for c in text if not unicodedata.combining(c)).casefold().split())
 
 
 def _matches(row: pd.Series, words: list[str]) -> bool:

@@ -291,10 +291,10 @@ def _application_parts(doc: Document, ws: Workspace, level: int) -> None:
         text = application.note_text(ws, part.key)
         if not text.strip():
             doc.note("Partie à rédiger.", kind="warning")
-        _text(doc, text)
+        _typed_text(doc, text)
 
 
-def _text(doc: Document, text: str) -> None:
+def _typed_text(doc: Document, text: str) -> None:
     """Typed text as paragraphs; consecutive lines starting with "- " or "• " become a list."""
     items: list[str] = []
     for line in [line.strip() for line in text.splitlines()] + [""]:

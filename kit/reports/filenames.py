@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from kit.errors import KitError
+from kit.text import ascii_letters, slug
 
 FORMATS = ("docx", "html")
-
-
-def _ascii(text: str) -> str:
-    return unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
 
 
 def deliverable_filename(workspace_name: str, deliverable: str, fmt: str) -> str:
@@ -23,6 +19,6 @@ def deliverable_filename(workspace_name: str, deliverable: str, fmt: str) -> str
     extension = (fmt or "").lower().lstrip(".")
     if extension not in FORMATS:
         raise KitError(f"Format d'export inconnu : « {fmt} » (formats possibles : {', '.join(FORMATS)}).")
-    kind = re.sub(r"[^a-z0-9]+", "-", _ascii(deliverable).lower()).strip("-")[:40].strip("-") or "livrable"
-    place = re.sub(r"[^A-Za-z0-9]+", "_", _ascii(workspace_name)).strip("_")[:60].strip("_") or "espace"
+    kind = slug(deliverable, limit=40, default="livrable")
+    place = re.sub(r"[^A-Za-z0-9]+", "_", ascii_letters(workspace_name)).strip("_")[:60].strip("_") or "espace"
     return f"{kind}_{place}.{extension}"

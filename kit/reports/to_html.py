@@ -101,7 +101,7 @@ footer.pied { margin-top: 3rem; border-top: 1px solid var(--line); padding-top: 
 """
 
 
-def _text(value: str) -> str:
+def _escape(value: str) -> str:
     return escape(value, quote=True)
 
 
@@ -109,9 +109,9 @@ def _table(block: d.Table) -> str:
     def cell(tag: str, text: str, numeric: bool) -> str:
         attrs = ' class="num"' if numeric else ""
         attrs += ' scope="col"' if tag == "th" else ""
-        return f"<{tag}{attrs}>{_text(text)}</{tag}>"
+        return f"<{tag}{attrs}>{_escape(text)}</{tag}>"
 
-    caption = f"<caption>Tableau {block.number} – {_text(block.caption)}</caption>" if block.caption else ""
+    caption = f"<caption>Tableau {block.number} – {_escape(block.caption)}</caption>" if block.caption else ""
     head = "".join(cell("th", h, n) for h, n in zip(block.header, block.numeric))
     body = "".join(
         "<tr>" + "".join(cell("td", v, n) for v, n in zip(row, block.numeric)) + "</tr>" for row in block.rows
@@ -127,13 +127,13 @@ def _figure(block: d.Figure, with_plotlyjs: bool) -> str:
         div_id=f"figure-{block.number}",
         default_width="100%",
     )
-    return (f'<figure role="group" aria-label="{_text(block.alt)}">{chart}'
-            f"<figcaption>Figure {block.number} – {_text(block.caption)}</figcaption></figure>")
+    return (f'<figure role="group" aria-label="{_escape(block.alt)}">{chart}'
+            f"<figcaption>Figure {block.number} – {_escape(block.caption)}</figcaption></figure>")
 
 
 def _toc(doc: d.Document) -> str:
     items = "".join(
-        f'<li class="niveau-{h.level}"><a href="#{h.anchor}">{_text(h.text)}</a></li>' for h in doc.contents
+        f'<li class="niveau-{h.level}"><a href="#{h.anchor}">{_escape(h.text)}</a></li>' for h in doc.contents
     )
     return f'<nav class="sommaire" aria-label="Sommaire"><strong>Sommaire</strong><ul>{items}</ul></nav>'
 
@@ -141,11 +141,11 @@ def _toc(doc: d.Document) -> str:
 def _block(block: d.Block, doc: d.Document, state: dict) -> str:
     match block:
         case d.Heading(text, level, anchor):
-            return f'<h{level + 1} id="{anchor}">{_text(text)}</h{level + 1}>'
+            return f'<h{level + 1} id="{anchor}">{_escape(text)}</h{level + 1}>'
         case d.Paragraph(text):
-            return f"<p>{_text(text)}</p>"
+            return f"<p>{_escape(text)}</p>"
         case d.Bullets(items):
-            return "<ul>" + "".join(f"<li>{_text(i)}</li>" for i in items) + "</ul>"
+            return "<ul>" + "".join(f"<li>{_escape(i)}</li>" for i in items) + "</ul>"
         case d.Table():
             return _table(block)
         case d.Figure():
@@ -153,14 +153,14 @@ def _block(block: d.Block, doc: d.Document, state: dict) -> str:
             state["plotlyjs_written"] = True
             return html
         case d.Note(text, kind, label):
-            title = f"<strong>{_text(label)}</strong>" if label else ""
+            title = f"<strong>{_escape(label)}</strong>" if label else ""
             role = "note" if kind == "info" else "alert"
-            return f'<aside class="note {kind}" role="{role}">{title}{_text(text)}</aside>'
+            return f'<aside class="note {kind}" role="{role}">{title}{_escape(text)}</aside>'
         case d.Checklist(items, boxes):
             lines = "".join(
                 f'<li class="{"fait" if done else "a-faire"}"><span class="coche" '
                 f'aria-label="{"fait" if done else "à faire"}">{"✓" if done else "☐" if boxes else "✗"}</span>'
-                f'{_text(text)}</li>'
+                f'{_escape(text)}</li>'
                 for text, done in items
             )
             return f'<ul class="checklist">{lines}</ul>'
@@ -175,8 +175,8 @@ def render_html(doc: d.Document) -> bytes:
     """The document as a standalone UTF-8 HTML page (bytes, ready to save or download)."""
     state = {"plotlyjs_written": False}
     body = "\n".join(_block(block, doc, state) for block in doc.blocks)
-    territory = f'<p class="territoire">{_text(doc.territory)}</p>' if doc.territory else ""
-    subtitle = f'<p class="sous-titre">{_text(doc.subtitle)}</p>' if doc.subtitle else ""
+    territory = f'<p class="territoire">{_escape(doc.territory)}</p>' if doc.territory else ""
+    subtitle = f'<p class="sous-titre">{_escape(doc.subtitle)}</p>' if doc.subtitle else ""
     date = format_date(doc.date)
     title = " – ".join(filter(None, [doc.title, doc.territory]))
     page = f"""<!DOCTYPE html>
@@ -185,12 +185,12 @@ def render_html(doc: d.Document) -> bytes:
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="Kit Quartiers en transitions">
-<title>{_text(title)}</title>
+<title>{_escape(title)}</title>
 <style>{CSS}</style>
 </head>
 <body>
 <main>
-<header class="titre">{territory}<h1>{_text(doc.title)}</h1>{subtitle}<p class="date">{date}</p></header>
+<header class="titre">{territory}<h1>{_escape(doc.title)}</h1>{subtitle}<p class="date">{date}</p></header>
 {body}
 <footer class="pied">Document établi le {date} avec le kit Quartiers en transitions.</footer>
 </main>
