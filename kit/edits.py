@@ -7,6 +7,7 @@ works on the latest revision and is saved (or refused) as a whole.
 from __future__ import annotations
 
 from kit.errors import KitError
+from kit.text import fold
 from kit.model import ActorInfluence, ActorPosition, Influence, Stake, Workspace, _find
 
 
@@ -23,9 +24,20 @@ def remove_neighbourhood(ws: Workspace, neighbourhood_id: str) -> None:
                            if not (v.place_kind == "qpv" and v.place == neighbourhood_id)]
 
 
+def require_unique(items, name: str, message: str, *, field: str = "title", ignore_id: str | None = None) -> None:
+    """Refuse `name` if another item of `items` already bears it (its `field`), with `message`.
+
+    Names are compared as people read them (`kit.text.fold`: « Énergie » and « energie » are one
+    name), so a list never shows two entries nobody can tell apart. `ignore_id` is the item being
+    renamed, which may keep its own name.
+    """
+    wanted = fold(name)
+    if any(fold(getattr(item, field)) == wanted for item in items if item.id != ignore_id):
+        raise KitError(message)
+
+
 def add_stake(ws: Workspace, new: Stake) -> None:
-    if any(s.title.casefold() == new.title.casefold() for s in ws.stakes):
-        raise KitError(f"Un enjeu s'intitule déjà « {new.title} » : fusionnez-les ou changez le titre.")
+    require_unique(ws.stakes, new.title, f"Un enjeu s'intitule déjà « {new.title} » : fusionnez-les ou changez le titre.")
     ws.stakes.append(new)
 
 

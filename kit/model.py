@@ -89,6 +89,8 @@ Name = Annotated[str, Field(max_length=200), AfterValidator(_required_text)]
 ShortText = Annotated[str, Field(max_length=200), AfterValidator(_clean_text)]
 LongText = Annotated[str, Field(max_length=20_000), AfterValidator(_clean_text)]
 EntityId = Annotated[str, Field(pattern=ID_PATTERN)]
+SCORE_MAX = 10  # stakes (importance, control, urgency) and actors (power, interest) are scored 0 to 10
+Score = Annotated[int | None, Field(ge=0, le=SCORE_MAX)]
 Siren = Annotated[str, AfterValidator(_check_siren)]
 QpvCode = Annotated[str, AfterValidator(_check_qpv_code)]
 
@@ -140,9 +142,9 @@ class Stake(Part):
     for_whom: LongText = ""
     by_when: ShortText = ""
     levers: LongText = ""
-    importance: int | None = Field(default=None, ge=0, le=10)
-    control: int | None = Field(default=None, ge=0, le=10)
-    urgency: int | None = Field(default=None, ge=0, le=10)
+    importance: Score = None
+    control: Score = None
+    urgency: Score = None
     votes: int = Field(default=0, ge=0, le=10_000)
 
 
@@ -189,8 +191,8 @@ class Actor(Part):
     role: LongText = ""
     person: ShortText = ""
     contact: ShortText = ""
-    power: int | None = Field(default=None, ge=0, le=10)
-    interest: int | None = Field(default=None, ge=0, le=10)
+    power: Score = None
+    interest: Score = None
 
 
 class Vision(Part):

@@ -11,6 +11,7 @@ from datetime import date
 
 import ipywidgets as w
 
+from kit import edits
 from kit.sessions import steering
 from kit.reference.programme import programme_milestones, to_ics
 from kit.errors import KitError
@@ -23,7 +24,6 @@ from .session_plan import checked_date, session_plan
 from .ui import button, choice, download_link, esc, set_options, table_html, tagged
 
 PARTS = ("actions", "roadmap", "steering", "plan")
-STATUSES = ["à venir", "en cours", "réalisé", "en pause", "abandonné"]
 LEVEL_CLASS = {"erreur": "kit-msg-error", "attention": "kit-msg-error", "à compléter": "kit-msg-info"}
 
 
@@ -57,7 +57,7 @@ class ActionApp(SessionApp):
         lead = choice("Pilote", "kit-action-lead")
         partners = _many("Partenaires", "kit-action-partners")
         places = _many("Quartiers", "kit-action-places", rows=3)
-        status = choice("Statut", "kit-action-status", "260px", options=STATUSES)
+        status = choice("Statut", "kit-action-status", "260px", options=list(roadmap.STATUSES))
         priority = choice("Priorité", "kit-action-priority", "260px", options=["haute", "moyenne", "basse"], value="moyenne")
         start = tagged(w.DatePicker(description="Début"), "kit-action-start")
         end = tagged(w.DatePicker(description="Fin"), "kit-action-end")
@@ -102,8 +102,7 @@ class ActionApp(SessionApp):
             new = checked(lambda: Action(**fields()))
 
             def change(ws):
-                if any(a.title.casefold() == new.title.casefold() for a in ws.actions):
-                    raise KitError(f"Une fiche s'intitule déjà « {new.title} ».")
+                edits.require_unique(ws.actions, new.title, f"Une fiche s'intitule déjà « {new.title} ».")
                 ws.actions.append(new)
                 roadmap.find_cycles(roadmap.actions_frame(ws), raise_error=True)
 
@@ -217,7 +216,7 @@ class ActionApp(SessionApp):
         objective = choice("Objectif", "kit-filter-objective", "360px")
         lead = choice("Pilote", "kit-filter-lead", "320px")
         place = choice("Quartier", "kit-filter-place", "300px")
-        status = choice("Statut", "kit-filter-status", "260px", options=[""] + STATUSES)
+        status = choice("Statut", "kit-filter-status", "260px", options=[""] + list(roadmap.STATUSES))
         critical = tagged(w.HTML(), "kit-critical-path")
         name = tagged(w.Text(placeholder="Jalon du territoire (ex. : conseil communautaire)", layout=w.Layout(width="420px")),
                       "kit-milestone-title")

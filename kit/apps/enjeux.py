@@ -22,10 +22,9 @@ from kit.store import Store
 from .grid import Grid
 from .session_plan import session_plan
 from .session_app import SessionApp
-from .ui import button, esc, set_options, table_html, tagged
+from .ui import SCORE_CHOICES, button, esc, set_options, table_html, tagged
 
 PROJECT_KINDS = ["Axe du contrat de ville", "PCAET", "PLH", "NPNRU", "PAT", "CLS", "Autre projet local"]
-SCORES = [("—", None)] + [(str(i), i) for i in range(11)]
 SECTOR_NAMES = {"direct": "directes", "indirect": "indirectes", "potential_direct": "directes potentielles",
                 "potential_indirect": "indirectes potentielles"}
 PARTS = ("diagnostic", "stakes", "map", "micmac", "positioning", "plan")
@@ -216,7 +215,7 @@ class StakesApp(SessionApp):
         }
         indicators = w.SelectMultiple(options=[(r.libelle, r.code) for r in load_catalogue().itertuples()],
                                       description="Indicateurs", rows=4, layout=w.Layout(width="640px"))
-        scores = {name: tagged(w.Dropdown(options=SCORES, description=label, layout=w.Layout(width="260px"),
+        scores = {name: tagged(w.Dropdown(options=SCORE_CHOICES, description=label, layout=w.Layout(width="260px"),
                                            style={"description_width": "140px"}),
                                 f"kit-edit-{name}") for name, label in stakes.AXES.items()}
         check = tagged(w.HTML(), "kit-checklist")
@@ -258,8 +257,8 @@ class StakesApp(SessionApp):
 
             def change(ws):
                 stake = edits.stake(ws, stake_id)
-                if any(s.title.casefold() == values["title"].strip().casefold() for s in ws.stakes if s.id != stake_id):
-                    raise KitError(f"Un autre enjeu s'intitule déjà « {values['title'].strip()} ».")
+                edits.require_unique(ws.stakes, values["title"], f"Un autre enjeu s'intitule déjà « {values['title'].strip()} ».",
+                                     ignore_id=stake_id)
                 for name, value in values.items():
                     setattr(stake, name, value)
 
@@ -422,8 +421,8 @@ class StakesApp(SessionApp):
             project = checked(lambda: LocalProject(name=name.value, kind=kind.value))
 
             def change(ws):
-                if any(p.name.casefold() == project.name.casefold() for p in ws.local_projects):
-                    raise KitError(f"Le projet « {project.name} » figure déjà.")
+                edits.require_unique(ws.local_projects, project.name, f"Le projet « {project.name} » figure déjà.",
+                                     field="name")
                 ws.local_projects.append(project)
 
             self.save(change, f"Projet « {project.name} » ajouté.", parts=("positioning",))

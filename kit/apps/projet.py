@@ -23,8 +23,6 @@ from .session_plan import session_plan
 from .ui import button, checks_html, choice, download_link, esc, set_options, table_html, tagged
 
 PARTS = ("cap", "actors", "network", "governance", "mactor", "plan")
-RELATION_KINDS = ["coopération", "financement", "décision", "information", "tension"]
-SCORES = [("—", None)] + [(str(i), i) for i in range(11)]
 
 
 class ProjectApp(SessionApp):
@@ -80,8 +78,7 @@ class ProjectApp(SessionApp):
                                             stake_ids=list(answered.value)))
 
             def change(ws):
-                if any(o.title.casefold() == new.title.casefold() for o in ws.objectives):
-                    raise KitError(f"L'objectif « {new.title} » existe déjà.")
+                edits.require_unique(ws.objectives, new.title, f"L'objectif « {new.title} » existe déjà.")
                 ws.objectives.append(new)
 
             self.save(change, f"Objectif « {new.title} » ajouté.", parts=("cap", "mactor"))
@@ -101,8 +98,8 @@ class ProjectApp(SessionApp):
 
             def change(ws):
                 objective = edits.objective(ws, chosen)
-                if any(o.title.casefold() == new_title.strip().casefold() for o in ws.objectives if o.id != chosen):
-                    raise KitError(f"Un autre objectif s'intitule déjà « {new_title.strip()} ».")
+                edits.require_unique(ws.objectives, new_title, f"Un autre objectif s'intitule déjà « {new_title.strip()} ».",
+                                     ignore_id=chosen)
                 checked(lambda: (setattr(objective, "title", new_title), setattr(objective, "stake_ids", stake_ids)))
 
             self.save(change, "Objectif enregistré.", parts=("cap", "mactor"))
@@ -162,8 +159,7 @@ class ProjectApp(SessionApp):
             new = checked(lambda: Actor(name=name.value, kind=kind.value, person=person.value, contact=contact.value))
 
             def change(ws):
-                if any(a.name.casefold() == new.name.casefold() for a in ws.actors):
-                    raise KitError(f"L'acteur « {new.name} » figure déjà.")
+                edits.require_unique(ws.actors, new.name, f"L'acteur « {new.name} » figure déjà.", field="name")
                 ws.actors.append(new)
 
             # The map (tab 3) is redrawn first: it is what the room looks at when an actor joins.
@@ -217,7 +213,7 @@ class ProjectApp(SessionApp):
     def _network(self) -> w.Widget:
         source = choice("De", "kit-relation-source", "380px")
         target = choice("Vers", "kit-relation-target", "380px")
-        kind = choice("Nature", "kit-relation-kind", "300px", options=RELATION_KINDS)
+        kind = choice("Nature", "kit-relation-kind", "300px", options=list(network.RELATION_KINDS))
         intensity = tagged(w.ToggleButtons(options=[("faible", 1), ("moyenne", 2), ("forte", 3)], value=2,
                                            style={"button_width": "auto"}), "kit-relation-intensity")
         add = tagged(button("Ajouter la relation", style="primary", icon="plus"), "kit-add-relation")
@@ -308,8 +304,7 @@ class ProjectApp(SessionApp):
                                                  decides=decides.value, reports_to=reports_to.value or None))
 
             def change(ws):
-                if any(b.name.casefold() == new.name.casefold() for b in ws.bodies):
-                    raise KitError(f"L'instance « {new.name} » existe déjà.")
+                edits.require_unique(ws.bodies, new.name, f"L'instance « {new.name} » existe déjà.", field="name")
                 ws.bodies.append(new)
 
             self.save(change, f"Instance « {new.name} » ajoutée.", parts=("governance", "actors"))

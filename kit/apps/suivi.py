@@ -9,6 +9,7 @@ import ipywidgets as w
 
 from kit.sessions import followup
 from kit.errors import KitError
+from kit.methods import roadmap
 from kit.model import Measurement, checked
 from kit.store import Store
 
@@ -16,7 +17,6 @@ from .session_app import SessionApp
 from .session_plan import checked_date
 from .ui import button, choice, esc, set_options, table_html, tagged
 
-STATUSES = ["à venir", "en cours", "réalisé", "en pause", "abandonné"]
 
 
 class FollowUpApp(SessionApp):
@@ -31,7 +31,7 @@ class FollowUpApp(SessionApp):
 
     def _update(self) -> w.Widget:
         chooser = choice("Fiche", "kit-followup-choice", "640px")
-        status = choice("Statut", "kit-followup-status", "300px", options=STATUSES)
+        status = choice("Statut", "kit-followup-status", "300px", options=list(roadmap.STATUSES))
         save_status = tagged(button("Enregistrer le statut", style="primary", icon="save"), "kit-followup-save-status")
         steps = tagged(w.SelectMultiple(description="Étapes faites", rows=5, layout=w.Layout(width="640px"),
                                         style={"description_width": "initial"}), "kit-followup-steps")

@@ -21,10 +21,13 @@ from urllib.parse import parse_qs, quote
 import ipywidgets as w
 
 from kit.errors import KitError
+from kit.model import SCORE_MAX
 
 log = logging.getLogger("kit.apps")
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
+# A 0-10 score chosen from a list: "—" leaves it unscored (None), which is not a 0.
+SCORE_CHOICES = [("—", None)] + [(str(i), i) for i in range(SCORE_MAX + 1)]
 
 # Projected in a workshop room: large type, strong contrast, nothing wider than 1280 px.
 PAGE_CSS = """

@@ -22,17 +22,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import NamedTuple
+from typing import NamedTuple, get_args
 
 import networkx as nx
 import pandas as pd
 from kit.lazy import plotly_go as go  # imported on first chart (see kit.lazy)
 
 from kit.errors import KitError
+from kit.model import ActionStatus
 from kit.methods.drawing import FONT
 from kit.text import as_text, fold, quote, shorten
 
-STATUSES = ("à venir", "en cours", "réalisé", "en pause", "abandonné")  # kit.model.ActionStatus
+STATUSES = get_args(ActionStatus)  # "à venir" first: the status of a fiche that says none
 CLOSED_STATUSES = ("réalisé", "abandonné")
 STATUS_COLOURS = {"à venir": "#8da9c4", "en cours": "#1f5fa8", "réalisé": "#0b6e4f", "en pause": "#c77700",
                   "abandonné": "#a8a8a8"}

@@ -97,3 +97,15 @@ def test_removing_a_strategic_objective_removes_its_operational_ones():
     assert [o.title for o in w.objectives] == ["Réduire les factures"]
     with pytest.raises(KitError, match="Modification refusée"):
         revalidate(w.model_copy(update={"objectives": [sub]}))
+
+
+def test_a_name_is_unique_as_people_read_it_accents_and_case_aside():
+    from kit.model import Objective, Workspace
+
+    ws = Workspace(id="abc", name="Test")
+    ws.objectives.append(Objective(title="Réduire la précarité énergétique", level="stratégique"))
+    with pytest.raises(KitError, match="existe déjà"):
+        edits.require_unique(ws.objectives, "  reduire la PRECARITE energetique ", "L'objectif existe déjà.")
+    # the objective being renamed may keep its own title; another title is free
+    edits.require_unique(ws.objectives, "Réduire la précarité énergétique", "x", ignore_id=ws.objectives[0].id)
+    edits.require_unique(ws.objectives, "Végétaliser les cours d'école", "x")
