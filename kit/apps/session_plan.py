@@ -12,6 +12,7 @@ import ipywidgets as w
 
 from kit.errors import KitError
 from kit.model import WorkItem, checked
+from kit.reports.html_table import html_table
 
 from .ui import button, download_link, esc, set_options, tagged
 
@@ -92,10 +93,8 @@ def session_plan(app, *, number: int, next_step: str, deliverable: str, contents
         held_on.value = record.held_on if record else None
         place.value = record.place if record else ""
         plan = record.work_plan if record else []
-        rows = "".join(f"<tr><td>{'✓' if i.done else '○'}</td><td>{esc(i.task)}</td><td>{esc(i.owner)}</td>"
-                       f"<td>{i.due.strftime('%d/%m/%Y') if i.due else ''}</td></tr>" for i in plan)
-        items.value = ("<table class='kit-table'><thead><tr><th></th><th>tâche</th><th>qui</th><th>échéance</th>"
-                       f"</tr></thead><tbody>{rows}</tbody></table>" if plan
+        rows = [("✓" if i.done else "○", i.task, i.owner, i.due.strftime("%d/%m/%Y") if i.due else "") for i in plan]
+        items.value = (html_table(["", "tâche", "qui", "échéance"], rows, css_class="kit-table") if plan
                        else "<p class='kit-sub'>Aucune tâche pour l'instant.</p>")
         set_options(item_choice, [(i.task, i.id) for i in plan])
 

@@ -8,7 +8,6 @@ an error becomes a French sentence in the app, never a traceback.
 from __future__ import annotations
 
 import base64
-from datetime import date, datetime
 import functools
 import html
 import logging
@@ -272,22 +271,9 @@ class FigureView:
 
 
 def table_html(frame, css: str = "", missing: str = "—") -> str:
-    """A DataFrame as an escaped HTML table with French number formatting."""
-    import math
+    """A DataFrame as an escaped HTML table, numbers and dates written as in the deliverables."""
+    from kit.reports.formatting import format_short_number
+    from kit.reports.html_table import frame_html
 
-    def cell(value) -> str:
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            return missing
-        if isinstance(value, bool):
-            return "✓" if value else ""
-        if isinstance(value, (date, datetime)):  # pandas' Timestamp is a datetime too
-            return value.strftime("%d/%m/%Y")
-        if isinstance(value, float):
-            text = f"{value:,.1f}" if not value.is_integer() else f"{int(value):,}"
-            return text.replace(",", " ").replace(".", ",")
-        return esc(value)
-
-    head = "".join(f"<th>{esc(c)}</th>" for c in frame.columns)
-    body = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>"
-                   for row in frame.itertuples(index=False))
-    return f"<table class='kit-table {esc_attr(css)}'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return frame_html(frame.reset_index(drop=True), css_class=f"kit-table {css}", missing=missing,
+                      number_format=format_short_number, booleans=("✓", ""))

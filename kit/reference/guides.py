@@ -420,13 +420,6 @@ def _esc(text: str) -> str:
     return escape(text, quote=True)
 
 
-def _html_table(block: blocks.Table) -> str:
-    caption = f"<caption>{_esc(block.caption)}</caption>" if block.caption else ""
-    head = "".join(f'<th scope="col">{_esc(h)}</th>' for h in block.header)
-    body = "".join("<tr>" + "".join(f"<td>{_esc(v)}</td>" for v in row) + "</tr>" for row in block.rows)
-    return f'<table class="kit-table">{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
-
-
 def _html_block(block: blocks.Block) -> str:
     """One block of the guide as HTML. Headings start at h4: the app's own title is above them."""
     from kit.reports import document as blocks
@@ -439,7 +432,9 @@ def _html_block(block: blocks.Block) -> str:
         case blocks.Bullets(items):
             return "<ul>" + "".join(f"<li>{_esc(i)}</li>" for i in items) + "</ul>"
         case blocks.Table():
-            return _html_table(block)
+            from kit.reports.html_table import html_table
+
+            return html_table(block.header, block.rows, block.numeric, caption=block.caption, css_class="kit-table")
         case blocks.Note(text, kind, label):
             strong = f"<strong>{_esc(label)}</strong> " if label else ""
             return f'<div class="kit-guide-note {kind}">{strong}{_esc(text)}</div>'

@@ -46,6 +46,11 @@ def format_number(value: float, decimals: int = 0) -> str:
     return text.replace(",", THOUSANDS).replace(".", ",")
 
 
+def format_short_number(value: float) -> str:
+    """A measured value on screen: a whole number without decimals, any other with one."""
+    return format_number(value, 0 if float(value).is_integer() else 1)
+
+
 def format_date(day: dt.date) -> str:
     """``2025-03-01`` → ``"1er mars 2025"``, as a French letter head writes it."""
     first = "1er" if day.day == 1 else str(day.day)
@@ -58,12 +63,13 @@ def _is_missing(value: object) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
-def format_cell(value: object, decimals: int, missing: str) -> tuple[str, bool]:
+def format_cell(value: object, decimals: int, missing: str,
+                booleans: tuple[str, str] = ("oui", "non")) -> tuple[str, bool]:
     """One table value as text, and whether it is a number (numbers are right-aligned)."""
     if _is_missing(value):
         return missing, False
     if isinstance(value, (bool, np.bool_)):
-        return ("oui" if value else "non"), False
+        return (booleans[0] if value else booleans[1]), False
     if isinstance(value, numbers.Integral):
         return format_number(int(value), 0), True
     if isinstance(value, numbers.Real):
@@ -83,7 +89,8 @@ def _column_formatter(number_format: NumberFormat, column: str, default: int) ->
 
 
 def format_table(df: pd.DataFrame, number_format: NumberFormat = None, missing: str = MISSING,
-                 default_decimals: int = 2) -> tuple[list[str], list[list[str]], list[bool]]:
+                 default_decimals: int = 2,
+                 booleans: tuple[str, str] = ("oui", "non")) -> tuple[list[str], list[list[str]], list[bool]]:
     """A DataFrame as header, rows of strings, and which columns hold numbers.
 
     `number_format`: decimals for every float column (int), a function number → text, or a mapping
@@ -103,7 +110,8 @@ def format_table(df: pd.DataFrame, number_format: NumberFormat = None, missing: 
                     and not _is_missing(value):
                 text, number = clean_text(rule(value)), True
             else:
-                text, number = format_cell(value, rule if isinstance(rule, int) else default_decimals, missing)
+                text, number = format_cell(value, rule if isinstance(rule, int) else default_decimals, missing,
+                                           booleans)
             row.append(text)
             is_number[c][r] = number
         rows.append(row)

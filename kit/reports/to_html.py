@@ -11,6 +11,7 @@ from html import escape
 
 from kit.reports import document as d
 from kit.reports.formatting import format_date
+from kit.reports.html_table import html_table
 
 # plotly.py does not ship plotly.js locale files; this one covers what a reader meets: the mode bar,
 # dates on time axes and number separators (a layout's own `separators` still wins).
@@ -106,17 +107,8 @@ def _escape(value: str) -> str:
 
 
 def _table(block: d.Table) -> str:
-    def cell(tag: str, text: str, numeric: bool) -> str:
-        attrs = ' class="num"' if numeric else ""
-        attrs += ' scope="col"' if tag == "th" else ""
-        return f"<{tag}{attrs}>{_escape(text)}</{tag}>"
-
-    caption = f"<caption>Tableau {block.number} – {_escape(block.caption)}</caption>" if block.caption else ""
-    head = "".join(cell("th", h, n) for h, n in zip(block.header, block.numeric))
-    body = "".join(
-        "<tr>" + "".join(cell("td", v, n) for v, n in zip(row, block.numeric)) + "</tr>" for row in block.rows
-    )
-    return f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    caption = f"Tableau {block.number} – {block.caption}" if block.caption else ""
+    return html_table(block.header, block.rows, block.numeric, caption=caption)
 
 
 def _figure(block: d.Figure, with_plotlyjs: bool) -> str:
