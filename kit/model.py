@@ -111,16 +111,16 @@ class Part(BaseModel):
 
 
 class Territory(Part):
-    epci_name: ShortText = ""
-    epci_siren: Siren = ""
-    communes: list[ShortText] = Field(default_factory=list)
+    epci_name: ShortText = Field("", title="nom de l'EPCI")
+    epci_siren: Siren = Field("", title="SIREN de l'EPCI")
+    communes: list[ShortText] = Field(default_factory=list, title="communes")
 
 
 class Neighbourhood(Part):
-    id: EntityId = Field(default_factory=lambda: new_id("qpv"))
-    name: Name
-    qpv_code: QpvCode = ""
-    commune: ShortText = ""
+    id: EntityId = Field(default_factory=lambda: new_id("qpv"), title="identifiant")
+    name: Name = Field(title="nom")
+    qpv_code: QpvCode = Field("", title="code QPV")
+    commune: ShortText = Field("", title="commune")
 
 
 class Stake(Part):
@@ -130,22 +130,22 @@ class Stake(Part):
     what is at stake, for whom, by when, and what local actors can act on.
     """
 
-    id: EntityId = Field(default_factory=lambda: new_id("enj"))
-    title: Name
-    statement: LongText = ""
-    theme: ShortText = ""
-    neighbourhood_ids: list[EntityId] = Field(default_factory=list)
-    evidence: LongText = ""
-    indicator_codes: list[ShortText] = Field(default_factory=list)
-    raised_by: ShortText = ""
-    what: LongText = ""
-    for_whom: LongText = ""
-    by_when: ShortText = ""
-    levers: LongText = ""
-    importance: Score = None
-    control: Score = None
-    urgency: Score = None
-    votes: int = Field(default=0, ge=0, le=10_000)
+    id: EntityId = Field(default_factory=lambda: new_id("enj"), title="identifiant")
+    title: Name = Field(title="titre")
+    statement: LongText = Field("", title="formulation")
+    theme: ShortText = Field("", title="thème")
+    neighbourhood_ids: list[EntityId] = Field(default_factory=list, title="quartiers")
+    evidence: LongText = Field("", title="données à l'appui")
+    indicator_codes: list[ShortText] = Field(default_factory=list, title="indicateurs")
+    raised_by: ShortText = Field("", title="soulevé par")
+    what: LongText = Field("", title="ce qui est en jeu")
+    for_whom: LongText = Field("", title="pour qui")
+    by_when: ShortText = Field("", title="à quelle échéance")
+    levers: LongText = Field("", title="leviers des acteurs locaux")
+    importance: Score = Field(None, title="importance")
+    control: Score = Field(None, title="maîtrise locale")
+    urgency: Score = Field(None, title="urgence")
+    votes: int = Field(default=0, ge=0, le=10_000, title="votes")
 
 
 InfluenceValue = Literal[1, 2, 3, "P"]
@@ -154,9 +154,9 @@ InfluenceValue = Literal[1, 2, 3, "P"]
 class Influence(Part):
     """A cell of the MICMAC direct matrix: `source` influences `target` (0 is simply absent)."""
 
-    source: EntityId
-    target: EntityId
-    value: InfluenceValue
+    source: EntityId = Field(title="source")
+    target: EntityId = Field(title="cible")
+    value: InfluenceValue = Field(title="valeur")
 
 
 PlaceKind = Literal["qpv", "commune", "epci", "region", "france"]
@@ -165,41 +165,41 @@ PlaceKind = Literal["qpv", "commune", "epci", "region", "france"]
 class IndicatorValue(Part):
     """One value of one indicator for one place; `value` None means missing or secret (see `note`)."""
 
-    indicator: Annotated[str, Field(pattern=r"^[a-z0-9_]{1,64}$")]
-    place_kind: PlaceKind = "qpv"
-    place: ShortText = ""  # a neighbourhood id for "qpv", an official code otherwise, empty for France
-    value: float | None = None
-    note: ShortText = ""
-    year: int | None = Field(default=None, ge=1900, le=2100)
-    source: ShortText = ""
+    indicator: Annotated[str, Field(pattern=r"^[a-z0-9_]{1,64}$")] = Field(title="indicateur")
+    place_kind: PlaceKind = Field("qpv", title="type de lieu")
+    place: ShortText = Field("", title="lieu")  # a neighbourhood id for "qpv", an official code otherwise, empty for France
+    value: float | None = Field(None, title="valeur")
+    note: ShortText = Field("", title="note")
+    year: int | None = Field(default=None, ge=1900, le=2100, title="année")
+    source: ShortText = Field("", title="source")
 
 
 class LocalProject(Part):
     """An axis of the contrat de ville or a local plan (PCAET, PLH, NPNRU, PAT, CLS...) and the stakes it covers."""
 
-    id: EntityId = Field(default_factory=lambda: new_id("proj"))
-    name: Name
-    kind: ShortText = ""
-    description: LongText = ""
-    stake_ids: list[EntityId] = Field(default_factory=list)
+    id: EntityId = Field(default_factory=lambda: new_id("proj"), title="identifiant")
+    name: Name = Field(title="nom")
+    kind: ShortText = Field("", title="type")
+    description: LongText = Field("", title="description")
+    stake_ids: list[EntityId] = Field(default_factory=list, title="enjeux")
 
 
 class Actor(Part):
-    id: EntityId = Field(default_factory=lambda: new_id("act"))
-    name: Name
-    kind: ShortText = ""
-    role: LongText = ""
-    person: ShortText = ""
-    contact: ShortText = ""
-    power: Score = None
-    interest: Score = None
+    id: EntityId = Field(default_factory=lambda: new_id("act"), title="identifiant")
+    name: Name = Field(title="nom")
+    kind: ShortText = Field("", title="type")
+    role: LongText = Field("", title="rôle")
+    person: ShortText = Field("", title="personne")
+    contact: ShortText = Field("", title="contact")
+    power: Score = Field(None, title="pouvoir")
+    interest: Score = Field(None, title="intérêt")
 
 
 class Vision(Part):
     """The cap: a horizon (by default the end of the contrat de ville) and an ambition."""
 
-    horizon: int = Field(default=2030, ge=2024, le=2100)
-    ambition: LongText = ""
+    horizon: int = Field(default=2030, ge=2024, le=2100, title="horizon")
+    ambition: LongText = Field("", title="ambition")
 
 
 ObjectiveLevel = Literal["stratégique", "opérationnel"]
@@ -208,12 +208,12 @@ ObjectiveLevel = Literal["stratégique", "opérationnel"]
 class Objective(Part):
     """A node of the objective tree: operational objectives hang under a strategic one."""
 
-    id: EntityId = Field(default_factory=lambda: new_id("obj"))
-    title: Name
-    level: ObjectiveLevel = "stratégique"
-    parent_id: EntityId | None = None
-    stake_ids: list[EntityId] = Field(default_factory=list)
-    description: LongText = ""
+    id: EntityId = Field(default_factory=lambda: new_id("obj"), title="identifiant")
+    title: Name = Field(title="titre")
+    level: ObjectiveLevel = Field("stratégique", title="niveau")
+    parent_id: EntityId | None = Field(None, title="objectif parent")
+    stake_ids: list[EntityId] = Field(default_factory=list, title="enjeux")
+    description: LongText = Field("", title="description")
 
 
 GroupRole = Literal["élu politique de la ville", "technicien politique de la ville", "élu transitions",
@@ -221,8 +221,8 @@ GroupRole = Literal["élu politique de la ville", "technicien politique de la vi
 
 
 class GroupMember(Part):
-    actor_id: EntityId
-    role: GroupRole
+    actor_id: EntityId = Field(title="acteur")
+    role: GroupRole = Field(title="rôle")
 
 
 BodyKind = Literal["instance décisionnelle", "comité de pilotage", "comité technique", "groupe projet",
@@ -230,38 +230,38 @@ BodyKind = Literal["instance décisionnelle", "comité de pilotage", "comité te
 
 
 class GovernanceBody(Part):
-    id: EntityId = Field(default_factory=lambda: new_id("inst"))
-    name: Name
-    kind: BodyKind = "autre"
-    lead_id: EntityId | None = None
-    member_ids: list[EntityId] = Field(default_factory=list)
-    rhythm: ShortText = ""
-    decides: LongText = ""
-    reports_to: EntityId | None = None
+    id: EntityId = Field(default_factory=lambda: new_id("inst"), title="identifiant")
+    name: Name = Field(title="nom")
+    kind: BodyKind = Field("autre", title="type")
+    lead_id: EntityId | None = Field(None, title="pilote")
+    member_ids: list[EntityId] = Field(default_factory=list, title="membres")
+    rhythm: ShortText = Field("", title="rythme")
+    decides: LongText = Field("", title="ce que l'instance décide")
+    reports_to: EntityId | None = Field(None, title="rend compte à")
 
 
 class ActorInfluence(Part):
     """A cell of the MACTOR direct influence matrix (MID, 0-4); 0 is simply absent."""
 
-    source: EntityId
-    target: EntityId
-    value: int = Field(ge=1, le=4)
+    source: EntityId = Field(title="source")
+    target: EntityId = Field(title="cible")
+    value: int = Field(ge=1, le=4, title="valeur")
 
 
 class ActorPosition(Part):
     """A cell of the MACTOR actors x objectives matrix (2MAO, -4..+4); 0 is simply absent."""
 
-    actor_id: EntityId
-    objective_id: EntityId
-    value: int = Field(ge=-4, le=4)
+    actor_id: EntityId = Field(title="acteur")
+    objective_id: EntityId = Field(title="objectif")
+    value: int = Field(ge=-4, le=4, title="valeur")
 
 
 class Relation(Part):
-    id: EntityId = Field(default_factory=lambda: new_id("rel"))
-    source: EntityId
-    target: EntityId
-    kind: ShortText = "coopération"
-    intensity: int = Field(default=1, ge=1, le=3)
+    id: EntityId = Field(default_factory=lambda: new_id("rel"), title="identifiant")
+    source: EntityId = Field(title="source")
+    target: EntityId = Field(title="cible")
+    kind: ShortText = Field("coopération", title="type")
+    intensity: int = Field(default=1, ge=1, le=3, title="intensité")
 
 
 ActionStatus = Literal["à venir", "en cours", "réalisé", "en pause", "abandonné"]
@@ -271,56 +271,56 @@ BudgetKind = Literal["investissement", "fonctionnement"]
 class Step(Part):
     """An étape of a fiche action."""
 
-    id: EntityId = Field(default_factory=lambda: new_id("etape"))
-    title: Name
-    due: date | None = None
-    done: bool = False
+    id: EntityId = Field(default_factory=lambda: new_id("etape"), title="identifiant")
+    title: Name = Field(title="titre")
+    due: date | None = Field(None, title="échéance")
+    done: bool = Field(False, title="fait")
 
 
 class BudgetLine(Part):
-    year: int = Field(ge=2000, le=2100)
-    kind: BudgetKind = "fonctionnement"
-    amount: float = Field(ge=0, le=1e10)
-    funder: ShortText = ""  # contrat de ville, FEDER, Fonds vert, ADEME, Région, bailleur...
+    year: int = Field(ge=2000, le=2100, title="année")
+    kind: BudgetKind = Field("fonctionnement", title="type")
+    amount: float = Field(ge=0, le=1e10, title="montant")
+    funder: ShortText = Field("", title="financeur")  # contrat de ville, FEDER, Fonds vert, ADEME, Région, bailleur...
 
 
 class Measurement(Part):
     """A dated value of an indicator (follow-up keeps them all)."""
 
-    on: date
-    value: float
+    on: date = Field(title="date")
+    value: float = Field(title="valeur")
 
 
 class ActionIndicator(Part):
-    id: EntityId = Field(default_factory=lambda: new_id("ind"))
-    name: Name
-    unit: ShortText = ""
-    baseline: float | None = None
-    target: float | None = None
-    source: ShortText = ""
-    measurements: list[Measurement] = Field(default_factory=list)
+    id: EntityId = Field(default_factory=lambda: new_id("ind"), title="identifiant")
+    name: Name = Field(title="nom")
+    unit: ShortText = Field("", title="unité")
+    baseline: float | None = Field(None, title="valeur de départ")
+    target: float | None = Field(None, title="cible")
+    source: ShortText = Field("", title="source")
+    measurements: list[Measurement] = Field(default_factory=list, title="mesures")
 
 
 class Action(Part):
     """A fiche action of the action plan (session 3). Field names follow the fiche action of ADEME's
     Territoires en Transitions where they mean the same thing (see kit/exports for the mapping)."""
 
-    id: EntityId = Field(default_factory=lambda: new_id("fa"))
-    title: Name
-    description: LongText = ""
-    objective_ids: list[EntityId] = Field(default_factory=list)
-    lead_id: EntityId | None = None
-    partner_ids: list[EntityId] = Field(default_factory=list)
-    neighbourhood_ids: list[EntityId] = Field(default_factory=list)
-    status: ActionStatus = "à venir"
-    priority: Literal["haute", "moyenne", "basse"] = "moyenne"
-    start: date | None = None
-    end: date | None = None
-    steps: list[Step] = Field(default_factory=list)
-    budget: list[BudgetLine] = Field(default_factory=list)
-    indicators: list[ActionIndicator] = Field(default_factory=list)
-    depends_on: list[EntityId] = Field(default_factory=list)
-    participation: LongText = ""  # how residents take part
+    id: EntityId = Field(default_factory=lambda: new_id("fa"), title="identifiant")
+    title: Name = Field(title="titre")
+    description: LongText = Field("", title="description")
+    objective_ids: list[EntityId] = Field(default_factory=list, title="objectifs")
+    lead_id: EntityId | None = Field(None, title="pilote")
+    partner_ids: list[EntityId] = Field(default_factory=list, title="partenaires")
+    neighbourhood_ids: list[EntityId] = Field(default_factory=list, title="quartiers")
+    status: ActionStatus = Field("à venir", title="statut")
+    priority: Literal["haute", "moyenne", "basse"] = Field("moyenne", title="priorité")
+    start: date | None = Field(None, title="date de début")
+    end: date | None = Field(None, title="date de fin")
+    steps: list[Step] = Field(default_factory=list, title="étape")
+    budget: list[BudgetLine] = Field(default_factory=list, title="ligne de budget")
+    indicators: list[ActionIndicator] = Field(default_factory=list, title="indicateur")
+    depends_on: list[EntityId] = Field(default_factory=list, title="dépend de")
+    participation: LongText = Field("", title="participation des habitants")  # how residents take part
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Action:
@@ -335,29 +335,29 @@ class Action(Part):
 class Milestone(Part):
     """A jalon of the roadmap: the programme's own (sessions, phases, regional meetings) or the territory's."""
 
-    id: EntityId = Field(default_factory=lambda: new_id("jalon"))
-    title: Name
-    on: date
-    kind: ShortText = "territoire"
+    id: EntityId = Field(default_factory=lambda: new_id("jalon"), title="identifiant")
+    title: Name = Field(title="titre")
+    on: date = Field(title="date")
+    kind: ShortText = Field("territoire", title="type")
 
 
 class WorkItem(Part):
     """One item of the work plan agreed at the end of a session."""
 
-    id: EntityId = Field(default_factory=lambda: new_id("tache"))
-    task: Name
-    owner: ShortText = ""
-    due: date | None = None
-    done: bool = False
+    id: EntityId = Field(default_factory=lambda: new_id("tache"), title="identifiant")
+    task: Name = Field(title="tâche")
+    owner: ShortText = Field("", title="qui")
+    due: date | None = Field(None, title="échéance")
+    done: bool = Field(False, title="fait")
 
 
 class SessionRecord(Part):
-    number: int = Field(ge=1, le=3)
-    held_on: dt.date | None = None
-    place: ShortText = ""
-    participants: list[ShortText] = Field(default_factory=list)
-    decisions: LongText = ""
-    work_plan: list[WorkItem] = Field(default_factory=list)
+    number: int = Field(ge=1, le=3, title="numéro")
+    held_on: dt.date | None = Field(None, title="date de la session")
+    place: ShortText = Field("", title="lieu")
+    participants: list[ShortText] = Field(default_factory=list, title="participants")
+    decisions: LongText = Field("", title="décisions")
+    work_plan: list[WorkItem] = Field(default_factory=list, title="plan de travail")
 
 
 class Application(Part):
@@ -367,15 +367,15 @@ class Application(Part):
     copied here but read from `Workspace.project_group`, so the note always shows the current group.
     """
 
-    stakes_summary: LongText = ""  # the neighbourhoods' stakes, transition stakes first
-    political_will: LongText = ""
-    approach: LongText = ""  # what the EPCI and the neighbourhoods have done on transitions so far
-    strategy: LongText = ""  # the priorities of the contrat de ville 2024-2030
-    motivation: LongText = ""  # why apply, what is expected, commitment to the three phases
-    holds_contract: bool = False  # the EPCI carries a contrat de ville
-    three_phases: bool = False  # commits to follow the three phases
-    signatory: ShortText = ""  # name and office of the person who signs
-    sent_on: date | None = None
+    stakes_summary: LongText = Field("", title="enjeux des quartiers")  # the neighbourhoods' stakes, transition stakes first
+    political_will: LongText = Field("", title="volonté politique")
+    approach: LongText = Field("", title="démarche engagée")  # what the EPCI and the neighbourhoods have done on transitions so far
+    strategy: LongText = Field("", title="stratégie du contrat de ville")  # the priorities of the contrat de ville 2024-2030
+    motivation: LongText = Field("", title="raisons de la candidature")  # why apply, what is expected, commitment to the three phases
+    holds_contract: bool = Field(False, title="porte un contrat de ville")  # the EPCI carries a contrat de ville
+    three_phases: bool = Field(False, title="engagement sur les trois phases")  # commits to follow the three phases
+    signatory: ShortText = Field("", title="signataire")  # name and office of the person who signs
+    sent_on: date | None = Field(None, title="date d'envoi")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -388,31 +388,31 @@ class Workspace(Part):
     # at each assignment: an edit may pass through states where links are briefly incomplete.
     model_config = ConfigDict(extra="forbid", validate_assignment=False)
 
-    format: Literal["quartiers-en-transitions/espace"] = FORMAT
-    schema_version: Literal[2] = SCHEMA_VERSION
-    id: EntityId
-    revision: int = Field(default=0, ge=0)
-    name: Name
-    created_at: datetime = Field(default_factory=utc_now)
-    updated_at: datetime = Field(default_factory=utc_now)
-    territory: Territory = Field(default_factory=Territory)
-    application: Application = Field(default_factory=Application)
-    neighbourhoods: list[Neighbourhood] = Field(default_factory=list)
-    indicator_values: list[IndicatorValue] = Field(default_factory=list)
-    stakes: list[Stake] = Field(default_factory=list)
-    influences: list[Influence] = Field(default_factory=list)
-    local_projects: list[LocalProject] = Field(default_factory=list)
-    vision: Vision = Field(default_factory=Vision)
-    objectives: list[Objective] = Field(default_factory=list)
-    actors: list[Actor] = Field(default_factory=list)
-    relations: list[Relation] = Field(default_factory=list)
-    project_group: list[GroupMember] = Field(default_factory=list)
-    bodies: list[GovernanceBody] = Field(default_factory=list)
-    actor_influences: list[ActorInfluence] = Field(default_factory=list)
-    actor_positions: list[ActorPosition] = Field(default_factory=list)
-    actions: list[Action] = Field(default_factory=list)
-    milestones: list[Milestone] = Field(default_factory=list)
-    sessions: list[SessionRecord] = Field(default_factory=list)
+    format: Literal["quartiers-en-transitions/espace"] = Field(FORMAT, title="format")
+    schema_version: Literal[2] = Field(SCHEMA_VERSION, title="version du format")
+    id: EntityId = Field(title="identifiant")
+    revision: int = Field(default=0, ge=0, title="révision")
+    name: Name = Field(title="nom")
+    created_at: datetime = Field(default_factory=utc_now, title="date de création")
+    updated_at: datetime = Field(default_factory=utc_now, title="date de modification")
+    territory: Territory = Field(default_factory=Territory, title="territoire")
+    application: Application = Field(default_factory=Application, title="note d'intention")
+    neighbourhoods: list[Neighbourhood] = Field(default_factory=list, title="quartier")
+    indicator_values: list[IndicatorValue] = Field(default_factory=list, title="valeur d'indicateur")
+    stakes: list[Stake] = Field(default_factory=list, title="enjeu")
+    influences: list[Influence] = Field(default_factory=list, title="influence")
+    local_projects: list[LocalProject] = Field(default_factory=list, title="projet local")
+    vision: Vision = Field(default_factory=Vision, title="cap")
+    objectives: list[Objective] = Field(default_factory=list, title="objectif")
+    actors: list[Actor] = Field(default_factory=list, title="acteur")
+    relations: list[Relation] = Field(default_factory=list, title="relation")
+    project_group: list[GroupMember] = Field(default_factory=list, title="groupe projet")
+    bodies: list[GovernanceBody] = Field(default_factory=list, title="instance")
+    actor_influences: list[ActorInfluence] = Field(default_factory=list, title="influence entre acteurs")
+    actor_positions: list[ActorPosition] = Field(default_factory=list, title="position d'acteur")
+    actions: list[Action] = Field(default_factory=list, title="fiche action")
+    milestones: list[Milestone] = Field(default_factory=list, title="jalon")
+    sessions: list[SessionRecord] = Field(default_factory=list, title="session")
 
     @field_validator("sessions")
     @classmethod
@@ -586,68 +586,18 @@ def revalidate(workspace: Workspace) -> Workspace:
         raise KitError("Modification refusée :", details=problems) from None
 
 
-FIELD_LABELS = {
-    "name": "nom",
-    "title": "titre",
-    "territory": "territoire",
-    "epci_name": "nom de l'EPCI",
-    "epci_siren": "SIREN de l'EPCI",
-    "application": "note d'intention",
-    "stakes_summary": "enjeux des quartiers",
-    "political_will": "volonté politique",
-    "approach": "démarche engagée",
-    "strategy": "stratégie du contrat de ville",
-    "motivation": "raisons de la candidature",
-    "signatory": "signataire",
-    "sent_on": "date d'envoi",
-    "neighbourhoods": "quartier",
-    "qpv_code": "code QPV",
-    "commune": "commune",
-    "stakes": "enjeu",
-    "actors": "acteur",
-    "relations": "relation",
-    "actions": "fiche action",
-    "sessions": "session",
-    "work_plan": "plan de travail",
-    "task": "tâche",
-    "due": "échéance",
-    "held_on": "date de la session",
-    "start": "date de début",
-    "end": "date de fin",
-    "status": "statut",
-    "steps": "étape",
-    "budget": "ligne de budget",
-    "amount": "montant",
-    "year": "année",
-    "indicators": "indicateur",
-    "milestones": "jalon",
-    "on": "date",
-    "intensity": "intensité",
-    "importance": "importance",
-    "control": "maîtrise locale",
-    "objectives": "objectif",
-    "project_group": "groupe projet",
-    "bodies": "instance",
-    "horizon": "horizon",
-    "ambition": "ambition",
-    "power": "pouvoir",
-    "interest": "intérêt",
-    "actor_influences": "influence entre acteurs",
-    "actor_positions": "position d'acteur",
-    "urgency": "urgence",
-    "votes": "votes",
-    "influences": "influence",
-    "value": "valeur",
-    "indicator_values": "valeur d'indicateur",
-    "indicator": "indicateur",
-    "local_projects": "projet local",
-    "what": "ce qui est en jeu",
-    "for_whom": "pour qui",
-    "by_when": "à quelle échéance",
-    "levers": "leviers des acteurs locaux",
-    "id": "identifiant",
-    "revision": "révision",
-}
+def _field_labels() -> dict[str, str]:
+    """The French name of every field, read from its `Field(title=...)`, for the messages: a field keeps
+    its label beside its definition. One field name means one label in every entity (a unit test checks)."""
+    labels: dict[str, str] = {}
+    for model in [v for v in list(globals().values()) if isinstance(v, type) and issubclass(v, BaseModel)]:
+        for name, field in model.model_fields.items():
+            if field.title:
+                labels.setdefault(name, field.title)
+    return labels
+
+
+FIELD_LABELS = _field_labels()
 
 _TYPE_MESSAGES = {
     "missing": "est obligatoire",

@@ -267,15 +267,15 @@ class Store:
     # -- internals -------------------------------------------------------------------------------
 
     def _locked(self, workspace_id: str):
-        lock = self._lock(workspace_id)
+        """The workspace's lock, held until the `with` block ends (filelock's own context manager), or a
+        French refusal once another save has held it for `LOCK_TIMEOUT_S` seconds."""
         try:
-            lock.acquire()
+            return self._lock(workspace_id).acquire()
         except Timeout:
             raise KitError(
                 "L'espace est occupé par un autre enregistrement depuis plus de "
                 f"{LOCK_TIMEOUT_S} secondes. Réessayez dans un instant."
             ) from None
-        return _Release(lock)
 
     def _write(self, workspace: Workspace) -> None:
         """Atomic save: temp file + fsync + rename; the replaced revision goes to the history."""
@@ -319,17 +319,6 @@ class Store:
         while self.path(candidate).exists():
             candidate = f"{base}-{new_id('x')[2:]}"
         return candidate
-
-
-class _Release:
-    def __init__(self, lock: FileLock):
-        self.lock = lock
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.lock.release()
 
 
 def parse(data: bytes) -> Workspace:

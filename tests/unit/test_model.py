@@ -82,3 +82,36 @@ def test_siren_and_slug_helpers():
     assert siren_is_valid("244000675") and not siren_is_valid("244000676")
     assert slugify("Communauté d'Agglo « Grand Dax »") == "communaute-d-agglo-grand-dax"
     assert slugify("<<>>") == "espace"
+
+
+def test_a_field_name_has_one_french_label_in_every_entity():
+    from pydantic import BaseModel
+
+    import kit.model as model
+
+    seen: dict[str, tuple[str, str]] = {}
+    for entity in [v for v in vars(model).values() if isinstance(v, type) and issubclass(v, BaseModel)]:
+        for name, field in entity.model_fields.items():
+            if field.title:
+                first = seen.setdefault(name, (entity.__name__, field.title))
+                assert first[1] == field.title, f"{name}: « {first[1]} » in {first[0]}, « {field.title} » in {entity.__name__}"
+    assert model.FIELD_LABELS["qpv_code"] == "code QPV" and model.FIELD_LABELS["neighbourhoods"] == "quartier"
+
+
+def test_a_refusal_names_the_field_in_french():
+    from kit.errors import KitError
+    from kit.model import Neighbourhood, checked
+
+    with pytest.raises(KitError, match="code QPV"):
+        checked(lambda: Neighbourhood(name="Les Pins", qpv_code="pas un code"))
+
+
+def test_every_field_has_a_french_label_for_the_messages():
+    from pydantic import BaseModel
+
+    import kit.model as model
+
+    unlabelled = [f"{entity.__name__}.{name}" for entity in vars(model).values()
+                  if isinstance(entity, type) and issubclass(entity, BaseModel) and entity.__module__ == "kit.model"
+                  for name, field in entity.model_fields.items() if not field.title]
+    assert unlabelled == []
