@@ -10,57 +10,22 @@ each `Chart` only syncs its figure as JSON, drawn with `Plotly.react`.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import anywidget
 import traitlets as t
 
-_LIBRARY_ESM = r"""
-function render({ model, el }) {
-  el.style.display = "none";
-  if (window.__kitPlotly) return;
-  window.__kitPlotly = new Promise((resolve, reject) => {
-    const url = URL.createObjectURL(new Blob([model.get("source")], { type: "text/javascript" }));
-    const script = document.createElement("script");
-    script.src = url;
-    script.onload = () => resolve(window.Plotly);
-    script.onerror = reject;
-    document.head.appendChild(script);
-  });
-}
-export default { render };
-"""
-
-_CHART_ESM = r"""
-async function plotly() {
-  while (!window.__kitPlotly) await new Promise((r) => setTimeout(r, 30));
-  return window.__kitPlotly;
-}
-async function render({ model, el }) {
-  const box = document.createElement("div");
-  box.className = "kit-chart";
-  el.appendChild(box);
-  const Plotly = await plotly();
-  const config = { displaylogo: false, responsive: true,
-                   modeBarButtonsToRemove: ["select2d", "lasso2d", "toImage"] };
-  const draw = () => {
-    const figure = model.get("figure");
-    Plotly.react(box, figure.data || [], figure.layout || {}, config);
-  };
-  draw();
-  model.on("change:figure", draw);
-  return () => Plotly.purge(box);
-}
-export default { render };
-"""
+# The widgets' JavaScript, as files an editor and a linter can read (anywidget reads a Path's contents).
+STATIC = Path(__file__).resolve().parent / "static"
 
 
 class PlotlyLibrary(anywidget.AnyWidget):
-    _esm = t.Unicode(_LIBRARY_ESM).tag(sync=True)
+    _esm = STATIC / "plotly_library.js"
     source = t.Unicode(help="plotly.js, from the installed plotly package").tag(sync=True)
 
 
 class Chart(anywidget.AnyWidget):
-    _esm = t.Unicode(_CHART_ESM).tag(sync=True)
+    _esm = STATIC / "chart.js"
     figure = t.Dict(help="the plotly figure as JSON (data and layout)").tag(sync=True)
 
 
@@ -82,20 +47,11 @@ def figure_json(figure) -> dict:
     return json.loads(figure.to_json())
 
 
-_RENDERED_ESM = r"""
-function render({ model, el }) {
-  el.style.display = "none";
-  model.send({ kind: "rendered" });
-}
-export default { render };
-"""
-
-
 class RenderedSignal(anywidget.AnyWidget):
     """Tells the kernel that the page is on screen: heavy content (charts) is sent after it, so the
     app is usable as soon as its forms are, and the charts follow a moment later."""
 
-    _esm = t.Unicode(_RENDERED_ESM).tag(sync=True)
+    _esm = STATIC / "rendered_signal.js"
 
     def on_rendered(self, callback) -> None:
         fired = []

@@ -1,0 +1,5 @@
+function render({ model, el }) {
+  el.style.display = "none";
+  model.send({ kind: "rendered" });
+}
+export default { render };
