@@ -13,7 +13,8 @@ import ipywidgets as w
 
 from kit import edits
 from kit.sessions import steering
-from kit.reference.programme import programme_milestones, to_ics
+from kit.reference.programme import programme_milestones
+from kit.reports.icalendar_file import to_ics
 from kit.errors import KitError
 from kit.methods import roadmap
 from kit.model import Action, ActionIndicator, BudgetLine, Milestone, Step, checked

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from kit.reference import programme as calendar
+from kit.methods.meetings import meetings as dated_meetings
 from kit.model import Workspace
 
 
@@ -60,7 +60,7 @@ def bodies_meetings(ws: Workspace, start: date | None = None, months: int = 12):
     """The meetings of the governance bodies from `start` over `months` (a list with `.notes`)."""
     start = start or date.today()
     bodies = [{"name": b.name, "kind": b.kind, "rhythm": b.rhythm, "decides": b.decides} for b in ws.bodies]
-    return calendar.meetings(bodies, start, start + timedelta(days=round(months * 30.5)))
+    return dated_meetings(bodies, start, start + timedelta(days=round(months * 30.5)))
 
 
 def meetings_frame(meetings) -> pd.DataFrame:
