@@ -1,0 +1,95 @@
+"""The kit installed as a wheel, as JupyterHub and containers install it, works away from the checkout.
+
+A wheel is built from this repository, installed in a fresh virtual environment outside it, and the
+kit is run from another folder: it must find its reference data (data/, carried inside the package)
+and the widgets' JavaScript, create the demo workspace and export a Word deliverable.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import sysconfig
+import tomllib
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(command: list[str], cwd: Path, env: dict | None = None, timeout: float = 300) -> str:
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    assert done.returncode == 0, f"{' '.join(map(str, command))}\n{done.stdout}\n{done.stderr}"
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    dist = tmp_path_factory.mktemp("dist")
+    run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet", "-w", str(dist),
+         str(ROOT)], cwd=dist)
+    return next(dist.glob("quartiers_en_transitions-*.whl"))
+
+
+@pytest.fixture(scope="module")
+def installed(wheel, tmp_path_factory) -> dict:
+    """A fresh venv holding only the wheel; its dependencies are read from this test environment's
+    site-packages (a plain path line: the editable install's own .pth hook is not run from there)."""
+    base = tmp_path_factory.mktemp("wheel-venv")
+    venv = base / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    site = Path(run([str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"], cwd=base).strip())
+    (site / "kit-test-dependencies.pth").write_text(sysconfig.get_path("purelib") + "\n")
+    run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--quiet", str(wheel)], cwd=base)
+    elsewhere = base / "ailleurs"
+    elsewhere.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env["KIT_ESPACES"] = str(base / "espaces")
+    return {"python": str(python), "cwd": elsewhere, "env": env, "site": site}
+
+
+def test_the_wheel_carries_the_reference_data_and_the_widgets_code(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for data_file in (ROOT / "data").rglob("*"):
+        if data_file.is_file():
+            assert f"kit/data/{data_file.relative_to(ROOT / 'data').as_posix()}" in names, data_file
+    for static in (ROOT / "kit" / "apps" / "static").iterdir():
+        assert f"kit/apps/static/{static.name}" in names, static
+
+
+def test_every_package_of_the_kit_is_listed_for_the_wheel():
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "kit").rglob("__init__.py")}
+    assert found <= listed, f"packages missing from pyproject.toml: {sorted(found - listed)}"
+
+
+def test_the_installed_kit_runs_from_another_folder(installed):
+    python, cwd, env = installed["python"], installed["cwd"], installed["env"]
+    where = run([python, "-c", "import kit, kit.reference.paths as p; print(kit.__file__); print(p.DATA_DIR)"],
+                cwd=cwd, env=env).splitlines()
+    assert where[0].startswith(str(installed["site"])), "the kit was imported from the checkout, not the wheel"
+    assert where[1] == str(installed["site"] / "kit" / "data")
+
+    out = run([python, "-m", "kit", "demo"], cwd=cwd, env=env)
+    workspace_id = out.strip().splitlines()[-1]
+    assert re.fullmatch(r"[a-z0-9-]+", workspace_id), out
+
+    target = cwd / "livrable.docx"
+    run([python, "-m", "kit", "export", workspace_id, "--deliverable", "session1", "--format", "docx",
+         "--output", str(target)], cwd=cwd, env=env)
+    import docx
+
+    document = docx.Document(str(target))
+    assert "Livrable de la session 1" in "\n".join(p.text for p in document.paragraphs)
+    cells = {cell.text for table in document.tables for row in table.rows for cell in row.cells}
+    catalogue = (ROOT / "data" / "indicateurs" / "catalogue.csv").read_text(encoding="utf-8")
+    assert any(len(cell) > 15 and cell in catalogue for cell in cells)  # indicator names read from the installed data
+
+    # The widgets' code is read from the installed package, not from the checkout.
+    js = run([python, "-c", "from kit.apps.plot import Chart; print(Chart()._esm[:200])"], cwd=cwd, env=env)
+    assert "Plotly" in js or "render" in js
