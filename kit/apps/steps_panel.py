@@ -183,7 +183,7 @@ class StepsPanel:
             self.guide.layout.display = "none"
             return
         if not self.guide_view.value:
-            from kit.reference.guides import guide_html
+            from kit.reports.guides import guide_html
 
             self.guide_view.value = guide_html(self.session) + _resources_html(self.session)
         self.guide.layout.display = None

@@ -2,8 +2,8 @@
 
 The content lives in two CSV files a facilitator edits for each cohort without touching code
 (`data/guides/deroule_sessions.csv`, `data/guides/preparation.csv`, see data/README.md). This module
-reads them, checks them (`check_guides`, French sentences), gives each app its "pas à pas"
-(`app_steps`) and assembles the printable guide (`guide_document`) or its in-app view (`guide_html`).
+reads them, checks them (`check_guides`, French sentences) and gives each app its "pas à pas"
+(`app_steps`); `kit.reports.guides` assembles the printable guide and its in-app view from them.
 
 Pure functions, no widgets. Every reader takes an optional `directory` (default: `GUIDES_DIR`, read at
 call time so tests may monkeypatch it) and returns a copy: a caller editing its frame never changes
@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING
-from html import escape
 from pathlib import Path
 
 import pandas as pd
@@ -23,10 +21,6 @@ import pandas as pd
 from kit.errors import KitError
 from kit.reference.paths import data_path
 from kit.text import fold
-
-if TYPE_CHECKING:  # the document layer (python-docx, plotly) loads only when a guide is rendered:
-    from kit.reports import Document  # the apps read the agenda for their steps at every load
-    from kit.reports import document as blocks
 
 GUIDES_DIR = data_path("guides")
 AGENDA_FILE = "deroule_sessions.csv"
@@ -146,11 +140,11 @@ def _number(series: pd.Series) -> pd.Series:
     return pd.to_numeric(series, errors="coerce").astype("Int64")
 
 
-def _is_break(sequence: str) -> bool:
+def is_break(sequence: str) -> bool:
     return fold(sequence).startswith(BREAK_TITLES)
 
 
-def _valid_session(number: int) -> int:
+def valid_session(number: int) -> int:
     if number not in SESSION_TITLES:
         raise KitError(f"Session inconnue : {number} (1, 2 ou 3 attendu).")
     return number
@@ -166,7 +160,7 @@ def load_agenda(number: int | None = None, directory: Path | str | None = None) 
     frame["session"], frame["jour"] = _number(frame["session"]), _number(frame["jour"])
     frame["debut"], frame["fin"] = frame["debut"].map(_normal_time), frame["fin"].map(_normal_time)
     if number is not None:
-        frame = frame[frame["session"] == _valid_session(number)]
+        frame = frame[frame["session"] == valid_session(number)]
     # Stable sort: two rows at the same time keep the order the facilitator wrote them in.
     return frame.sort_values(["session", "jour", "debut"], kind="stable").reset_index(drop=True)
 
@@ -179,7 +173,7 @@ def load_preparation(number: int | None = None, directory: Path | str | None = N
     frame = frame[PREPARATION_COLUMNS].copy()
     frame["session"] = _number(frame["session"])
     if number is not None:
-        frame = frame[frame["session"] == _valid_session(number)]
+        frame = frame[frame["session"] == valid_session(number)]
     order = pd.DataFrame({
         "moment": frame["moment"].map(lambda m: MOMENTS.index(m) if m in MOMENTS else len(MOMENTS)),
         "offset": frame["echeance"].map(_offset).astype("Float64"),
@@ -234,7 +228,7 @@ def _check_agenda_row(line: int, row: dict) -> list[str]:
     elif tab and tab not in APP_TABS[app]:
         known = ", ".join(f"« {t} »" for t in APP_TABS[app]) or "aucun onglet"
         problems.append(f"{where} : l'onglet « {tab} » n'existe pas dans {app} ({known}).")
-    if not row["resultat"] and not _is_break(row["sequence"]):
+    if not row["resultat"] and not is_break(row["sequence"]):
         problems.append(f"{where} : le résultat attendu de « {row['sequence']} » n'est pas renseigné.")
     return problems
 
@@ -296,160 +290,3 @@ def check_guides(directory: Path | str | None = None) -> list[str]:
         problems += _check_overlaps(agenda)
     _, preparation_problems = _check_file(PREPARATION_FILE, PREPARATION_COLUMNS, directory, _check_preparation_row)
     return problems + preparation_problems
-
-
-# ---------------------------------------------------------------------------------------------
-# The guide
-# ---------------------------------------------------------------------------------------------
-
-
-def _slot(row: dict) -> str:
-    return f"{row['debut']}–{row['fin']}"
-
-
-def _where(row: dict) -> str:
-    """"10_enjeux.ipynb › 2. Enjeux", the notebook alone, or a dash when no app is used."""
-    return " › ".join(part for part in (row["application"], row["onglet"]) if part) or NO_APP
-
-
-def _materials(agenda: pd.DataFrame) -> list[str]:
-    """Every material named in the agenda, once (case-insensitive), in the order of first use."""
-    seen: dict[str, str] = {}
-    for cell in agenda["supports"]:
-        for item in (part.strip() for part in cell.split(";")):
-            if item and fold(item) not in seen:
-                seen[fold(item)] = item
-    return list(seen.values())
-
-
-def _preparation_table(tasks: pd.DataFrame) -> pd.DataFrame:
-    return tasks[["echeance", "qui", "tache"]].rename(columns={"echeance": "échéance", "tache": "tâche"})
-
-
-def _agenda_table(day: pd.DataFrame) -> pd.DataFrame:
-    rows = day.to_dict("records")
-    return pd.DataFrame({
-        "jour": [f"jour {row['jour']}" for row in rows],
-        "horaire": [_slot(row) for row in rows],
-        "séquence": [row["sequence"] for row in rows],
-        "application › onglet": [_where(row) for row in rows],
-        "supports": [", ".join(s.strip() for s in row["supports"].split(";") if s.strip()) for row in rows],
-    }, columns=["jour", "horaire", "séquence", "application › onglet", "supports"])
-
-
-def _session_span(agenda: pd.DataFrame, day: int) -> str:
-    times = agenda[agenda["jour"] == day]
-    if times.empty:
-        return "non prévu"
-    return f"de {times['debut'].min()} à {times['fin'].max()}"
-
-
-def guide_document(number: int, directory: Path | str | None = None) -> Document:
-    """The printable facilitator guide of session `number`: aim, preparation, agenda per day, each
-    sequence in detail, materials, a checklist of expected outputs and the follow-up tasks. Render it
-    with `kit.reports.render_docx` / `render_html`."""
-    from kit.reports import Document
-
-    title = SESSION_TITLES[_valid_session(number)]
-    agenda = load_agenda(number, directory)
-    tasks = load_preparation(number, directory)
-    doc = Document(f"Guide d'animation — session {number} : {title}",
-                   subtitle="Quartiers en transitions — phase 1 : concevoir un projet de quartier")
-    doc.toc()
-
-    doc.heading("Objectif de la session", 1)
-    doc.paragraph(SESSION_AIMS[number])
-    doc.paragraph(f"Une journée et demie chez l'un des territoires participants. Jour 1, {_session_span(agenda, 1)} : "
-                  f"accueil, visite du quartier hôte et rencontre avec ses acteurs, puis une première séquence de "
-                  f"travail. Jour 2, {_session_span(agenda, 2)} : la journée de travail, avec l'application "
-                  f"{SESSION_APPS[number]}.")
-    problems = check_guides(directory)
-    if problems:
-        doc.note("Les fichiers du guide contiennent des erreurs à corriger : " + " ".join(problems), kind="warning")
-
-    _tasks_section(doc, "Avant la session", tasks[tasks["moment"] == "avant"], "Préparation")
-
-    doc.heading("Programme", 1)
-    for day, heading in DAY_HEADINGS.items():
-        rows = agenda[agenda["jour"] == day]
-        doc.heading(heading, 2)
-        if rows.empty:
-            doc.note("Aucune séquence prévue ce jour-là.", kind="warning")
-        else:
-            doc.table(_agenda_table(rows), caption=f"Programme du {heading.lower().replace(' — ', ', ')}")
-
-    doc.heading("Séquence par séquence", 1)
-    for row in agenda.to_dict("records"):
-        if _is_break(row["sequence"]):
-            continue
-        doc.heading(f"Jour {row['jour']}, {_slot(row)} — {row['sequence']}", 2)
-        if row["deroulement"]:
-            doc.paragraph(row["deroulement"])
-        details = [f"Application : {_where(row)}" if row["application"] else "Application : aucune",
-                   f"Supports : {', '.join(s.strip() for s in row['supports'].split(';') if s.strip())}"
-                   if row["supports"] else "",
-                   f"Résultat attendu : {row['resultat']}" if row["resultat"] else ""]
-        doc.bullets([d for d in details if d])
-
-    doc.heading("Matériel à prévoir", 1)
-    doc.bullets(_materials(agenda))
-
-    doc.heading("Résultats attendus en fin de session", 1)
-    # Unchecked on purpose: the facilitator ticks them on the printed guide at the closing round.
-    doc.checklist([(row["resultat"], False) for row in agenda.to_dict("records")
-                   if row["resultat"] and not _is_break(row["sequence"])], boxes=True)
-
-    _tasks_section(doc, "Après la session", tasks[tasks["moment"] == "après"], "Suites")
-    return doc
-
-
-def _tasks_section(doc: Document, heading: str, tasks: pd.DataFrame, caption: str) -> None:
-    doc.heading(heading, 1)
-    if tasks.empty:
-        doc.paragraph("Aucune tâche prévue.")
-    else:
-        doc.table(_preparation_table(tasks), caption=caption)
-
-
-# ---------------------------------------------------------------------------------------------
-# In-app view
-# ---------------------------------------------------------------------------------------------
-
-
-def _esc(text: str) -> str:
-    return escape(text, quote=True)
-
-
-def _html_block(block: blocks.Block) -> str:
-    """One block of the guide as HTML. Headings start at h4: the app's own title is above them."""
-    from kit.reports import document as blocks
-
-    match block:
-        case blocks.Heading(text, level, _):
-            return f"<h{level + 3}>{_esc(text)}</h{level + 3}>"
-        case blocks.Paragraph(text):
-            return f"<p>{_esc(text)}</p>"
-        case blocks.Bullets(items):
-            return "<ul>" + "".join(f"<li>{_esc(i)}</li>" for i in items) + "</ul>"
-        case blocks.Table():
-            from kit.reports.html_table import html_table
-
-            return html_table(block.header, block.rows, block.numeric, caption=block.caption, css_class="kit-table")
-        case blocks.Note(text, kind, label):
-            strong = f"<strong>{_esc(label)}</strong> " if label else ""
-            return f'<div class="kit-guide-note {kind}">{strong}{_esc(text)}</div>'
-        case blocks.Checklist(items):
-            return ('<ul class="kit-guide-checklist">'
-                    + "".join(f"<li>{'☑' if done else '☐'} {_esc(text)}</li>" for text, done in items) + "</ul>")
-        case blocks.Toc():
-            return ""  # a scrolling panel needs no table of contents
-    raise TypeError(f"unexpected block in a guide: {block!r}")
-
-
-def guide_html(number: int, directory: Path | str | None = None) -> str:
-    """The guide of session `number` as an HTML fragment for an app panel (no <html> wrapper): the very
-    blocks of `guide_document`, so the screen and the printout never disagree. All text is escaped."""
-    doc = guide_document(number, directory)
-    subtitle = f'<p class="kit-guide-subtitle">{_esc(doc.subtitle)}</p>' if doc.subtitle else ""
-    body = "".join(_html_block(block) for block in doc.blocks)
-    return f'<div class="kit-guide"><h3>{_esc(doc.title)}</h3>{subtitle}{body}</div>'

@@ -277,7 +277,7 @@ def projet(ws: Workspace) -> Document:
 
 def _guide(number: int) -> Callable[[Workspace], Document]:
     def build(ws: Workspace) -> Document:
-        from kit.reference.guides import guide_document
+        from kit.reports.guides import guide_document
 
         return guide_document(number)  # the same for every territory of a cohort
     return build

@@ -9,6 +9,7 @@ import docx
 import pytest
 
 from kit.reference import guides
+from kit.reports.guides import guide_document, guide_html
 from kit.errors import KitError
 from kit.reports import document as d
 from kit.reports import render_docx, render_html
@@ -84,7 +85,7 @@ def test_day_totals_are_plausible():
         assert minutes(day1["debut"].min()) >= 12 * 60, "day 1 is an afternoon"
         assert 3 * 60 <= span1 <= 5 * 60
         assert 6 * 60 <= span2 <= 9 * 60
-        breaks = day2[day2["sequence"].map(guides._is_break)]
+        breaks = day2[day2["sequence"].map(guides.is_break)]
         assert any("jeuner" in s for s in breaks["sequence"]) and len(breaks) >= 2
         assert (breaks["application"] == "").all()
 
@@ -194,7 +195,7 @@ def test_edits_are_seen_without_restarting(guides_copy):
 
 @pytest.mark.parametrize("number", [1, 2, 3])
 def test_guide_document_renders_to_docx(number):
-    doc = guides.guide_document(number)
+    doc = guide_document(number)
     word = docx.Document(io.BytesIO(render_docx(doc, images=no_images)))
     texts = [p.text for p in word.paragraphs]
     title = f"Guide d'animation — session {number} : {guides.SESSION_TITLES[number]}"
@@ -216,7 +217,7 @@ def test_guide_document_renders_to_docx(number):
 
 @pytest.mark.parametrize("number", [1, 2, 3])
 def test_guide_content(number):
-    doc = guides.guide_document(number)
+    doc = guide_document(number)
     checklists = [b for b in doc.blocks if isinstance(b, d.Checklist)]
     assert len(checklists) == 1 and checklists[0].items and not any(done for _, done in checklists[0].items)
     agenda = guides.load_agenda(number)
@@ -227,7 +228,7 @@ def test_guide_content(number):
 
 
 def test_guide_html_renders_escaped_with_timings():
-    page = render_html(guides.guide_document(1)).decode()
+    page = render_html(guide_document(1)).decode()
     assert "13:30–14:00" in page and "16:45–17:00" in page
     assert "Guide d&#x27;animation — session 1" in page
 
@@ -237,7 +238,7 @@ def test_guide_html_fragment_escapes_text(guides_copy):
         rows[0]["sequence"] = "<script>alert('x')</script> & co"
         rows[0]["supports"] = "badges;<b>gras</b>"
     edit_rows(guides_copy / guides.AGENDA_FILE, inject)
-    fragment = guides.guide_html(1)
+    fragment = guide_html(1)
     assert fragment.startswith('<div class="kit-guide">') and fragment.endswith("</div>")
     assert "<html" not in fragment and "<script>" not in fragment and "<b>gras" not in fragment
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; co" in fragment
@@ -249,9 +250,9 @@ def test_guide_warns_when_the_data_has_problems(guides_copy):
     def break_rows(rows):
         rows[3]["onglet"] = "9. Absent"
     edit_rows(guides_copy / guides.AGENDA_FILE, break_rows)
-    assert "9. Absent" in guides.guide_html(1) and "kit-guide-note warning" in guides.guide_html(1)
+    assert "9. Absent" in guide_html(1) and "kit-guide-note warning" in guide_html(1)
 
 
 def test_unknown_session_is_refused():
     with pytest.raises(KitError, match="Session inconnue"):
-        guides.guide_document(0)
+        guide_document(0)
