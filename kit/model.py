@@ -303,7 +303,8 @@ class ActionIndicator(Part):
 
 class Action(Part):
     """A fiche action of the action plan (session 3). Field names follow the fiche action of ADEME's
-    Territoires en Transitions where they mean the same thing (see kit/exports for the mapping)."""
+    Territoires en Transitions where they mean the same thing (docs/territoires-en-transitions.md
+    gives the mapping)."""
 
     id: EntityId = Field(default_factory=lambda: new_id("fa"), title="identifiant")
     title: Name = Field(title="titre")

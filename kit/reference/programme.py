@@ -20,12 +20,12 @@ from pathlib import Path
 
 import pandas as pd
 
-import kit
 from kit.errors import KitError
+from kit.reference.paths import data_path
 from kit.methods.roadmap import french_date, parse_day  # one reader of days for the kit
 from kit.text import fold, quote
 
-CALENDAR_PATH = Path(kit.__file__).resolve().parent.parent / "data" / "programme" / "calendrier.csv"
+CALENDAR_PATH = data_path("programme", "calendrier.csv")
 CALENDAR_ENV_VAR = "KIT_CALENDRIER"  # another cohort's calendar, without editing the shipped file
 CALENDAR_COLUMNS = ["date", "fin", "intitule", "type", "description"]
 CALENDAR_TYPES = ("phase", "session", "réunion régionale", "contrat de ville", "échéance candidature", "autre")

@@ -46,13 +46,16 @@ def session1(ws: Workspace, *, with_plan: bool = True) -> Document:
         doc.note("Aucun enjeu n'a encore été formulé.", kind="warning")
     for theme, group in frame.groupby("thème", sort=False):
         doc.heading(theme, 2)
-        for row, stake in zip(group.itertuples(index=False), (s for s in ws.stakes if s.id in set(group["id"]))):
-            doc.heading(row.enjeu, 3)
-            if row.énoncé:
-                doc.paragraph(row.énoncé)
-            details = [f"Quartiers : {row.quartiers}" if row.quartiers else "",
-                       f"Éléments de preuve : {row._5}" if row._5 else "",
-                       f"Porté par : {row._6}" if row._6 else "", f"Votes : {row.votes}" if row.votes else ""]
+        by_id = {s.id: s for s in ws.stakes}
+        for row in group.to_dict("records"):  # columns by name: "éléments de preuve" is no attribute name
+            stake = by_id[row["id"]]
+            doc.heading(row["enjeu"], 3)
+            if row["énoncé"]:
+                doc.paragraph(row["énoncé"])
+            details = [f"Quartiers : {row['quartiers']}" if row["quartiers"] else "",
+                       f"Éléments de preuve : {row['éléments de preuve']}" if row["éléments de preuve"] else "",
+                       f"Porté par : {row['porté par']}" if row["porté par"] else "",
+                       f"Votes : {row['votes']}" if row["votes"] else ""]
             doc.bullets([d for d in details if d])
             doc.checklist(stakes.checklist(stake))
 
