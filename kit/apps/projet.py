@@ -11,7 +11,7 @@ import ipywidgets as w
 
 from kit import charts, edits
 from kit.sessions import project
-from kit.reference.actors import load_actor_types
+from kit.reference.resources import load_actor_types
 from kit.errors import KitError
 from kit.methods import governance, network
 from kit.model import Actor, GovernanceBody, GroupMember, Objective, Relation, checked

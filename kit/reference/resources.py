@@ -5,7 +5,8 @@ data/README.md):
 
 - `data/ressources/references.csv`: books, guides, reports, websites, data sets and tools;
 - `data/acteurs/ressources_regionales.csv`: the bodies (Cerema, ADEME, AREC, PQN-A...) the programme
-  can call on, also read by the session-2 app through `kit.reference.actors`.
+  can call on, also read by the session-2 app (`load_regional_resources`);
+- `data/acteurs/types_acteurs.csv`: the kinds of actors the session-2 app offers (`load_actor_types`).
 
 `load_resources()` gives both in one frame with the same columns, lists already split. A line that a
 facilitator's edit broke is not dropped silently: `check_resources()` says in French what is wrong and
@@ -22,14 +23,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from kit.reference.actors import load_regional_resources
 from kit.errors import KitError
 from kit.reference.paths import DATA_DIR
 from kit.text import fold
 
-DATA_DIR = DATA_DIR
 REFERENCES_PATH = DATA_DIR / "ressources" / "references.csv"
-BODIES_FILE = "acteurs/ressources_regionales.csv"  # as named in messages; read by kit.reference.actors
+BODIES_FILE = "acteurs/ressources_regionales.csv"  # as named in messages
+ACTOR_TYPE_COLUMNS = ["code", "libelle", "famille", "description"]
+RESOURCE_COLUMNS = ["name", "kind", "scope", "contribution", "sessions", "url", "themes", "verifie"]
 
 THEMES: tuple[str, ...] = ("prospective", "politique de la ville", "transitions", "données", "participation",
                            "gouvernance", "action et pilotage")
@@ -48,6 +49,30 @@ HTTPS = re.compile(r"https://[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}(:\d+)?(/\S*)?"
 # ---------------------------------------------------------------------------------------------
 # Reading
 # ---------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=2)
+def _read_actors_file(name: str) -> pd.DataFrame:
+    return pd.read_csv(DATA_DIR / "acteurs" / name, dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+def load_actor_types() -> pd.DataFrame:
+    """Kinds of actors (data/acteurs/types_acteurs.csv): ``code``, ``libelle`` (what `Actor.kind` holds),
+    ``famille``, ``description``, in the order the app offers them."""
+    return _read_actors_file("types_acteurs.csv").copy()
+
+
+def load_regional_resources(session: int | None = None) -> pd.DataFrame:
+    """Resources a project group can call on (data/acteurs/ressources_regionales.csv): ``name``, ``kind``
+    (a code of the actor types), ``scope``, ``contribution``, ``sessions`` (numbers 1-3 separated by
+    ``;``), ``url`` (the public website), ``themes`` (the themes of `THEMES` separated by ``;``, so the
+    resources app files them with the references) and ``verifie`` (``oui`` when the website was
+    confirmed while the list was written). With `session`, only those useful for that session. Kept as
+    raw text: `load_resources` is the parsed, checked view."""
+    frame = _read_actors_file("ressources_regionales.csv").copy()
+    if session is not None:
+        frame = frame[frame["sessions"].map(lambda s: str(session) in s.split(";"))].reset_index(drop=True)
+    return frame
 
 
 def _separator(path: Path) -> str:

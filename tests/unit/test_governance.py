@@ -6,7 +6,7 @@ import re
 import pandas as pd
 import pytest
 
-from kit.reference.actors import RESOURCE_COLUMNS, load_actor_types, load_regional_resources
+from kit.reference.resources import RESOURCE_COLUMNS, load_actor_types, load_regional_resources
 from kit.errors import KitError
 from kit.methods import governance
 from kit.methods.governance import (KEY_LOCAL_KINDS, RESIDENT_KINDS, Check, governance_checklist, governance_figure,

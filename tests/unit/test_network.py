@@ -13,7 +13,7 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from kit.reference.actors import load_actor_types
+from kit.reference.resources import load_actor_types
 from kit.errors import KitError
 from kit.methods import network
 from kit.methods.network import (KIND_COLOURS, build_graph, edges_table, kind_colour, layout, metrics,

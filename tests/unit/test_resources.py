@@ -7,7 +7,7 @@ import re
 import pandas as pd
 import pytest
 
-from kit.reference.actors import RESOURCE_COLUMNS, load_regional_resources
+from kit.reference.resources import RESOURCE_COLUMNS, load_regional_resources
 from kit.apps.ressources import ResourcesApp, resource_card
 from kit.errors import KitError
 from kit.reference.resources import (BODY, COLUMNS, KINDS, REFERENCE, REFERENCES_PATH, THEMES, check_resources,
