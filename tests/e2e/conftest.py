@@ -13,33 +13,21 @@ a programme calendar whose application deadline is 30 days ahead (`KIT_CALENDRIE
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
-from kit.serve import REPO_ROOT, app_url, jupyter_env, voila_command
+from kit.serve import REPO_ROOT, jupyter_env, voila_command
+from tests import harness  # the server, browser and offline guard shared with bench/
 
 # The notebooks here are fixtures for the browser, not nbval tests.
 collect_ignore_glob = ["notebooks/*"]
 
 NOTEBOOKS = "tests/e2e/notebooks"  # relative to the repository root, as in the URLs
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
-# Known, harmless browser messages of Voilà 0.5 (its bundle shares JupyterLab 4.2.5 modules with
-# extensions built for 4.6): never a reason to fail.
-KNOWN_NOISE = ("Unsatisfied version 4.2.5 from _JUPYTERLAB.CORE_OUTPUT",)
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-START_TIMEOUT_S = 90
 
 
 def pytest_configure(config):
@@ -62,12 +50,6 @@ class Server:
     process: subprocess.Popen = field(repr=False)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _cohort_calendar(root: Path) -> Path:
     """The shipped programme calendar with its application deadline moved 30 days ahead: a cohort
     still applying, given to the kernels through KIT_CALENDRIER as a facilitator would."""
@@ -85,44 +67,19 @@ def _cohort_calendar(root: Path) -> Path:
 
 
 def _test_env(root: Path) -> dict[str, str]:
-    """This environment with a throwaway home: no state of the machine leaks in."""
-    env = dict(os.environ)
-    for name in ("JUPYTER_PATH", "JUPYTER_CONFIG_PATH", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR",
-                 "JUPYTER_RUNTIME_DIR", "IPYTHONDIR"):
-        env.pop(name, None)  # the servers must find the kit's files by themselves
-    for name in ("home", "cache", "espaces"):
-        (root / name).mkdir(exist_ok=True)
-    env.update(HOME=str(root / "home"), XDG_CACHE_HOME=str(root / "cache"),
-               KIT_ESPACES=str(root / "espaces"), KIT_CALENDRIER=str(_cohort_calendar(root)))
+    """This environment with a throwaway home (no state of the machine leaks in) and the cohort's calendar."""
+    env = harness.isolated_env(root)
+    env["KIT_CALENDRIER"] = str(_cohort_calendar(root))
     return env
 
 
-def _start(command: list[str], env: dict[str, str], root: Path, name: str) -> Server:
-    port = int(next(a for a in command if a.startswith("--port=")).split("=")[1])
+def _start(command: list[str], env: dict[str, str], root: Path, name: str, port: int) -> Server:
     log = root / f"{name}.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"{name} s'est arrêté au démarrage :\n{log.read_text()[-3000:]}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return Server(f"http://127.0.0.1:{port}/", root / "espaces", log, process)
-        except OSError:
-            time.sleep(0.2)
-    _stop(process)
-    pytest.fail(f"{name} ne répond pas après {START_TIMEOUT_S} s :\n{log.read_text()[-3000:]}")
-
-
-def _stop(process: subprocess.Popen) -> None:
-    # SIGTERM lets the server shut its kernels down (SIGKILL would leave them running).
-    process.send_signal(signal.SIGTERM)
     try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+        process = harness.start_server(command, env, log, port=port, name=name)
+    except harness.ServerError as error:
+        pytest.fail(str(error))
+    return Server(harness.local_url(port), root / "espaces", log, process)
 
 
 def _test_pools() -> dict:
@@ -134,25 +91,25 @@ def _test_pools() -> dict:
 @pytest.fixture(scope="session")
 def voila_server(tmp_path_factory):
     """Standalone Voilà exactly as `python -m kit serve` runs it (with preheated kernels)."""
-    root = tmp_path_factory.mktemp("voila")
-    command = voila_command(_free_port(), open_browser=False, pools=_test_pools())
-    server = _start(command, jupyter_env(_test_env(root)), root, "voila")  # as kit.serve.serve()
+    root, port = tmp_path_factory.mktemp("voila"), harness.free_port()
+    command = voila_command(port, open_browser=False, pools=_test_pools())
+    server = _start(command, jupyter_env(_test_env(root)), root, "voila", port)  # as kit.serve.serve()
     yield server
-    _stop(server.process)
+    harness.stop_server(server.process)
 
 
 @pytest.fixture(scope="session")
 def jupyter_server(tmp_path_factory):
     """Binder-like: `jupyter server` in the repository root, wrapped by binder/start as on Binder,
     Voilà as its extension (no preheating). URLs: /voila/render/<notebook>."""
-    root = tmp_path_factory.mktemp("jupyter")
+    root, port = tmp_path_factory.mktemp("jupyter"), harness.free_port()
     command = [str(REPO_ROOT / "binder" / "start"), sys.executable, "-m", "jupyter", "server",
-               "--no-browser", f"--port={_free_port()}", "--ServerApp.ip=127.0.0.1",
+               "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
                "--ServerApp.port_retries=0", "--IdentityProvider.token=",
                "--allow-root"]  # containers (CI) run as root
-    server = _start(command, _test_env(root), root, "jupyter-server")
+    server = _start(command, _test_env(root), root, "jupyter-server", port)
     yield server
-    _stop(server.process)
+    harness.stop_server(server.process)
 
 
 @pytest.fixture(scope="session")
@@ -163,85 +120,32 @@ def playwright_instance():
         yield pw
 
 
-@dataclass
-class Watch:
-    """What a test's pages did that they must not do, checked when the browser closes."""
-
-    external: list[str] = field(default_factory=list)  # requests outside this computer
-    errors: list[str] = field(default_factory=list)  # uncaught exceptions and console errors
-    allowed: list[str] = field(default_factory=list)  # console errors a test expects (substrings)
-    failed: list[str] = field(default_factory=list)  # responses >= 400, to explain console errors
-
-    def allow(self, *fragments: str) -> None:
-        self.allowed.extend(fragments)
-
-    def on_request(self, request_or_websocket) -> None:
-        if not _is_local(request_or_websocket.url):
-            self.external.append(request_or_websocket.url)
-
-    def on_console(self, message) -> None:
-        # ipywidgets reports a widget that fails to render with console.error, not an exception.
-        if message.type == "error" and not any(n in message.text for n in KNOWN_NOISE + tuple(self.allowed)):
-            self.errors.append(f"console.error: {message.text}")
-
-    def attach(self, page) -> None:
-        page.on("request", self.on_request)
-        page.on("websocket", self.on_request)  # routing does not see websockets
-        page.on("pageerror", lambda error: self.errors.append(f"{error.name}: {error.message}"))
-        page.on("console", self.on_console)
-        # A console "Failed to load resource" does not say which; record failed responses to tell.
-        page.on("response", lambda r: self.failed.append(f"{r.status} {r.request.method} {r.url}")
-                if r.status >= 400 else None)
-
-
-def _is_local(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in ("data", "blob", "about", "file") or parts.hostname in LOCAL_HOSTS
-
-
 @pytest.fixture
 def watch():
-    """The current test's `Watch`: `watch.allow("404")` accepts an expected console error."""
-    return Watch()
+    """The current test's `harness.Watch`: `watch.allow("404")` accepts an expected console error."""
+    return harness.Watch()
 
 
 @pytest.fixture
 def browser_context(playwright_instance, watch):
-    profile = tempfile.mkdtemp(prefix="kit-e2e-chromium-")
-    context = playwright_instance.chromium.launch_persistent_context(
-        profile, executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS,
-        accept_downloads=True, viewport={"width": 1280, "height": 720})
-    # The workshop room may have no internet: anything that is not this computer is refused
-    # (and recorded by the pages' "request" event).
-    context.route(lambda url: not _is_local(url), lambda route: route.abort())
-    context.on("page", watch.attach)
-    for page in context.pages:
-        watch.attach(page)
-    yield context
-    context.close()
-    shutil.rmtree(profile, ignore_errors=True)
+    """A fresh chromium profile, offline; checked when it closes: no request outside this computer, no
+    JavaScript error (uncaught exception or console error) in its pages."""
+    with harness.browser_context(playwright_instance, watch, profile_prefix="kit-e2e-chromium-",
+                                 accept_downloads=True) as context:
+        yield context
     assert not watch.external, f"requêtes hors de localhost : {watch.external}"
     assert not watch.errors, f"erreurs JavaScript dans la page : {watch.errors} (réponses en échec : {watch.failed})"
 
 
 @pytest.fixture
 def page(browser_context):
-    # A persistent context opens with one blank page: use it.
-    return browser_context.pages[0] if browser_context.pages else browser_context.new_page()
-
-
-def open_app(page, base_url: str, notebook: str, query: str = ""):
-    """Open an app (notebook path relative to the repository root) and wait until it is usable:
-    the notebook adds the CSS class `kit-ready` to a widget once its interface is displayed."""
-    page.goto(app_url(base_url, notebook, query), wait_until="commit")
-    page.wait_for_selector(".kit-ready", timeout=60_000)
-    return page
+    return harness.first_page(browser_context)
 
 
 @pytest.fixture(name="open_app")
 def open_app_fixture():
-    """`open_app` for test modules, which cannot import a conftest reliably."""
-    return open_app
+    """`harness.open_app(page, base_url, notebook, query="")`: open an app and wait until it is usable."""
+    return harness.open_app
 
 
 def wait_until(condition, timeout: float = 30) -> None:

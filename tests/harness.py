@@ -1,0 +1,247 @@
+"""The end-to-end harness shared by the browser tests (tests/e2e/conftest.py) and the benchmarks (bench/).
+
+A real server started as the kit starts it (`kit.serve.voila_command`, or Binder's `jupyter server`), in
+scratch folders, and Debian's chromium driven by Playwright, offline: a request to any host other than
+this computer is refused and recorded, and so are the pages' errors (`Watch`). The tests fail on what a
+`Watch` recorded; the benchmarks print it.
+
+    port, watch = free_port(), Watch()
+    env = jupyter_env(isolated_env(root))  # as kit.serve.serve() runs Voilà
+    with serving(voila_command(port, open_browser=False), env, root / "voila.log", port=port, name="voila"):
+        with browser_context(playwright, watch) as context:
+            open_app(first_page(context), local_url(port), "notebooks/00_accueil.ipynb", "espace=abc")
+    assert not watch.external and not watch.errors
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from kit.serve import REPO_ROOT, app_url
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's, never a browser downloaded by playwright
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+VIEWPORT = {"width": 1280, "height": 720}
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
+# Known, harmless browser messages of Voilà 0.5 (its bundle shares JupyterLab 4.2.5 modules with
+# extensions built for 4.6): never a reason to fail.
+KNOWN_NOISE = ("Unsatisfied version 4.2.5 from _JUPYTERLAB.CORE_OUTPUT",)
+START_TIMEOUT_S = 90  # until the server listens
+STOP_TIMEOUT_S = 30  # after SIGTERM, before SIGKILL
+# Until an app is usable: a kernel start plus the home app's imports can take tens of seconds on 2 busy cores.
+READY_TIMEOUT_MS = 60_000
+# Variables that would make the servers find files of this machine instead of the kit's own.
+MACHINE_JUPYTER_VARS = ("JUPYTER_PATH", "JUPYTER_CONFIG_PATH", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR",
+                        "JUPYTER_RUNTIME_DIR", "IPYTHONDIR")
+
+
+class ServerError(RuntimeError):
+    """The server stopped, or did not listen in time; the message ends with the tail of its log."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Servers
+# ---------------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def local_url(port: int) -> str:
+    """The base URL of a server of this computer (ends with "/")."""
+    return f"http://127.0.0.1:{port}/"
+
+
+def isolated_env(root: Path, espaces: Path | None = None) -> dict[str, str]:
+    """This environment with a throwaway home and cache in `root`: no state of the machine leaks in.
+
+    The kernels' workspaces are `espaces` (default `root/espaces`), given as $KIT_ESPACES. For standalone
+    Voilà, wrap it in `kit.serve.jupyter_env` as `kit.serve.serve()` does."""
+    env = dict(os.environ)
+    for name in MACHINE_JUPYTER_VARS:
+        env.pop(name, None)  # the servers must find the kit's files by themselves
+    espaces = root / "espaces" if espaces is None else espaces
+    for folder in (root / "home", root / "cache", espaces):
+        folder.mkdir(parents=True, exist_ok=True)
+    env.update(HOME=str(root / "home"), XDG_CACHE_HOME=str(root / "cache"), KIT_ESPACES=str(espaces))
+    return env
+
+
+def tail(log: Path, chars: int = 3000) -> str:
+    return log.read_text(errors="replace")[-chars:] if log.exists() else ""
+
+
+def check_running(process: subprocess.Popen, log: Path, name: str) -> None:
+    """Raise `ServerError` (with the end of its log) if the server has stopped."""
+    if process.poll() is not None:
+        raise ServerError(f"{name} stopped (code {process.returncode}):\n{tail(log)}")
+
+
+def start_server(command: list[str], env: dict[str, str], log: Path, *, port: int, name: str,
+                 detach: bool = False, timeout: float = START_TIMEOUT_S) -> subprocess.Popen:
+    """Run `command` in the repository root, its output in `log`, and wait until it listens on `port`.
+
+    `detach`: a session of its own and no standard input, so that Ctrl+C in the terminal reaches the
+    caller only (Voilà would ask "Shutdown this Voilà server (y/[n])?"); stop it with `stop_server`.
+    Raises `ServerError` if the server stops or does not listen within `timeout` seconds (it is then stopped).
+    """
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                   **({"stdin": subprocess.DEVNULL, "start_new_session": True} if detach else {}))
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        check_running(process, log, name)
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return process
+        except OSError:
+            time.sleep(0.2)
+    stop_server(process)
+    raise ServerError(f"{name} does not answer after {timeout:.0f} s:\n{tail(log)}")
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    # SIGTERM lets the server shut its kernels down (SIGKILL would leave them running).
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextlib.contextmanager
+def serving(command: list[str], env: dict[str, str], log: Path, *, port: int, name: str, detach: bool = False):
+    """`start_server` ... `stop_server`, whatever happens in the block (which gets the process)."""
+    process = start_server(command, env, log, port=port, name=name, detach=detach)
+    try:
+        yield process
+    finally:
+        stop_server(process)
+
+
+def kill_leftovers(root: Path) -> None:
+    """Kill, by pid, the processes left behind under `root` if a server died without stopping its kernels.
+
+    They are recognised by `root` in their command line or their environment (every kernel inherits
+    KIT_ESPACES=<root>/...); Voilà keeps connection files in /tmp/voila_*.
+    """
+    import psutil  # a dependency of ipykernel, so always there with the kit
+
+    for proc in psutil.process_iter(["pid", "cmdline"]):
+        if proc.pid == os.getpid():
+            continue
+        try:
+            if str(root) in " ".join(proc.info["cmdline"] or ()) or \
+                    proc.environ().get("KIT_ESPACES", "").startswith(str(root)):
+                proc.kill()
+        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+            pass
+
+
+# ---------------------------------------------------------------------------------------------
+# Browser
+# ---------------------------------------------------------------------------------------------
+
+
+def is_local(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("data", "blob", "about", "file") or parts.hostname in LOCAL_HOSTS
+
+
+@dataclass
+class Watch:
+    """What the pages of a browser context did that they must not do.
+
+    `console=False` leaves console errors out of `errors` (uncaught exceptions only)."""
+
+    external: list[str] = field(default_factory=list)  # requests outside this computer
+    errors: list[str] = field(default_factory=list)  # uncaught exceptions and console errors
+    allowed: list[str] = field(default_factory=list)  # console errors expected (substrings)
+    failed: list[str] = field(default_factory=list)  # responses >= 400, to explain console errors
+    console: bool = True
+
+    def allow(self, *fragments: str) -> None:
+        self.allowed.extend(fragments)
+
+    def on_request(self, request_or_websocket) -> None:
+        if not is_local(request_or_websocket.url):
+            self.external.append(request_or_websocket.url)
+
+    def on_console(self, message) -> None:
+        # ipywidgets reports a widget that fails to render with console.error, not an exception.
+        if message.type == "error" and not any(n in message.text for n in KNOWN_NOISE + tuple(self.allowed)):
+            self.errors.append(f"console.error: {message.text}")
+
+    def attach(self, page) -> None:
+        page.on("request", self.on_request)
+        page.on("websocket", self.on_request)  # routing does not see websockets
+        page.on("pageerror", lambda error: self.errors.append(f"{error.name}: {error.message}"))
+        if self.console:
+            page.on("console", self.on_console)
+        # A console "Failed to load resource" does not say which; record failed responses to tell.
+        page.on("response", lambda r: self.failed.append(f"{r.status} {r.request.method} {r.url}")
+                if r.status >= 400 else None)
+
+
+@contextlib.contextmanager
+def browser_context(playwright, watch: Watch, *, profile_in: Path | None = None,
+                    profile_prefix: str = "kit-chromium-", init_script: str | None = None, **options):
+    """Debian's chromium in a fresh persistent profile (nothing cached), offline, every page watched.
+
+    The profile is a new folder in `profile_in` (default: the system's temporary folder), removed
+    afterwards; `init_script` runs in every page before its own scripts; `options` go to Playwright's
+    `launch_persistent_context` (accept_downloads=True...)."""
+    profile = tempfile.mkdtemp(prefix=profile_prefix, dir=profile_in)
+    try:
+        context = playwright.chromium.launch_persistent_context(
+            profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, viewport=VIEWPORT, **options)
+        try:
+            # The workshop room may have no internet: anything that is not this computer is refused at once
+            # (and recorded by the pages' "request" event); a request waiting for a network timeout would
+            # also distort the benchmarks' timings.
+            context.route(lambda url: not is_local(url), lambda route: route.abort())
+            if init_script:
+                context.add_init_script(init_script)
+            context.on("page", watch.attach)
+            for page in context.pages:
+                watch.attach(page)
+            yield context
+        except BaseException:
+            with contextlib.suppress(Exception):  # the browser may be gone (Ctrl+C): keep the first error
+                context.close()
+            raise
+        context.close()
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def first_page(context):
+    # A persistent context opens with one blank page: use it.
+    return context.pages[0] if context.pages else context.new_page()
+
+
+def open_app(page, base_url: str, notebook: str, query: str = "", *, goto_timeout_ms: float | None = None):
+    """Open an app (notebook path relative to the repository root) and wait until it is usable:
+    the notebook adds the CSS class `kit-ready` to a widget once its interface is displayed.
+
+    `goto_timeout_ms`: how long the navigation itself may take (default: Playwright's)."""
+    page.goto(app_url(base_url, notebook, query), wait_until="commit",
+              **({} if goto_timeout_ms is None else {"timeout": goto_timeout_ms}))
+    page.wait_for_selector(".kit-ready", state="visible", timeout=READY_TIMEOUT_MS)
+    return page
