@@ -24,7 +24,9 @@ import time
 import openpyxl
 import pandas as pd
 
-from kit.reports.action_plan_xlsx import SHEET_ACTIONS, export_workbook, import_workbook
+from kit.reports.action_plan_columns import SHEET_ACTIONS
+from kit.reports.action_plan_export import export_workbook
+from kit.reports.action_plan_import import import_workbook
 from kit.model import (Action, ActionIndicator, Actor, BudgetLine, Measurement, Neighbourhood, Objective, Step,
                        Workspace, revalidate)
 

@@ -1,8 +1,9 @@
 """Session 3 app, "Passer à l'action": fiches action with their checks, roadmap with the critical path,
 steering (meetings of the bodies, responsibilities, indicators), the Excel round trip, the deliverable.
 
-Every number comes from `kit.methods.roadmap`, `kit.sessions.steering` and `kit.reports.action_plan_xlsx`; widgets are
-built once and updated in place; every edit is saved at once through `SessionApp.save`.
+Every number comes from `kit.methods.roadmap`, `kit.sessions.steering` and `kit.reports.action_plan_export`
+/ `action_plan_import`; widgets are built once and updated in place; every edit is saved at once through
+`SessionApp.save`.
 """
 
 from __future__ import annotations
@@ -302,7 +303,7 @@ class ActionApp(SessionApp):
         pending: dict = {}
 
         def on_make(_):
-            from kit.reports.action_plan_xlsx import export_workbook
+            from kit.reports.action_plan_export import export_workbook
 
             links.value = download_link(export_workbook(self.store.load(self.ws_id)), "plan_action.xlsx",
                                         "Télécharger le plan d'action (Excel)",
@@ -318,7 +319,7 @@ class ActionApp(SessionApp):
         def on_upload(change):
             if not change["new"]:
                 return
-            from kit.reports.action_plan_xlsx import import_workbook
+            from kit.reports.action_plan_import import import_workbook
 
             file = change["new"][0]
             result = import_workbook(self.store.load(self.ws_id), bytes(file["content"]))

@@ -1,170 +1,24 @@
-"""The action plan as an Excel workbook: export, edit with openpyxl as a person would in Excel, import.
+"""The action plan brought back from Excel: export, edit with openpyxl as a person would in Excel, import.
 
 Every import goes through `Store.update(report.apply)`, as the apps do, so "nothing applied" and
 "unchanged actions stay byte-identical" are checked on the saved file itself.
 """
 
 import datetime as dt
-import io
-import json
-import zipfile
 
-import openpyxl
 import pytest
 
-from kit.reports.action_plan_xlsx import (MAX_FILE_BYTES, SHEET_ACTIONS, SHEET_BUDGET, SHEET_HELP, SHEET_INDICATORS,
-                                  SHEET_LISTS, SHEET_STEPS, SHEET_TRACE, STATUSES, export_workbook, import_workbook)
 from kit.errors import KitError
-from kit.model import (Action, ActionIndicator, Actor, BudgetLine, Measurement, Neighbourhood, Objective, Stake,
-                       Step)
-
-FORMULA_TITLE = '=HYPERLINK("https://exemple.invalid","cliquez")'
-
-
-def fill(ws):
-    q1, q2 = Neighbourhood(name="Les Tilleuls", qpv_code="QN03301M"), Neighbourhood(name="La Gare")
-    heat = Stake(title="Chaleur dans les logements")
-    energy = Stake(title="Factures d'énergie")
-    strategic = Objective(title="Adapter le quartier à la chaleur", stake_ids=[heat.id])
-    operational = Objective(title="Ombrager les cours ; les rues", level="opérationnel", parent_id=strategic.id)
-    bills = Objective(title="Réduire les factures", stake_ids=[energy.id])
-    landlord, social, city = (Actor(name="Habitat Rivebelle"), Actor(name="Centre social de l'Orangerie"),
-                              Actor(name="Ville"))
-    diagnostic = Action(
-        title="Diagnostic de confort d'été", description="Visites de 200 logements.\nSur deux étés.",
-        objective_ids=[strategic.id, operational.id], lead_id=landlord.id, partner_ids=[social.id, city.id],
-        neighbourhood_ids=[q1.id], status="en cours", priority="haute",
-        start=dt.date(2026, 10, 1), end=dt.date(2027, 3, 31), participation="Enquête porte-à-porte",
-        steps=[Step(title="Choisir les logements", due=dt.date(2026, 10, 15), done=True),
-               Step(title="Restituer aux habitants", due=dt.date(2027, 3, 1))],
-        budget=[BudgetLine(year=2026, kind="fonctionnement", amount=12500.5, funder="Contrat de ville"),
-                BudgetLine(year=2027, kind="investissement", amount=40000, funder="Fonds vert")],
-        indicators=[ActionIndicator(name="Logements visités", unit="logements", baseline=0, target=200,
-                                    source="Bailleur",
-                                    measurements=[Measurement(on=dt.date(2026, 12, 1), value=45)])])
-    shade = Action(title="Îlots de fraîcheur dans la cour de l'école", lead_id=city.id,
-                   objective_ids=[operational.id], neighbourhood_ids=[q1.id, q2.id],
-                   start=dt.date(2027, 4, 1), end=dt.date(2027, 9, 30), depends_on=[diagnostic.id],
-                   budget=[BudgetLine(year=2027, kind="investissement", amount=80000, funder="FEDER")],
-                   steps=[Step(title="Concertation avec les enfants")])
-    insulation = Action(title="Isolation des toitures", objective_ids=[bills.id], lead_id=landlord.id,
-                        priority="basse", depends_on=[diagnostic.id],
-                        indicators=[ActionIndicator(name="Consommation moyenne", unit="kWh/m²", baseline=210,
-                                                    target=150)])
-    hostile = Action(title=FORMULA_TITLE, description="+33 6 00 00 00 00", participation="-")
-    ws.neighbourhoods = [q1, q2]
-    ws.stakes = [heat, energy]
-    ws.objectives = [strategic, operational, bills]
-    ws.actors = [landlord, social, city]
-    ws.actions = [diagnostic, shade, insulation, hostile]
+from kit.reports.action_plan_columns import SHEET_ACTIONS, SHEET_BUDGET, SHEET_INDICATORS, SHEET_STEPS, SHEET_TRACE
+from kit.reports.action_plan_export import export_workbook
+from kit.reports.action_plan_import import import_workbook
+from kit.reports.action_plan_reading import MAX_FILE_BYTES
+from tests.unit.action_plan_workbooks import actions_json, column, edit, plan_workspace, refused, row_of, saved, set_cell
 
 
 @pytest.fixture
 def ws(store):
-    created = store.create("Plan de Rivebelle")
-    return store.update(created.id, fill)
-
-
-# -- helpers -------------------------------------------------------------------------------------
-
-
-def edit(data: bytes, change) -> bytes:
-    """Open the workbook as Excel would, let `change(book)` edit cells, save it again."""
-    book = openpyxl.load_workbook(io.BytesIO(data))
-    change(book)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def column(sheet, header: str) -> int:
-    for cell in sheet[1]:
-        if cell.value == header:
-            return cell.column
-    raise AssertionError(header)
-
-
-def row_of(sheet, action_id: str, start: int = 2) -> int:
-    for row in range(start, sheet.max_row + 1):
-        if sheet.cell(row, 1).value == action_id:
-            return row
-    raise AssertionError(action_id)
-
-
-def set_cell(book, sheet_name: str, action_id: str, header: str, value, nth: int = 0):
-    sheet = book[sheet_name]
-    row = row_of(sheet, action_id)
-    for _ in range(nth):
-        row = row_of(sheet, action_id, row + 1)
-    sheet.cell(row, column(sheet, header)).value = value
-    return row
-
-
-def saved(store, ws_id: str) -> bytes:
-    return store.path(ws_id).read_bytes()
-
-
-def actions_json(store, ws_id: str) -> dict[str, str]:
-    """Each action exactly as it is saved on disk."""
-    return {a["id"]: json.dumps(a, ensure_ascii=False) for a in json.loads(saved(store, ws_id))["actions"]}
-
-
-def refused(store, ws, data: bytes):
-    """Import `data`, check it is refused as a whole, and return its errors."""
-    before = saved(store, ws.id)
-    report = import_workbook(ws, data)
-    assert not report.ok
-    assert report.summary.startswith("Import refusé")
-    with pytest.raises(KitError, match="rien n'a été modifié"):
-        store.update(ws.id, report.apply)
-    assert saved(store, ws.id) == before
-    return report.errors
-
-
-# -- export --------------------------------------------------------------------------------------
-
-
-def test_export_has_every_sheet_with_headers_lists_and_real_dates(ws):
-    book = openpyxl.load_workbook(io.BytesIO(export_workbook(ws)))
-    assert book.sheetnames == [SHEET_HELP, SHEET_ACTIONS, SHEET_STEPS, SHEET_BUDGET, SHEET_INDICATORS, SHEET_LISTS,
-                               SHEET_TRACE]
-    assert book[SHEET_TRACE].sheet_state == "veryHidden"
-    actions = book[SHEET_ACTIONS]
-    assert [c.value for c in actions[1]][:3] == ["Identifiant (ne pas modifier)", "Intitulé", "Description"]
-    assert all(c.font.bold for c in actions[1]) and actions.freeze_panes == "C2"
-    assert actions.max_row == 1 + len(ws.actions)
-    first = ws.actions[0]
-    assert actions["A2"].value == first.id and actions["A2"].fill.fgColor.rgb.endswith("ECEEF0")  # grey id
-    assert "Ne modifiez pas" in actions["A1"].comment.text
-    assert actions.cell(2, column(actions, "Objectifs")).value == \
-        "Adapter le quartier à la chaleur ; Ombrager les cours ; les rues"
-    start = actions.cell(2, column(actions, "Début"))
-    assert start.value == dt.datetime(2026, 10, 1) and start.number_format == "DD/MM/YYYY"
-    lists = {dv.formula1 for dv in actions.data_validations.dataValidation}
-    assert '"' + ",".join(STATUSES) + '"' in lists and '"haute,moyenne,basse"' in lists
-    assert '"oui,non"' in {dv.formula1 for dv in book[SHEET_STEPS].data_validations.dataValidation}
-    assert '"investissement,fonctionnement"' in {dv.formula1 for dv in book[SHEET_BUDGET].data_validations.dataValidation}
-    budget = book[SHEET_BUDGET]
-    assert [c.value for c in budget[2]] == [first.id, first.title, 2026, "fonctionnement", 12500.5, "Contrat de ville"]
-    assert "€" in budget["E2"].number_format
-    assert [c.value for c in book[SHEET_STEPS][2]][3:] == ["Choisir les logements", dt.datetime(2026, 10, 15), "oui"]
-    help_text = " ".join(str(c.value) for row in book[SHEET_HELP].iter_rows() for c in row if c.value)
-    assert "Ce que vous pouvez modifier" in help_text and "à venir, en cours" in help_text
-    assert "absent" in help_text and "Tout ou rien" in help_text
-
-
-def test_user_text_is_never_written_as_a_formula(ws):
-    data = export_workbook(ws)
-    book = openpyxl.load_workbook(io.BytesIO(data))
-    sheet = book[SHEET_ACTIONS]
-    row = row_of(sheet, ws.actions[3].id)
-    for header in ("Intitulé", "Description", "Participation des habitants"):
-        cell = sheet.cell(row, column(sheet, header))
-        assert cell.data_type == "s" and cell.quotePrefix  # Excel keeps it text even after re-editing
-    assert sheet.cell(row, 2).value == FORMULA_TITLE
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:  # no formula anywhere in the file
-        assert not any(b"<f>" in archive.read(name) for name in archive.namelist() if name.startswith("xl/worksheets/"))
-    assert import_workbook(ws, data).ok
+    return plan_workspace(store)
 
 
 def test_round_trip_without_edits_changes_nothing(store, ws):
@@ -229,16 +83,6 @@ def test_lenient_spellings_are_read_and_equivalent_values_are_no_change(store, w
     assert new.actions[1].budget[0].amount == 85000.5
     assert new.actions[2].neighbourhood_ids == [ws.neighbourhoods[0].id]
 
-
-def test_formula_typed_in_excel_is_stored_as_text_and_exported_as_text(store, ws):
-    target = ws.actions[2]
-    data = edit(export_workbook(ws), lambda book: set_cell(book, SHEET_ACTIONS, target.id, "Intitulé", "=1+1"))
-    report = import_workbook(ws, data)
-    assert report.ok
-    new = store.update(ws.id, report.apply)
-    assert new.actions[2].title == "=1+1"
-    cell = openpyxl.load_workbook(io.BytesIO(export_workbook(new)))[SHEET_ACTIONS]["B4"]
-    assert cell.value == "=1+1" and cell.data_type == "s"
 
 
 def test_new_action_with_steps_budget_and_dependency_by_title(store, ws):
@@ -355,6 +199,21 @@ def test_each_error_is_listed_with_sheet_line_and_reason_and_nothing_is_applied(
     assert [(e.sheet, e.line) for e in errors] == [(sheet_name, line)], errors
     assert reason in errors[0].reason, errors[0].reason
     assert f"{sheet_name}, ligne {line} : " in str(errors[0])
+
+
+def test_a_dependency_cycle_is_refused_naming_every_action_of_it(store, ws):
+    diagnostic, shade, insulation, _ = ws.actions  # the shade already depends on the diagnostic
+
+    def change(book):  # the insulation now waits for the shade, and the diagnostic for the insulation
+        set_cell(book, SHEET_ACTIONS, insulation.id, "Dépend de", shade.id)
+        set_cell(book, SHEET_ACTIONS, diagnostic.id, "Dépend de", "isolation des toitures")  # by its title
+
+    errors = refused(store, ws, edit(export_workbook(ws), change))
+    assert [(e.sheet, e.line) for e in errors] == [(SHEET_ACTIONS, 2)], errors
+    assert errors[0].reason == ("Dépend de : dépendance circulaire « Diagnostic de confort d'été » → "
+                                "« Isolation des toitures » → « Îlots de fraîcheur dans la cour de l'école » → "
+                                "« Diagnostic de confort d'été »")
+    assert [a.depends_on for a in store.load(ws.id).actions] == [a.depends_on for a in ws.actions]
 
 
 def test_duplicate_ids_are_refused(store, ws):
