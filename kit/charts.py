@@ -13,7 +13,7 @@ import pandas as pd
 from kit.lazy import plotly_go as go  # imported on first chart (see kit.lazy)
 
 from kit.methods.micmac import MicmacResult
-from kit.methods.drawing import FONT
+from kit.methods.drawing import FONT, plain
 from kit.text import shorten
 
 SECTOR_COLOURS = {"motrice": "#b3261e", "relais": "#c77700", "dépendante": "#1f5fa8", "autonome": "#6b6b6b"}
@@ -47,9 +47,9 @@ def stake_map(frame: pd.DataFrame, x_label: str, y_label: str) -> go.Figure:
     placed = frame[frame["placé"].astype(bool)]  # an empty object column would select columns
     sizes = [18 + 6 * math.sqrt(v) for v in placed["votes"]]
     fig = go.Figure(go.Scatter(
-        x=placed["x"], y=placed["y"], mode="markers+text", text=[shorten(t, 32) for t in placed["enjeu"]],
+        x=placed["x"], y=placed["y"], mode="markers+text", text=[plain(shorten(t, 32)) for t in placed["enjeu"]],
         textposition="top center", marker=dict(size=sizes, color="#0b6e4f", opacity=0.8, line=dict(width=1, color="#fff")),
-        customdata=list(zip(placed["enjeu"], placed["votes"])),
+        customdata=list(zip([plain(t) for t in placed["enjeu"]], placed["votes"])),
         hovertemplate="%{customdata[0]}<br>" + f"{x_label} : %{{x}}<br>{y_label} : %{{y}}<br>votes : %{{customdata[1]}}<extra></extra>",
     ))
     for value in (5,):
@@ -73,8 +73,8 @@ def micmac_plane(result: MicmacResult, titles: dict[str, str], variant: str = "i
         mask = sectors == sector
         fig.add_trace(go.Scatter(
             x=x[mask], y=y[mask], mode="markers+text", name=SECTOR_HELP[sector],
-            text=[shorten(titles.get(i, str(i)), 26) for i in table.index[mask]], textposition="top center",
-            marker=dict(size=16, color=colour), customdata=[titles.get(i, str(i)) for i in table.index[mask]],
+            text=[plain(shorten(titles.get(i, str(i)), 26)) for i in table.index[mask]], textposition="top center",
+            marker=dict(size=16, color=colour), customdata=[plain(titles.get(i, str(i))) for i in table.index[mask]],
             hovertemplate="%{customdata}<br>dépendance %{x:.0f} ‰<br>influence %{y:.0f} ‰<extra></extra>"))
     fig.add_vline(x=float(cuts["dependence_permille"]), line=dict(color="#444", dash="dash"))
     fig.add_hline(y=float(cuts["influence_permille"]), line=dict(color="#444", dash="dash"))
@@ -96,9 +96,11 @@ def micmac_displacement(result: MicmacResult, titles: dict[str, str]) -> go.Figu
         x1, y1 = float(row["indirect_dependence_permille"]), float(row["indirect_influence_permille"])
         fig.add_annotation(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y",
                            showarrow=True, arrowhead=3, arrowwidth=2, arrowcolor="#1f5fa8", text="")
-        fig.add_trace(go.Scatter(x=[x1], y=[y1], mode="markers+text", text=[shorten(titles.get(variable, str(variable)), 26)],
+        title = titles.get(variable, str(variable))
+        fig.add_trace(go.Scatter(x=[x1], y=[y1], mode="markers+text", text=[plain(shorten(title, 26))],
                                  textposition="top center", marker=dict(size=12, color="#1f5fa8"), showlegend=False,
-                                 hovertemplate=f"{titles.get(variable, variable)}<br>direct : ({x0:.0f} ; {y0:.0f})"
+                                 customdata=[plain(title)],  # user text never goes inside a hovertemplate
+                                 hovertemplate=f"%{{customdata}}<br>direct : ({x0:.0f} ; {y0:.0f})"
                                                f"<br>indirect : ({x1:.0f} ; {y1:.0f})<extra></extra>"))
     return _layout(fig, "Déplacement des positions, du direct à l'indirect",
                    xaxis=dict(title="Dépendance (‰)", rangemode="tozero"), yaxis=dict(title="Influence (‰)", rangemode="tozero"))
@@ -107,7 +109,7 @@ def micmac_displacement(result: MicmacResult, titles: dict[str, str]) -> go.Figu
 def matrix_heatmap(matrix: pd.DataFrame, titles: dict[str, str], title: str = "Matrice des influences directes") -> go.Figure:
     """The direct matrix as a heatmap (P drawn as 0.5 and written "P")."""
     numbers = matrix.map(lambda v: 0.5 if v == "P" else float(v or 0))
-    labels = [shorten(titles.get(i, str(i)), 24) for i in matrix.index]
+    labels = [plain(shorten(titles.get(i, str(i)), 24)) for i in matrix.index]
     fig = go.Figure(go.Heatmap(
         z=numbers.to_numpy(), x=labels, y=labels, zmin=0, zmax=3, colorscale="Greens",
         text=matrix.astype(str).replace("0", "").to_numpy(), texttemplate="%{text}",
@@ -118,8 +120,8 @@ def matrix_heatmap(matrix: pd.DataFrame, titles: dict[str, str], title: str = "M
 def coverage_heatmap(coverage: pd.DataFrame) -> go.Figure:
     """Stakes (rows) covered by local projects (columns)."""
     fig = go.Figure(go.Heatmap(
-        z=coverage.astype(int).to_numpy(), x=[shorten(c, 24) for c in coverage.columns],
-        y=[shorten(i, 36) for i in coverage.index], zmin=0, zmax=1, showscale=False,
+        z=coverage.astype(int).to_numpy(), x=[plain(shorten(c, 24)) for c in coverage.columns],
+        y=[plain(shorten(i, 36)) for i in coverage.index], zmin=0, zmax=1, showscale=False,
         colorscale=[[0, "#f3f3f3"], [1, "#0b6e4f"]], xgap=2, ygap=2,
         hovertemplate="%{y} — %{x}<extra></extra>"))
     return _layout(fig, "Positionnement : enjeux couverts par les projets locaux", yaxis=dict(autorange="reversed"))
@@ -132,12 +134,13 @@ def portrait_gaps(portrait: pd.DataFrame, reference: str = "France") -> go.Figur
     gaps = (rows["quartier"] - rows[reference]) / rows[reference].abs() * 100
     colours = ["#b3261e" if r.startswith("moins") else "#0b6e4f" if r.startswith("plus") else "#6b6b6b"
                for r in rows["lecture"]]
-    fig = go.Figure(go.Bar(x=gaps, y=[shorten(i, 40) for i in rows["indicateur"]], orientation="h",
-                           marker_color=colours, customdata=list(zip(rows["quartier"], rows[reference], rows["lecture"])),
-                           hovertemplate="%{y}<br>quartier : %{customdata[0]}<br>" + reference +
+    fig = go.Figure(go.Bar(x=gaps, y=[plain(shorten(i, 40)) for i in rows["indicateur"]], orientation="h",
+                           marker_color=colours,
+                           customdata=list(zip(rows["quartier"], rows[reference], [plain(r) for r in rows["lecture"]])),
+                           hovertemplate="%{y}<br>quartier : %{customdata[0]}<br>" + plain(reference) +
                                          " : %{customdata[1]}<br>%{customdata[2]}<extra></extra>"))
     fig.add_vline(x=0, line=dict(color="#222"))
-    return _layout(fig, f"Écart du quartier à la référence « {reference} » (en %)",
+    return _layout(fig, f"Écart du quartier à la référence « {plain(reference)} » (en %)",
                    xaxis=dict(title="écart (%)"), yaxis=dict(autorange="reversed"),
                    height=max(320, 60 + 34 * len(rows)))
 
@@ -152,12 +155,12 @@ def objective_tree(objectives: pd.DataFrame, ambition: str, horizon: int) -> go.
     if objectives.empty:
         return placeholder("Ajoutez un premier objectif stratégique")
     root = f"Cap {horizon}"
-    ids, labels, parents, hover = [root], [root], [""], [ambition or "Ambition à formuler"]
+    ids, labels, parents, hover = [root], [root], [""], [plain(ambition) if ambition else "Ambition à formuler"]
     for row in objectives.to_dict("records"):
         ids.append(row["id"])
-        labels.append(shorten(row["objectif"], 40))
+        labels.append(plain(shorten(row["objectif"], 40)))
         parents.append(row["parent_id"] or root)
-        hover.append(f"{row['objectif']}<br>{row['niveau']}<br>enjeux : {row['enjeux'] or 'aucun'}")
+        hover.append(f"{plain(row['objectif'])}<br>{plain(row['niveau'])}<br>enjeux : {plain(row['enjeux'] or 'aucun')}")
     fig = go.Figure(go.Treemap(ids=ids, labels=labels, parents=parents, customdata=hover,
                                hovertemplate="%{customdata}<extra></extra>", textfont=dict(size=18),
                                marker=dict(colors=["#0b3d2e"] + ["#0b6e4f" if p == root else "#7bbf9e" for p in parents[1:]]),
@@ -172,8 +175,8 @@ def actor_plane(actors: pd.DataFrame, cuts: pd.Series) -> go.Figure:
         rows = actors[actors["sector"] == sector]
         fig.add_trace(go.Scatter(
             x=rows["dependence"], y=rows["influence"], mode="markers+text", name=f"acteurs {sector}s",
-            text=[shorten(i, 26) for i in rows.index], textposition="top center", marker=dict(size=16, color=colour),
-            customdata=list(zip(rows.index, rows["ri_star"].round(2))),
+            text=[plain(shorten(i, 26)) for i in rows.index], textposition="top center", marker=dict(size=16, color=colour),
+            customdata=list(zip([plain(i) for i in rows.index], rows["ri_star"].round(2))),
             hovertemplate="%{customdata[0]}<br>dépendance %{x}<br>influence %{y}<br>rapport de force ri* %{customdata[1]}<extra></extra>"))
     fig.add_vline(x=float(cuts["dependence"]), line=dict(color="#444", dash="dash"))
     fig.add_hline(y=float(cuts["influence"]), line=dict(color="#444", dash="dash"))
@@ -197,9 +200,9 @@ def convergence_graph(edges: pd.DataFrame, actors: list[str], level: int = 2) ->
         colour = "#0b6e4f" if row.kind == "convergence" else "#b3261e"
         fig.add_trace(go.Scatter(x=[x0, x1], y=[y0, y1], mode="lines", showlegend=False, hoverinfo="text",
                                  line=dict(color=colour, width=1 + 7 * float(row.normalised)),
-                                 text=f"{row.kind} {row.actor_a} – {row.actor_b} : {row.intensity:.1f}"))
+                                 text=f"{row.kind} {plain(row.actor_a)} – {plain(row.actor_b)} : {row.intensity:.1f}"))
     fig.add_trace(go.Scatter(x=[pos[a][0] for a in actors], y=[pos[a][1] for a in actors], mode="markers+text",
-                             text=[shorten(a, 24) for a in actors], textposition="top center", showlegend=False,
+                             text=[plain(shorten(a, 24)) for a in actors], textposition="top center", showlegend=False,
                              marker=dict(size=14, color="#222"), hovertemplate="%{text}<extra></extra>"))
     return _layout(fig, f"Convergences (vert) et divergences (rouge) entre acteurs, niveau {level}MAO",
                    xaxis=dict(visible=False, range=[-1.5, 1.5]), yaxis=dict(visible=False, range=[-1.3, 1.3]),
@@ -209,9 +212,9 @@ def convergence_graph(edges: pd.DataFrame, actors: list[str], level: int = 2) ->
 def mobilisation(objectives: pd.DataFrame, level: int = 3) -> go.Figure:
     """For each objective: agreement (right) and disagreement (left) of the actors, weighted (kMAO)."""
     fig = go.Figure([
-        go.Bar(y=[shorten(i, 36) for i in objectives.index], x=objectives[f"agreement_{level}"], orientation="h",
+        go.Bar(y=[plain(shorten(i, 36)) for i in objectives.index], x=objectives[f"agreement_{level}"], orientation="h",
                name="accord", marker_color="#0b6e4f", hovertemplate="%{y} : accord %{x:.1f}<extra></extra>"),
-        go.Bar(y=[shorten(i, 36) for i in objectives.index], x=objectives[f"disagreement_{level}"], orientation="h",
+        go.Bar(y=[plain(shorten(i, 36)) for i in objectives.index], x=objectives[f"disagreement_{level}"], orientation="h",
                name="désaccord", marker_color="#b3261e", hovertemplate="%{y} : désaccord %{x:.1f}<extra></extra>"),
     ])
     return _layout(fig, f"Mobilisation des acteurs sur les objectifs ({level}MAO)", barmode="relative",
@@ -225,7 +228,7 @@ def power_interest(actors: pd.DataFrame) -> go.Figure:
     if placed.empty:
         return placeholder("Placez les acteurs (pouvoir, intérêt) ou déduisez-les de MACTOR")
     fig = go.Figure(go.Scatter(x=placed["interest"], y=placed["power"], mode="markers+text",
-                               text=[shorten(n, 24) for n in placed["name"]], textposition="top center",
+                               text=[plain(shorten(n, 24)) for n in placed["name"]], textposition="top center",
                                marker=dict(size=16, color="#1f5fa8"),
                                hovertemplate="%{text}<br>intérêt %{x}<br>pouvoir %{y}<extra></extra>"))
     fig.add_hline(y=5, line=dict(color="#999", dash="dot"))

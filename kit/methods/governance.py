@@ -18,7 +18,6 @@ Vocabulary:
 
 from __future__ import annotations
 
-import html
 import textwrap
 from typing import NamedTuple
 
@@ -27,7 +26,7 @@ import pandas as pd
 from kit.lazy import plotly_go as go  # imported on first chart (see kit.lazy)
 
 from kit.errors import KitError
-from kit.methods.drawing import FONT
+from kit.methods.drawing import FONT, plain
 from kit.methods.frames import table_with_columns
 from kit.text import as_text, fold, join_french, quote
 
@@ -363,16 +362,16 @@ def governance_figure(bodies, actors=None) -> go.Figure:
 
     texts, heights = {}, {}
     for body in bodies:
-        lines = [f"<b>{html.escape(line)}</b>" for line in _wrap(body["name"], chars - 4)]
+        lines = [f"<b>{plain(line)}</b>" for line in _wrap(body["name"], chars - 4)]
         subtitle = body["kind"] + (f" · {body['rhythm']}" if body["rhythm"] else "")
-        lines += [f"<i>{html.escape(line)}</i>" for line in _wrap(subtitle, chars)]
+        lines += [f"<i>{plain(line)}</i>" for line in _wrap(subtitle, chars)]
         lead = names.get(body["lead_id"], body["lead_id"]) if body["lead_id"] else "à désigner"
-        lines += [html.escape(line) for line in _wrap(f"Pilote : {lead}", chars)]
+        lines += [plain(line) for line in _wrap(f"Pilote : {lead}", chars)]
         members = [names.get(m, m) for m in body["member_ids"] if m != body["lead_id"]]
         if members:
             listed = members[:MAX_LISTED]
             extra = f" + {len(members) - MAX_LISTED} autre(s)" if len(members) > MAX_LISTED else ""
-            lines += [html.escape(line) for line in _wrap("Membres : " + ", ".join(listed) + extra, chars)]
+            lines += [plain(line) for line in _wrap("Membres : " + ", ".join(listed) + extra, chars)]
         texts[body["name"]] = "<br>".join(lines)
         heights[body["name"]] = 0.32 * len(lines) + 0.3
     row_height = {level: max(heights[b["name"]] for b in row) for level, row in rows.items()}
@@ -408,14 +407,14 @@ def governance_figure(bodies, actors=None) -> go.Figure:
     hover = []
     for body in bodies:
         people = [names.get(m, m) for m in _seats(body)]
-        lines = [f"<b>{html.escape(body['name'])}</b>", html.escape(body["kind"])]
+        lines = [f"<b>{plain(body['name'])}</b>", plain(body["kind"])]
         if body["rhythm"]:
-            lines.append(f"Rythme : {html.escape(body['rhythm'])}")
+            lines.append(f"Rythme : {plain(body['rhythm'])}")
         if body["decides"]:
-            lines += [html.escape(line) for line in _wrap(f"Décide : {body['decides']}", 50)]
+            lines += [plain(line) for line in _wrap(f"Décide : {body['decides']}", 50)]
         if body["reports_to"]:
-            lines.append(f"Rend compte à : {html.escape(', '.join(body['reports_to']))}")
-        lines += [html.escape(line) for line in _wrap("Siègent : " + (", ".join(people) or "personne"), 50)]
+            lines.append(f"Rend compte à : {plain(', '.join(body['reports_to']))}")
+        lines += [plain(line) for line in _wrap("Siègent : " + (", ".join(people) or "personne"), 50)]
         hover.append("<br>".join(lines))
     fig.add_trace(go.Scatter(x=[centres[b["name"]][0] for b in bodies], y=[centres[b["name"]][1] for b in bodies],
                              mode="markers", marker=dict(size=40, color="rgba(0,0,0,0)"), hovertext=hover,

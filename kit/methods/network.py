@@ -37,7 +37,6 @@ Choices, so that a facilitator can explain every number:
 
 from __future__ import annotations
 
-import html
 import io
 import math
 import zlib
@@ -49,7 +48,7 @@ import pandas as pd
 from kit.lazy import plotly_go as go  # imported on first chart (see kit.lazy)
 
 from kit.errors import KitError
-from kit.methods.drawing import FONT
+from kit.methods.drawing import FONT, plain
 from kit.methods.frames import table_with_columns
 from kit.text import as_text, fold, join_french, quote, shorten
 
@@ -674,7 +673,7 @@ def _kind_order(kinds) -> list[str]:
 
 
 def _node_hover(node: str, row, names: dict) -> str:
-    parts = [f"<b>{html.escape(names[node])}</b>", html.escape(str(row["kind"]))]
+    parts = [f"<b>{plain(names[node])}</b>", plain(row["kind"])]
     degree = int(row["degree"])
     parts.append(f"{_plural(degree, 'partenaire direct', 'partenaires directs')}"
                  f" · intensité totale {int(row['weighted_degree'])}")
@@ -732,10 +731,10 @@ def network_figure(actors, relations, metrics: pd.DataFrame | None = None, size_
     if size_by is not None:
         subtitle = f"Taille des points : {SIZE_LABELS[size_by]} · " + subtitle
     if highlight is not None:
-        subtitle += f"<br>Voisinage de {html.escape(quote(names[highlight]))}"
+        subtitle += f"<br>Voisinage de {plain(quote(names[highlight]))}"
     legend_rows = sum(1 for t in traces if t.get("showlegend", True)) + 2
     fig.update_layout(
-        title=dict(text=f"{html.escape(title)}<br><sup>{subtitle}</sup>", font=dict(size=22)),
+        title=dict(text=f"{plain(title)}<br><sup>{subtitle}</sup>", font=dict(size=22)),
         font=FONT, template="plotly_white", width=1100, height=max(760, 140 + 27 * legend_rows),
         margin=dict(l=20, r=20, t=110 if highlight is not None else 90, b=20),
         hoverlabel=dict(font=dict(size=16)), legend=dict(font=dict(size=16), itemsizing="constant",
@@ -759,7 +758,7 @@ def _add_groups(traces: list, groups: dict[str, list[str]], pos: dict) -> None:
             continue
         traces.append(dict(
             type="scatter", x=[pos[m][0] for m in placed], y=[pos[m][1] for m in placed], mode="markers",
-            name=label, legendgroup="groups", legendgrouptitle_text="Groupe projet et instances" if index == 0 else None,
+            name=plain(label), legendgroup="groups", legendgrouptitle_text="Groupe projet et instances" if index == 0 else None,
             marker=dict(symbol="circle-open", size=44 + 10 * index, color=GROUP_COLOURS[index % len(GROUP_COLOURS)],
                         line=dict(width=3)), hoverinfo="skip"))
 
@@ -793,15 +792,15 @@ def _add_edges(traces: list, graph: nx.Graph, pos: dict, names: dict, highlight:
             mark["y"].append(sy + 0.55 * (ty - sy))
             mark["angle"].append(round(math.degrees(math.atan2(tx - sx, ty - sy)) % 360, 2))  # clockwise from up
             arrow = "→" if relation["directed"] else "↔"
-            mark["text"].append(f"{html.escape(quote(names[relation['source']]))} {arrow} "
-                                f"{html.escape(quote(names[relation['target']]))}<br>{html.escape(relation['kind'])}, "
+            mark["text"].append(f"{plain(quote(names[relation['source']]))} {arrow} "
+                                f"{plain(quote(names[relation['target']]))}<br>{plain(relation['kind'])}, "
                                 f"intensité {INTENSITY_WORDS[relation['intensity']]}")
     order = list(RELATION_KINDS)
     kinds = sorted({key[0] for key in lines}, key=lambda k: (k not in order, order.index(k) if k in order else 0, k))
     for kind in kinds:  # legend entries first, one per kind; clicking one hides its lines and arrows
         style = relation_style(kind)
         traces.append(dict(
-            type="scatter", x=[None], y=[None], mode="lines", name=style.legend or kind, legendgroup=f"rel-{kind}",
+            type="scatter", x=[None], y=[None], mode="lines", name=plain(style.legend or kind), legendgroup=f"rel-{kind}",
             legendgrouptitle_text="Relations" if kind == kinds[0] else None,
             line=dict(color=style.colour, dash=style.dash, width=3), hoverinfo="skip"))
     for (kind, intensity, faded), (xs, ys) in sorted(lines.items(),
@@ -855,13 +854,13 @@ def _add_nodes(traces: list, graph, table, pos, names, size_by, highlight, brigh
         faded = [bright is not None and n not in bright for n in members]
         # A legend-only entry per kind (a round dot), so that a broker's diamond never stands for its kind.
         traces.append(dict(
-            type="scatter", x=[None], y=[None], mode="markers", name=kind, legendgroup=f"kind-{kind}",
+            type="scatter", x=[None], y=[None], mode="markers", name=plain(kind), legendgroup=f"kind-{kind}",
             legendgrouptitle_text="Types d'acteurs" if position == 0 else None,
             marker=dict(size=14, color=kind_colour(kind), symbol="circle"), hoverinfo="skip"))
         traces.append(dict(
             type="scatter", x=[pos[n][0] for n in members], y=[pos[n][1] for n in members], mode="markers+text",
-            name=kind, legendgroup=f"kind-{kind}", showlegend=False,
-            text=[html.escape(shorten(names[n], 28)) if n in labelled else "" for n in members],
+            name=plain(kind), legendgroup=f"kind-{kind}", showlegend=False,
+            text=[plain(shorten(names[n], 28)) if n in labelled else "" for n in members],
             textposition=[_label_side(graph, pos, n) for n in members],
             textfont=dict(size=15, color=["rgba(17,17,17,0.25)" if f else "#111" for f in faded]),
             marker=dict(size=[sizes[n] for n in members], color=kind_colour(kind),

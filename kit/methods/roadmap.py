@@ -30,7 +30,7 @@ from kit.lazy import plotly_go as go  # imported on first chart (see kit.lazy)
 
 from kit.errors import KitError
 from kit.model import ActionStatus
-from kit.methods.drawing import FONT
+from kit.methods.drawing import FONT, plain
 from kit.text import as_text, fold, quote, shorten
 
 STATUSES = get_args(ActionStatus)  # "à venir" first: the status of a fiche that says none
@@ -630,7 +630,7 @@ def gantt_figure(actions, milestones=None, critical_ids=None, today: date | None
         fig.add_annotation(text="Datez les fiches action (début et fin) pour dessiner la feuille de route"
                            if shown else "Aucune fiche ne correspond à ces filtres",
                            showarrow=False, font=dict(size=18, color="#555"), xref="paper", yref="paper", x=0.5, y=0.5)
-        return _figure_layout(fig, title, 260, xaxis=dict(visible=False), yaxis=dict(visible=False))
+        return _figure_layout(fig, plain(title), 260, xaxis=dict(visible=False), yaxis=dict(visible=False))
 
     row = {r["id"]: i for i, r in enumerate(dated)}
     first, last = min(r["start"] for r in dated), max(r["end"] for r in dated)
@@ -651,10 +651,10 @@ def gantt_figure(actions, milestones=None, critical_ids=None, today: date | None
         colour = STATUS_COLOURS.get(name, OTHER_STATUS_COLOUR)
         # The legend draws a trace's first bar: a plain entry of its own, in the same group, keeps the
         # outline and hatching of the first action out of it.
-        traces.append(go.Bar(name=name, legendgroup=name, orientation="h", y=[None], x=[None],
+        traces.append(go.Bar(name=plain(name), legendgroup=name, orientation="h", y=[None], x=[None],
                              marker=dict(color=colour, line=dict(color="#ffffff", width=0.5))))
         traces.append(go.Bar(
-            name=name, legendgroup=name, showlegend=False, meta="actions", orientation="h",
+            name=plain(name), legendgroup=name, showlegend=False, meta="actions", orientation="h",
             y=[row[r["id"]] for r in records],
             base=[_iso(r["start"]) for r in records], x=[_duration(r) * MS_PER_DAY for r in records],
             width=0.62, marker=dict(
@@ -663,7 +663,8 @@ def gantt_figure(actions, milestones=None, critical_ids=None, today: date | None
                           width=[3.5 if r["id"] in critical else 0.5 for r in records]),
                 pattern=dict(shape=["/" if r["id"] in late else "" for r in records], fgcolor="#222",
                              fillmode="overlay", size=8, solidity=0.25)),
-            customdata=[[r["title"], french_date(r["start"]), french_date(r["end"]), r["status"], r["lead"] or "—",
+            customdata=[[plain(r["title"]), french_date(r["start"]), french_date(r["end"]), plain(r["status"]),
+                         plain(r["lead"] or "—"),
                          _slack_text(r["id"], slack, critical), "en retard" if r["id"] in late else ""]
                         for r in records],
             hovertemplate="<b>%{customdata[0]}</b><br>du %{customdata[1]} au %{customdata[2]}<br>statut : "
@@ -700,11 +701,12 @@ def gantt_figure(actions, milestones=None, critical_ids=None, today: date | None
             milestone_rows[key] = y
     top = y - (0.8 if milestone_rows and next(reversed(milestone_rows)) != "périodes" else 0.6)
     tickvals = list(milestone_rows.values()) + list(range(n))
-    ticktext = [k.capitalize() for k in milestone_rows] + [
-        ("<b>" + shorten(r["title"], label_limit) + "</b>") if r["id"] in critical else shorten(r["title"], label_limit)
-        for r in dated]
+    labels = [k.capitalize() for k in milestone_rows] + [shorten(r["title"], label_limit) for r in dated]
+    ticktext = labels[:len(milestone_rows)] + [  # the kit's bold marks the critical actions
+        f"<b>{plain(label)}</b>" if r["id"] in critical else plain(label)
+        for label, r in zip(labels[len(milestone_rows):], dated)]
     # Where a date falls on the drawing, in pixels from the left of the plot: to fit the milestone labels.
-    plot_px = WIDTH - 50 - 9 * max(len(t.replace("<b>", "").replace("</b>", "")) for t in ticktext)
+    plot_px = WIDTH - 50 - 9 * max(len(label) for label in labels)
     px_per_day = plot_px / max(1, (hi - lo).days + 1)
     shapes, annotations = [], []
     if periods:
@@ -719,7 +721,7 @@ def gantt_figure(actions, milestones=None, critical_ids=None, today: date | None
             x=[_iso(m["on"]) for m in chosen], y=[milestone_rows[key]] * len(chosen), mode="markers+text",
             showlegend=False, meta="jalons", text=texts, textposition=positions, textfont=dict(size=13, color=colour),
             cliponaxis=False, marker=dict(symbol="diamond", size=14, color=colour, line=dict(color="#fff", width=1)),
-            customdata=[[m["title"], _when(m)] for m in chosen],
+            customdata=[[plain(m["title"]), _when(m)] for m in chosen],
             hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>"))
         shapes.extend(dict(type="line", xref="x", yref="paper", x0=_iso(m["on"]), x1=_iso(m["on"]), y0=0, y1=1,
                            layer="below", line=dict(color=colour, width=1, dash="dot")) for m in chosen)
@@ -737,7 +739,7 @@ def gantt_figure(actions, milestones=None, critical_ids=None, today: date | None
     span_days = (hi - lo).days
     tickformat, dtick = ("%d/%m", 7 * MS_PER_DAY) if span_days <= 75 else \
         ("%m/%Y", "M1") if span_days <= 400 else ("%m/%Y", "M3") if span_days <= 1100 else ("%Y", "M12")
-    header = f"{title} — {n} fiche(s)"
+    header = f"{plain(title)} — {n} fiche(s)"
     if critical & row.keys():
         header += f", {len(critical & row.keys())} sur le chemin critique"
     fig = go.Figure(traces)
@@ -763,14 +765,14 @@ def _period_trace(periods: list[dict], y: float, lo: date, hi: date, px_per_day:
     for m in periods:
         start, end = max(m["on"], lo), min(m["end"], hi)
         room = int(((end - start).days + 1) * px_per_day / LABEL_CHAR_PX) - 1
-        texts.append(shorten(m["title"], room) if room >= 6 else "")
+        texts.append(plain(shorten(m["title"], room)) if room >= 6 else "")
     return go.Bar(
         y=[y] * len(periods), base=[_iso(max(m["on"], lo)) for m in periods], orientation="h", showlegend=False,
         x=[((min(m["end"], hi) - max(m["on"], lo)).days + 1) * MS_PER_DAY for m in periods], meta="jalons",
         width=0.8, marker=dict(color=[PERIOD_COLOURS[m["kind"] == "programme"][i % 2] for i, m in enumerate(periods)],
                                line=dict(color="#ffffff", width=1.5)),
         text=texts, textposition="inside", insidetextanchor="start", textfont=dict(size=13, color="#ffffff"),
-        customdata=[[m["title"], _when(m)] for m in periods],
+        customdata=[[plain(m["title"]), _when(m)] for m in periods],
         hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>")
 
 
@@ -788,7 +790,7 @@ def _point_labels(points: list[dict], lo: date, px_per_day: float, plot_px: floa
             where = free[0]
             text = shorten(m["title"], min(MILESTONE_LABEL, room))
             lanes[where] = x + len(text) * LABEL_CHAR_PX + 10
-        texts.append(text)
+        texts.append(plain(text))
         positions.append(where)
     return texts, positions
 
@@ -837,7 +839,8 @@ def _step_traces(dated: list[dict], row: dict) -> list:
         name="étape (pleine : faite)",
         marker=dict(symbol=["circle" if s["done"] else "circle-open" for s, _r in points], size=10, color="#111",
                     line=dict(width=2, color="#111")),
-        customdata=[[s["title"] or "Étape", french_date(s["due"]), "faite" if s["done"] else "à faire", r["title"]]
+        customdata=[[plain(s["title"] or "Étape"), french_date(s["due"]), "faite" if s["done"] else "à faire",
+                     plain(r["title"])]
                     for s, r in points],
         hovertemplate="<b>%{customdata[0]}</b> (%{customdata[2]})<br>%{customdata[1]}<br>%{customdata[3]}"
                       "<extra></extra>")]
