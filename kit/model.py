@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic.functional_validators import AfterValidator
 
 from kit.errors import KitError
-from kit.text import slug
+from kit.text import shorten, slug
 
 FORMAT = "quartiers-en-transitions/espace"
 SCHEMA_VERSION = 2
@@ -100,9 +100,11 @@ def utc_now() -> datetime:
 
 
 class Part(BaseModel):
-    """Base of every part of the document: unknown fields are refused, assignments re-validated."""
+    """Base of every part of the document: unknown fields are refused, assignments re-validated, and
+    non-finite numbers (NaN, ±infinity: a JSON import, a « nan » typed in a box) refused in every float
+    field, inside lists too: JSON has no way to write them, so they could never be read back."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -387,7 +389,7 @@ class Application(Part):
 class Workspace(Part):
     # Whole-document checks (links between entities) run in `revalidate`, once per edit, rather than
     # at each assignment: an edit may pass through states where links are briefly incomplete.
-    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+    model_config = ConfigDict(extra="forbid", validate_assignment=False, allow_inf_nan=False)
 
     format: Literal["quartiers-en-transitions/espace"] = Field(FORMAT, title="format")
     schema_version: Literal[2] = Field(SCHEMA_VERSION, title="version du format")
@@ -509,8 +511,8 @@ class Workspace(Part):
 
 def _require(ids: list[str], existing: set[str], what: str) -> None:
     missing = [i for i in ids if i not in existing]
-    if missing:
-        raise ValueError(f"{what} qui n'existe pas ({', '.join(missing)})")
+    if missing:  # ids are short, but a list of them may not be: the message stays a sentence
+        raise ValueError(f"{what} qui n'existe pas ({shorten(', '.join(missing), 120)})")
 
 
 def _find(items: list[Any], item_id: str, what: str) -> Any:
@@ -606,6 +608,14 @@ _TYPE_MESSAGES = {
     "string_type": "doit être un texte",
     "int_type": "doit être un nombre entier",
     "int_parsing": "doit être un nombre entier",
+    "int_from_float": "doit être un nombre entier",
+    "float_type": "doit être un nombre",
+    "float_parsing": "doit être un nombre",
+    "finite_number": "doit être un nombre fini (ni « NaN » ni l'infini)",
+    "string_unicode": "contient un caractère invalide (un fragment de caractère isolé)",
+    "date_from_datetime_inexact": "doit être une date sans heure (AAAA-MM-JJ)",
+    "date_type": "doit être une date (AAAA-MM-JJ)",
+    "datetime_type": "doit être une date et une heure",
     "bool_type": "doit valoir oui ou non",
     "date_parsing": "doit être une date (AAAA-MM-JJ)",
     "date_from_datetime_parsing": "doit être une date (AAAA-MM-JJ)",
@@ -647,7 +657,7 @@ def _french_location(loc: tuple) -> str:
         elif step in FIELD_LABELS:
             parts.append(FIELD_LABELS[step])
         elif not str(step).startswith(("function-", "literal[")):
-            parts.append(str(step))
+            parts.append(shorten(step, 40))  # an unknown field's name comes from the file: it may be huge
     return " › ".join(parts)
 
 

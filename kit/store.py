@@ -12,15 +12,24 @@ workspace's lock: two kernels editing at once are serialised, each edit sees the
 is lost. Saving writes a temporary file, fsyncs it and renames it over the current one, so a crash
 at any moment leaves either the old or the new revision, never half a file. The previous revision
 is kept in the history by a hard link (no copy, so history costs nothing at save time).
+
+The bytes are read back before they are written (a file the kit saved always opens), a new workspace's
+file is created exclusively (two kernels creating the same name get two ids, never one file), the
+temporary files of killed saves are removed when a store is opened, and a full or read-only disk is
+said in French with the previous revision intact.
 """
 
 from __future__ import annotations
 
+import codecs
+import errno
 import json
 import os
 import re
 import shutil
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -29,6 +38,7 @@ from filelock import FileLock, Timeout
 
 from kit.errors import KitError, megabytes
 from kit.model import FORMAT, ID_PATTERN, Workspace, checked, new_id, revalidate, slugify, utc_now, workspace_from_dict
+from kit.text import shorten
 
 ENV_VAR = "KIT_ESPACES"
 DEFAULT_FOLDER = Path.home() / "quartiers-en-transitions" / "espaces"
@@ -37,6 +47,10 @@ LOCK_TIMEOUT_S = 15
 # An exported workspace with hundreds of stakes, actors and actions weighs well under 1 MB; a file
 # ten times larger than anything the kit writes is refused before it is even parsed.
 MAX_FILE_BYTES = 10 * 1024 * 1024
+# A save's temporary file, `.<id>.<pid>.tmp`, lives a few milliseconds; see `Store._remove_orphans`.
+TEMPORARY_FILE = re.compile(r"^\.(?P<id>[a-z0-9][a-z0-9-]{1,63})\.(?P<pid>[0-9]+)\.tmp$")
+ORPHAN_AFTER_S = 10 * 60
+CREATE_ATTEMPTS = 50
 
 
 def default_folder() -> Path:
@@ -74,13 +88,44 @@ class WorkspaceCorrupt(KitError):
 class Store:
     def __init__(self, folder: Path | str | None = None):
         self.folder = Path(folder) if folder else default_folder()
-        self.folder.mkdir(parents=True, exist_ok=True)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            reason = disk_reason(error, self.folder)
+            if reason is None:
+                raise
+            raise KitError(f"Le dossier des espaces de travail ne peut pas être créé : {reason}.") from None
+        self._remove_orphans()
+
+    def _remove_orphans(self) -> None:
+        """Remove the temporary files of saves that never finished (a kernel killed with kill -9, a
+        power cut): they hold nothing the workspace lacks, since the rename that would have made them
+        current never happened.
+
+        A save writes `.<id>.<pid>.tmp` and renames it over `<id>.json` within milliseconds. Such a file
+        is an orphan when the process named in it is gone, or when it is older than ORPHAN_AFTER_S
+        whatever its pid says (the pid was reused, or the file comes from another machine): no save
+        lasts minutes. The temporary file of a save running right now in another kernel belongs to a
+        live process and is seconds old at most, so it is never touched. (Two kernels of one machine
+        share the pid space; a folder shared by several machines is only cleaned by age.)
+        """
+        now = time.time()
+        for path in self.folder.glob(".*.tmp"):
+            match = TEMPORARY_FILE.match(path.name)
+            if not match:
+                continue
+            try:
+                age = now - path.stat().st_mtime
+                if age > ORPHAN_AFTER_S or not _process_alive(int(match["pid"])):
+                    path.unlink()
+            except OSError:  # gone meanwhile, or a read-only folder: nothing to clean, nothing lost
+                pass
 
     # -- paths ---------------------------------------------------------------------------------
 
     def path(self, workspace_id: str) -> Path:
         if not _safe_id(workspace_id):
-            raise KitError(f"Identifiant d'espace invalide : « {workspace_id} ».")
+            raise KitError(f"Identifiant d'espace invalide : « {shorten(workspace_id, 70)} ».")
         return self.folder / f"{workspace_id}.json"
 
     def _history_folder(self, workspace_id: str) -> Path:
@@ -100,7 +145,7 @@ class Store:
         summaries = []
         for path in sorted(self.folder.glob("*.json")):
             try:
-                raw = json.loads(path.read_bytes())
+                raw = json.loads(read_bounded(path))
                 summaries.append(
                     Summary(
                         id=path.stem,
@@ -111,18 +156,21 @@ class Store:
                         readable=raw.get("format") == FORMAT,
                     )
                 )
-            except (OSError, ValueError, TypeError, AttributeError):
+            except (KitError, OSError, ValueError, TypeError, AttributeError, RecursionError):
                 summaries.append(Summary(path.stem, path.stem, "", 0, "", readable=False))
         return sorted(summaries, key=lambda s: s.name.casefold())
 
     def load(self, workspace_id: str) -> Workspace:
         path = self.path(workspace_id)
         try:
-            data = path.read_bytes()
+            return parse(read_bounded(path))
         except FileNotFoundError:
-            raise KitError(f"L'espace « {workspace_id} » n'existe pas (ou plus) dans {self.folder}.") from None
-        try:
-            return parse(data)
+            raise KitError(f"L'espace « {workspace_id} » n'existe pas (ou plus) dans le dossier "
+                           f"« {self.folder.name} ».") from None
+        except OSError as error:
+            denied = error.errno in (errno.EACCES, errno.EPERM)
+            reason = "droits insuffisants" if denied else "le système refuse de le lire"
+            raise KitError(f"Le fichier de l'espace « {workspace_id} » ne peut pas être lu : {reason}.") from None
         except KitError as error:
             good = self._good_revisions(workspace_id)
             offer = (
@@ -151,7 +199,7 @@ class Store:
     def load_revision(self, workspace_id: str, number: int) -> Workspace:
         for revision in self.history(workspace_id):
             if revision.number == number and not revision.current:
-                return parse(revision.path.read_bytes())
+                return parse(read_bounded(revision.path))
         if number == _revision_of(self.path(workspace_id)):
             return self.load(workspace_id)
         raise KitError(f"La révision {number} de l'espace « {workspace_id} » n'est plus conservée.")
@@ -162,7 +210,7 @@ class Store:
             if revision.current:
                 continue
             try:
-                parse(revision.path.read_bytes())
+                parse(read_bounded(revision.path))
                 good.append(revision.number)
             except (KitError, OSError):
                 pass
@@ -172,10 +220,7 @@ class Store:
 
     def create(self, name: str, **fields) -> Workspace:
         """A new workspace with a readable id made from its name."""
-        workspace = checked(lambda: Workspace(id=self._free_id(name), name=name, **fields))
-        with self._lock(workspace.id):
-            self._write(workspace)
-        return workspace
+        return self._create_new(name, lambda ws_id: checked(lambda: Workspace(id=ws_id, name=name, **fields)))
 
     def update(self, workspace_id: str, change: Callable[[Workspace], object]) -> Workspace:
         """Apply `change` (which edits the document in place) to the latest revision and save it.
@@ -198,12 +243,8 @@ class Store:
     def duplicate(self, workspace_id: str, name: str | None = None) -> Workspace:
         source = self.load(workspace_id)
         name = name or f"{source.name} (copie)"
-        copy = source.model_copy(update={"id": self._free_id(name), "name": name, "revision": 0,
-                                         "created_at": utc_now(), "updated_at": utc_now()})
-        copy = revalidate(copy)
-        with self._lock(copy.id):
-            self._write(copy)
-        return copy
+        return self._create_new(name, lambda ws_id: revalidate(source.model_copy(update={
+            "id": ws_id, "name": name, "revision": 0, "created_at": utc_now(), "updated_at": utc_now()})))
 
     def delete(self, workspace_id: str) -> Path:
         """Move the workspace to the bin folder (the kit never destroys a participant's work)."""
@@ -212,9 +253,10 @@ class Store:
             if not path.exists():
                 raise KitError(f"L'espace « {workspace_id} » n'existe pas (ou plus).")
             bin_folder = self.folder / "corbeille"
-            bin_folder.mkdir(exist_ok=True)
             target = bin_folder / f"{workspace_id}-{datetime.now():%Y%m%d-%H%M%S-%f}.json"
-            os.replace(path, target)
+            with self._disk_errors("La suppression", "Rien n'a été supprimé."):
+                bin_folder.mkdir(exist_ok=True)
+                os.replace(path, target)
             _fsync_folder(self.folder)
             return target
 
@@ -241,10 +283,12 @@ class Store:
         """
         incoming = parse(data)
         if not self.exists(incoming.id):
-            with self._lock(incoming.id):
-                if not self.exists(incoming.id):
-                    self._write(incoming)
-                    return incoming, f"L'espace « {incoming.name} » a été importé."
+            try:
+                with self._locked(incoming.id):
+                    self._write(incoming, new=True)
+                return incoming, f"L'espace « {incoming.name} » a été importé."
+            except FileExistsError:
+                pass  # another kernel created this id meanwhile: the file is then an existing one
         if replace:
             with self._locked(incoming.id):
                 newest = max(_revision_of(self.path(incoming.id)), self._newest_kept(incoming.id))
@@ -256,9 +300,8 @@ class Store:
                 "la version précédente reste dans l'historique."
             )
         name = _copy_name(incoming.name)
-        copy = incoming.model_copy(update={"id": self._free_id(name), "name": name, "revision": 0})
-        with self._lock(copy.id):
-            self._write(copy)
+        copy = self._create_new(name, lambda ws_id: incoming.model_copy(
+            update={"id": ws_id, "name": name, "revision": 0}))
         return copy, (
             f"Un espace portant cet identifiant existe déjà : le fichier a été importé comme "
             f"une copie, « {copy.name} », sans rien modifier de l'existant."
@@ -270,26 +313,72 @@ class Store:
         """The workspace's lock, held until the `with` block ends (filelock's own context manager), or a
         French refusal once another save has held it for `LOCK_TIMEOUT_S` seconds."""
         try:
-            return self._lock(workspace_id).acquire()
+            unchanged = "Rien n'a été modifié : ce qui était enregistré est intact."
+            with self._disk_errors("L'enregistrement", unchanged):
+                return self._lock(workspace_id).acquire()
         except Timeout:
             raise KitError(
                 "L'espace est occupé par un autre enregistrement depuis plus de "
                 f"{LOCK_TIMEOUT_S} secondes. Réessayez dans un instant."
             ) from None
 
-    def _write(self, workspace: Workspace) -> None:
-        """Atomic save: temp file + fsync + rename; the replaced revision goes to the history."""
+    def _create_new(self, name: str, build: Callable[[str], Workspace]) -> Workspace:
+        """Save a new workspace, `build(id)`, under a free id made from `name`, never over another one:
+        the file is created exclusively, and if another kernel took the id meanwhile, the next free id
+        is tried."""
+        for _ in range(CREATE_ATTEMPTS):
+            workspace = build(self._free_id(name))
+            try:
+                with self._locked(workspace.id):
+                    self._write(workspace, new=True)
+                return workspace
+            except FileExistsError:
+                continue
+        raise KitError("Aucun identifiant libre n'a été trouvé pour ce nouvel espace : réessayez dans un instant.")
+
+    def _write(self, workspace: Workspace, *, new: bool = False) -> None:
+        """Atomic save: temp file + fsync + rename; the replaced revision goes to the history.
+
+        The bytes are first read back as `load` will read them: a document that would not read back
+        (or would read back different) is refused before anything is written, so a file the kit saved
+        is never « illisible ». With `new`, the file is created, never replaced: `FileExistsError` if
+        the id is taken. A failure of the disk (full, read-only, no permission) is said in French, and
+        leaves the current revision and no temporary file behind.
+        """
         path = self.path(workspace.id)
         data = dump(workspace)
+        _check_reads_back(data, workspace)
         temporary = path.with_name(f".{path.stem}.{os.getpid()}.tmp")
-        with open(temporary, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if path.exists():
-            self._archive(path)
-        os.replace(temporary, path)
+        nothing_lost = "Rien n'a été enregistré." if new else (
+            "Votre modification n'a pas été enregistrée, mais rien n'est perdu : "
+            "la révision précédente est intacte.")
+        with self._disk_errors("L'enregistrement", nothing_lost):
+            try:
+                with open(temporary, "wb") as handle:
+                    handle.write(data)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                if new:
+                    _create_exclusively(temporary, path)
+                else:
+                    if path.exists():
+                        self._archive(path)
+                    os.replace(temporary, path)
+            finally:
+                with suppress(OSError):
+                    temporary.unlink()  # after a failure; after a rename it is already gone
         _fsync_folder(self.folder)
+
+    @contextmanager
+    def _disk_errors(self, what: str, nothing_lost: str) -> Iterator[None]:
+        """The disk's refusals (full, read-only, no permission) as a French sentence; other errors pass."""
+        try:
+            yield
+        except OSError as error:
+            reason = disk_reason(error, self.folder)
+            if reason is None:
+                raise
+            raise KitError(f"{what} est impossible : {reason}. {nothing_lost}") from None
 
     def _archive(self, path: Path) -> None:
         folder = self._history_folder(path.stem)
@@ -321,6 +410,19 @@ class Store:
         return candidate
 
 
+def read_bounded(path: Path) -> bytes:
+    """The bytes of a file to import or load, read up to MAX_FILE_BYTES + 1 only: a file larger than any
+    workspace, or an endless one (/dev/zero, a pipe), is refused without being read whole."""
+    with open(path, "rb") as handle:
+        data = handle.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise KitError(
+            f"Fichier trop volumineux (plus de {MAX_FILE_BYTES // 1_048_576} Mo) : un espace de travail "
+            "pèse bien moins. Vérifiez qu'il s'agit du bon fichier."
+        )
+    return data
+
+
 def parse(data: bytes) -> Workspace:
     """Read a workspace file's bytes, or raise a `KitError` saying in French what is wrong."""
     if len(data) > MAX_FILE_BYTES:
@@ -328,18 +430,95 @@ def parse(data: bytes) -> Workspace:
             f"Fichier trop volumineux ({megabytes(len(data))}) : un espace de travail "
             f"pèse au plus {MAX_FILE_BYTES // 1_048_576} Mo. Vérifiez qu'il s'agit du bon fichier."
         )
-    if not data.strip():
+    text = _text_of(data)
+    if not text.strip():
         raise KitError("Le fichier est vide.")
     try:
-        raw = json.loads(data.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise KitError("Ce fichier n'est pas un fichier texte : ce n'est pas un espace de travail du kit.") from None
+        raw = json.loads(text)
     except json.JSONDecodeError as error:
+        if error.pos >= len(text.rstrip()) or error.msg.startswith("Unterminated string"):  # cut short
+            raise KitError(
+                "Le fichier est incomplet ou abîmé (JSON illisible, "
+                f"ligne {error.lineno}, colonne {error.colno}) : il a peut-être été tronqué."
+            ) from None
         raise KitError(
-            "Le fichier est incomplet ou abîmé (JSON illisible, "
-            f"ligne {error.lineno}, colonne {error.colno}) : il a peut-être été tronqué."
+            f"Le fichier est abîmé ou n'est pas un espace de travail (JSON illisible, ligne {error.lineno}, "
+            f"colonne {error.colno})."
         ) from None
-    return workspace_from_dict(raw)
+    except RecursionError:  # the parser stops at Python's recursion limit: bounded time and memory
+        raise KitError(_TOO_NESTED) from None
+    try:
+        return workspace_from_dict(raw)
+    except RecursionError:
+        raise KitError(_TOO_NESTED) from None
+
+
+_TOO_NESTED = ("Le fichier est trop imbriqué (des listes ou des objets les uns dans les autres sur des "
+               "centaines de niveaux) : ce n'est pas un espace de travail du kit.")
+_NOT_TEXT = "Ce fichier n'est pas un fichier texte : ce n'est pas un espace de travail du kit."
+# Windows tools (Notepad, PowerShell, Excel) may write these marks at the start of a text: each names
+# its encoding without doubt. UTF-32 comes first: its little-endian mark begins with UTF-16's.
+_BYTE_ORDER_MARKS = ((codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"), (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
+                     (codecs.BOM_UTF8, "utf-8", "UTF-8"), (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
+                     (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"))
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _text_of(data: bytes) -> str:
+    """The file's text: UTF-8 (what the kit writes), or UTF-8/16/32 with a byte order mark, or
+    UTF-16/32 without one (a JSON text starts with an ASCII character, so its zero bytes tell them
+    apart reliably). Anything else is named as precisely as can be told for sure."""
+    for mark, codec, name in _BYTE_ORDER_MARKS:
+        if data.startswith(mark):
+            try:
+                return data[len(mark):].decode(codec)
+            except UnicodeDecodeError:
+                raise KitError(f"Le fichier s'annonce en {name} mais contient des octets invalides : "
+                               "il est abîmé, ou ce n'est pas un fichier texte.") from None
+    if b"\x00" in data[:4]:
+        codec = json.detect_encoding(data)
+        try:
+            text = data.decode(codec) if codec != "utf-8" else ""
+        except UnicodeDecodeError:
+            text = ""
+        if text.lstrip()[:1] in ("{", "["):
+            return text
+        raise KitError(_NOT_TEXT)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if error.reason == "unexpected end of data":  # valid up to a character cut in its middle
+            raise KitError("Le fichier est incomplet (il s'arrête au milieu d'un caractère) : "
+                           "il a peut-être été tronqué.") from None
+        if _CONTROL_BYTES.search(data):
+            raise KitError(_NOT_TEXT) from None
+        line = data.count(b"\n", 0, error.start) + 1
+        try:
+            data.decode("cp1252")  # every byte a character: what Latin-1 and Windows-1252 texts are
+        except UnicodeDecodeError:
+            raise KitError(f"Le fichier n'est pas encodé en UTF-8 (caractère invalide ligne {line}) : "
+                           "enregistrez-le en UTF-8, puis importez-le à nouveau.") from None
+        raise KitError(f"Le fichier n'est pas encodé en UTF-8 (il semble en Latin-1 / Windows-1252, "
+                       f"ligne {line}) : enregistrez-le en UTF-8, puis importez-le à nouveau.") from None
+
+
+def _check_reads_back(data: bytes, workspace: Workspace) -> None:
+    """Refuse to write bytes that `load` would not read back as this very document."""
+    if len(data) > MAX_FILE_BYTES:
+        raise KitError(
+            f"Enregistrement refusé : l'espace dépasserait {MAX_FILE_BYTES // 1_048_576} Mo, la taille qu'un espace "
+            "de travail peut avoir. Rien n'a été écrit, la dernière version enregistrée reste intacte : "
+            "raccourcissez les textes les plus longs.")
+    try:
+        again = parse(data)
+    except KitError as error:
+        raise KitError(
+            "Enregistrement refusé : le fichier ne pourrait pas être relu. Rien n'a été écrit, la dernière "
+            "version enregistrée reste intacte.", details=[error.message, *error.details]) from None
+    if again.model_dump() != workspace.model_dump():
+        raise KitError(
+            "Enregistrement refusé : le fichier relu différerait du document saisi. Rien n'a été écrit, "
+            "la dernière version enregistrée reste intacte.")
 
 
 def dump(workspace: Workspace) -> bytes:
@@ -374,6 +553,58 @@ def _fsync_folder(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def _create_exclusively(temporary: Path, path: Path) -> None:
+    """Give the fully written `temporary` the name `path`, or raise `FileExistsError` if the name is
+    taken: a hard link fails rather than replace an existing file, so two kernels creating the same id
+    at once never overwrite each other (the loser picks the next free id)."""
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        raise
+    except OSError as error:
+        if error.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.ENOSYS, errno.EMLINK):
+            raise
+        # A file system without hard links (FAT, some network shares): reserve the name exclusively,
+        # then rename the finished file over the reservation (empty for the instant in between).
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+        os.replace(temporary, path)
+
+
+_DISK_REASONS = {
+    errno.ENOSPC: "le disque est plein (dossier « {folder} ») : libérez de la place, puis recommencez",
+    errno.EROFS: "le dossier « {folder} » est en lecture seule",
+    errno.EACCES: "le kit n'a pas le droit d'écrire dans le dossier « {folder} »",
+    errno.EPERM: "le kit n'a pas le droit d'écrire dans le dossier « {folder} »",
+    errno.EFBIG: "le fichier dépasse la taille que le système permet d'écrire (dossier « {folder} »)",
+}
+if hasattr(errno, "EDQUOT"):  # not on every system
+    _DISK_REASONS[errno.EDQUOT] = ("votre quota d'espace disque est atteint (dossier « {folder} ») : "
+                                   "libérez de la place, puis recommencez")
+
+
+def disk_reason(error: OSError, folder: Path) -> str | None:
+    """Why the disk refused, in French, naming the folder but not its whole path; None if not the disk's doing."""
+    reason = _DISK_REASONS.get(error.errno)
+    return reason.format(folder=shorten(folder.name, 60)) if reason else None
+
+
+def _process_alive(pid: int) -> bool:
+    """Whether process `pid` still runs on this machine (a zombie, killed but not yet reaped, does not)."""
+    if os.name == "nt":  # os.kill would end the process on Windows: only the age rule applies there
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # another user's process (or a number no pid can be): left to the age rule
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            return handle.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except (OSError, IndexError):
+        return True
 
 
 def _safe_id(workspace_id: str) -> bool:

@@ -115,3 +115,19 @@ def test_every_field_has_a_french_label_for_the_messages():
                   if isinstance(entity, type) and issubclass(entity, BaseModel) and entity.__module__ == "kit.model"
                   for name, field in entity.model_fields.items() if not field.title]
     assert unlabelled == []
+
+
+def test_no_part_of_the_document_accepts_a_non_finite_number():
+    """JSON cannot write NaN or infinity: a part that took one would save a file that does not read back."""
+    import math
+
+    from pydantic import BaseModel
+
+    import kit.model as model
+    from kit.model import Measurement, checked
+
+    parts = [v for v in vars(model).values() if isinstance(v, type) and issubclass(v, BaseModel) and v.__module__ == "kit.model"]
+    assert [p.__name__ for p in parts if p.model_config.get("allow_inf_nan") is not False] == []
+    for value in (math.nan, math.inf, -math.inf):
+        with pytest.raises(KitError, match="valeur : doit être un nombre fini"):
+            checked(lambda value=value: Measurement(on="2025-01-01", value=value))
