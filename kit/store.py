@@ -405,7 +405,9 @@ class Store:
         if len(base) < 3:  # ids need a few characters to stay readable in a URL and a file name
             base = f"espace-{base}"
         candidate = base
-        while self.path(candidate).exists():
+        # A deleted workspace keeps its history (it can be restored from the bin): its id stays taken,
+        # or a new workspace would share that history and its first revisions would not be archived.
+        while self.path(candidate).exists() or self._history_folder(candidate).exists():
             candidate = f"{base}-{new_id('x')[2:]}"
         return candidate
 

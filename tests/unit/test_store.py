@@ -183,3 +183,18 @@ def test_a_process_killed_in_the_middle_of_a_save_leaves_the_last_good_revision(
     after = store.update(ws.id, add_stake("Mobilité"))  # the dead process's lock is gone
     assert time.monotonic() - started < 5
     assert [s.title for s in after.stakes] == ["Chaleur", "Mobilité"]
+
+
+def test_a_new_workspace_never_takes_the_history_of_a_deleted_one(tmp_path):
+    from kit.store import Store
+
+    store = Store(tmp_path / "espaces")
+    old = store.create("Grand Dax")
+    store.update(old.id, lambda ws: setattr(ws, "name", "Grand Dax (ancien)"))
+    store.delete(old.id)
+    old_history = sorted(p.name for p in (store.folder / "historique" / old.id).iterdir())
+    new = store.create("Grand Dax")
+    assert new.id != old.id
+    store.update(new.id, lambda ws: setattr(ws, "name", "Grand Dax (nouveau)"))
+    assert [r.number for r in store.history(new.id)] == [1, 0]  # its own first revision archived
+    assert sorted(p.name for p in (store.folder / "historique" / old.id).iterdir()) == old_history
