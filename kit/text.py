@@ -116,3 +116,25 @@ def join_french(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " et " + items[-1]
+
+
+# A cell that starts with one of these is a formula to Excel, LibreOffice or Google Sheets (tab and line
+# breaks too, once the cell is re-edited); the full-width forms are what a Japanese or Chinese input method
+# types, and some spreadsheets read them as the ASCII ones.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+_LEADING_SPACES = " \u00a0\u202f\u3000"
+
+
+def starts_like_formula(text: str) -> bool:
+    """Whether a spreadsheet could take `text` for a formula: a formula start, maybe after spaces."""
+    return text.startswith(FORMULA_STARTS) or text.lstrip(_LEADING_SPACES).startswith(FORMULA_STARTS)
+
+
+def spreadsheet_safe(value: object) -> object:
+    """`value` as a CSV cell the kit writes: text a spreadsheet would run as a formula (``=HYPERLINK(…)``,
+    ``+1+1``, ``@SUM(1)``) gets a leading apostrophe, the mark spreadsheets use for "this is text".
+    Anything else, numbers included (-2.5 stays a number), is returned as it is. A workbook cell is
+    written as text with Excel's quote prefix instead (`kit.reports.action_plan_columns.put`)."""
+    if isinstance(value, str) and starts_like_formula(value):
+        return "'" + value
+    return value

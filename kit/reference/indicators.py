@@ -22,14 +22,22 @@ from pathlib import Path
 
 import pandas as pd
 
+from kit import archives
 from kit.errors import KitError
 from kit.reference.paths import DATA_DIR
 from kit.model import QPV_CODE
 
 
 MAX_TABLE_BYTES = 20 * 1024 * 1024  # a user's table: far above any real one, low enough to stay responsive
-MAX_OFFICIAL_BYTES = 100 * 1024 * 1024  # one unzipped official CSV (the QPV ones are a few MB)
+MAX_OFFICIAL_BYTES = 50 * 1024 * 1024  # one unzipped official CSV (the QPV ones are a few MB)
+MAX_ARCHIVE_BYTES = 50 * 1024 * 1024  # an official zip as downloaded (the QPV ones are a few MB)
 MAX_ROWS = 100_000
+# Cells of a table, empty ones included: 100,000 lines of 50 columns. What a reader builds is bounded by
+# this, whatever the file (a CSV line of 20 million cells, a workbook row padded to 16,384 columns).
+MAX_CELLS = 5_000_000
+MAX_COLUMNS = 16_384  # Excel's own limit
+# An official zip decompressed (kit.archives checks it before anything is inflated): members and total.
+OFFICIAL_ZIP_LIMITS = archives.Limits(total=2 * MAX_OFFICIAL_BYTES, member=MAX_OFFICIAL_BYTES)
 
 NOTE_EMPTY = "non renseigné"
 NOTE_SECRET = "secret statistique"
@@ -116,7 +124,8 @@ def _decode(data: bytes, filename: str) -> str:
 def _separator(text: str) -> str:
     # The separator that splits the header into the most columns; among equals, the one that gives the
     # following lines the same number of cells. ";" wins a tie: French files put commas inside numbers.
-    lines = [line for line in text.splitlines()[:50] if line.strip()]
+    # Enough of the first lines to judge: a line of 60 MB would be split into millions of cells here.
+    lines = [line[:65_536] for line in text[:1_048_576].splitlines()[:50] if line.strip()]
     if not lines:
         return ";"
 
@@ -130,14 +139,27 @@ def _separator(text: str) -> str:
     return max((";", ",", "\t"), key=score)
 
 
+def _too_many_cells(filename: str) -> KitError:
+    limit = f"{MAX_CELLS:,}".replace(",", "\u202f")
+    return KitError(f"« {filename} » compte plus de {limit} cellules : gardez les lignes et les colonnes de vos "
+                    "quartiers. Rien n'a été importé.")
+
+
 def _csv_records(text: str, filename: str) -> list[list[str]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_separator(text), strict=True)
+    separator = _separator(text)
+    if text.count(separator) > MAX_CELLS:  # csv would build a whole line before it could be counted
+        raise _too_many_cells(filename)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
     records = []
+    cells = 0
     try:
         for record in reader:
             records.append(record)
+            cells += len(record)
             if len(records) > MAX_ROWS + 1:
                 raise KitError(f"« {filename} » compte plus de {MAX_ROWS} lignes : gardez celles de vos quartiers.")
+            if cells > MAX_CELLS:
+                raise _too_many_cells(filename)
     except csv.Error:
         raise KitError(f"« {filename} » est mal formé à la ligne {reader.line_num} : "
                        "un guillemet n'est pas refermé ou une cellule est mal découpée.") from None
@@ -145,6 +167,12 @@ def _csv_records(text: str, filename: str) -> list[list[str]]:
 
 
 def _xlsx_records(data: bytes, filename: str) -> list[list[str]]:
+    unreadable = KitError(f"« {filename} » n'est pas un classeur Excel lisible (fichier abîmé ou d'un autre type).",
+                          details=["Un classeur LibreOffice (.ods) doit être enregistré en .xlsx ou en CSV."])
+    try:
+        archives.open_workbook(data, f"le fichier « {filename} »").close()  # zip bombs: before anything inflates
+    except zipfile.BadZipFile:
+        raise unreadable from None
     try:
         import openpyxl
     except ImportError:  # pragma: no cover - openpyxl is a pinned dependency
@@ -152,11 +180,16 @@ def _xlsx_records(data: bytes, filename: str) -> list[list[str]]:
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds of errors on a damaged file
-        raise KitError(f"« {filename} » n'est pas un classeur Excel lisible (fichier abîmé ou d'un autre type).",
-                       details=["Un classeur LibreOffice (.ods) doit être enregistré en .xlsx ou en CSV."]) from None
+        raise unreadable from None
     try:
         records = []
-        for row in workbook.worksheets[0].iter_rows():  # the first sheet, as a person would expect
+        cells = 0
+        sheet = workbook.worksheets[0]  # the first sheet, as a person would expect
+        sheet.reset_dimensions()  # the size the file declares is not trusted: read the rows that are there
+        for row in sheet.iter_rows():
+            cells += len(row)  # before each cell is read: a row may be padded to 16,384 columns
+            if cells > MAX_CELLS:
+                raise _too_many_cells(filename)
             records.append([_cell_text(cell) for cell in row])
             if len(records) > MAX_ROWS + 1:
                 raise KitError(f"« {filename} » compte plus de {MAX_ROWS} lignes : gardez celles de vos quartiers.")
@@ -182,13 +215,16 @@ def _cell_text(cell) -> str:
 
 
 def _records_to_table(records: list[list[str]], filename: str) -> pd.DataFrame:
-    while records and not any(cell.strip() for cell in records[0]):
-        records = records[1:]  # blank lines above the header
+    first = next((i for i, record in enumerate(records) if any(cell.strip() for cell in record)), len(records))
+    records = records[first:]  # blank lines above the header (sliced once: there may be thousands)
     if not records:
         raise KitError(f"Le fichier « {filename} » est vide.")
     header = [cell.strip() for cell in records[0]]
     body = records[1:]
     width = len(header)
+    if width > MAX_COLUMNS:
+        raise KitError(f"« {filename} » compte {width} colonnes, plus qu'aucun tableur n'en a ({MAX_COLUMNS}) : ce "
+                       "n'est pas un tableau de quartiers. Rien n'a été importé.")
     problems = [f"ligne {line} : {len(row)} cellules pour {width} colonnes"
                 for line, row in enumerate(body, start=2) if any(c.strip() for c in row[width:])]
     if problems:
@@ -422,16 +458,17 @@ def read_insee_qpv_zip(data: bytes) -> pd.DataFrame:
 def _open_zip(data: bytes) -> zipfile.ZipFile:
     if not data:
         raise KitError("Le fichier INSEE est vide.")
+    if len(data) > MAX_ARCHIVE_BYTES:
+        raise KitError(f"L'archive est trop volumineuse pour un fichier de l'INSEE sur les quartiers : plus de "
+                       f"{MAX_ARCHIVE_BYTES // 1_048_576} Mo.")
     try:
-        return zipfile.ZipFile(io.BytesIO(data))
+        return archives.open_zip(data, "l'archive de l'INSEE", OFFICIAL_ZIP_LIMITS)  # zip bombs refused here
     except zipfile.BadZipFile:
         raise KitError("Le fichier reçu n'est pas une archive zip de l'INSEE (page web ou fichier d'un autre "
                        "type ?).") from None
 
 
 def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> pd.DataFrame:
-    if member.file_size > MAX_OFFICIAL_BYTES:
-        raise KitError(f"{member.filename} est trop volumineux pour être lu ({member.file_size // 1_048_576} Mo).")
     name = Path(member.filename).name
     return _records_to_table(_csv_records(_decode(archive.read(member), name), name), name)
 

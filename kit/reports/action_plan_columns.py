@@ -7,7 +7,7 @@ Both directions must agree on every rule here, or an unedited workbook would com
 - the vocabularies (statuses, priorities, budget kinds), taken from the model's `Literal`s so that a
   value added to the model reaches the drop-down lists and the checks at once;
 - `put`: user text is always written as text, never a formula, with Excel's quote prefix on text
-  starting with ``= + - @`` so that re-editing the cell in Excel keeps it text;
+  that starts like a formula (`kit.text.starts_like_formula`) so that re-editing the cell in Excel keeps it text;
 - `canon`: one cell as comparable text, the same for what was written and what Excel gives back;
 - `Names`: an action's links rendered as names, and names looked up (`name_key`) back to ids;
 - `fingerprints`: what the hidden trace sheet records of each exported action, for the three-way merge.
@@ -30,7 +30,7 @@ from typing import Any, get_args
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from kit.model import Action, ActionStatus, BudgetKind, Workspace
-from kit.text import as_text, fold
+from kit.text import as_text, fold, starts_like_formula
 
 SHEET_HELP = "Mode d'emploi"
 SHEET_ACTIONS = "Fiches action"
@@ -129,9 +129,6 @@ FIELD_LABELS = {c.key: c.header for c in ACTION_COLUMNS} | {"steps": "Étapes", 
 # Writing a cell safely
 # ---------------------------------------------------------------------------------------------
 
-FORMULA_STARTS = ("=", "+", "-", "@")
-
-
 def cell_text(value: str) -> str:
     """`value` without the control characters an .xlsx file cannot hold (openpyxl would refuse them)."""
     return ILLEGAL_CHARACTERS_RE.sub("", value)
@@ -151,7 +148,7 @@ def put(sheet, row: int, column: int, value: Any, style=None):
         cell._style = copy(style)
     if isinstance(value, str):
         cell.data_type = "s"
-        if value.startswith(FORMULA_STARTS):
+        if starts_like_formula(value):  # the one rule of every file the kit writes (kit.text)
             cell.quotePrefix = True
     return cell
 

@@ -16,13 +16,13 @@ from typing import Any
 
 import openpyxl
 
+from kit.archives import open_workbook as open_guarded_workbook
 from kit.errors import KitError, megabytes
 from kit.model import Workspace
 from kit.reports.action_plan_columns import SHEET_TRACE, SHEETS, TRACE_FORMAT, TRACE_VERSION, Col, canon
 from kit.text import as_text, quote
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_UNZIPPED_BYTES = 250 * 1024 * 1024  # a zip bomb is refused before openpyxl inflates it
+MAX_FILE_BYTES = 20 * 1024 * 1024  # decompressed, the workbook is held to `kit.archives.WORKBOOK`
 MAX_ROWS = 20_000  # filled rows per sheet; a plan has a few hundred actions
 MAX_LINES = 200_000  # rows read per sheet, empty ones included
 
@@ -84,18 +84,17 @@ def open_workbook(data: bytes):
         raise KitError("Ce fichier est au format Excel 97-2003 (.xls) ou protégé par un mot de passe : enregistrez-le "
                        "au format « Classeur Excel (.xlsx) », sans mot de passe, puis importez-le à nouveau.")
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        entries = {info.filename: info for info in archive.infolist()}
+        archive = open_guarded_workbook(data, "ce classeur")  # a zip bomb is refused before anything is inflated
     except (zipfile.BadZipFile, ValueError, OSError):
         raise KitError("Ce fichier n'est pas un classeur Excel (.xlsx) : exportez le plan d'action depuis le kit, "
                        "modifiez-le, puis importez ce même fichier.") from None
-    if "xl/workbook.xml" not in entries:
-        if "mimetype" in entries and b"opendocument" in archive.read("mimetype"):
-            raise KitError("Ce fichier est au format OpenDocument (.ods) : dans LibreOffice, choisissez "
-                           "« Enregistrer sous » puis le type « Excel 2007-365 (.xlsx) ».")
-        raise KitError("Ce fichier n'est pas un classeur Excel (.xlsx).")
-    if sum(info.file_size for info in entries.values()) > MAX_UNZIPPED_BYTES:
-        raise KitError("Ce classeur est anormalement volumineux une fois décompressé : il ne peut pas être importé.")
+    with archive:
+        entries = set(archive.namelist())
+        if "xl/workbook.xml" not in entries:
+            if "mimetype" in entries and b"opendocument" in archive.read("mimetype"):
+                raise KitError("Ce fichier est au format OpenDocument (.ods) : dans LibreOffice, choisissez "
+                               "« Enregistrer sous » puis le type « Excel 2007-365 (.xlsx) ».")
+            raise KitError("Ce fichier n'est pas un classeur Excel (.xlsx).")
     try:
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception:  # openpyxl raises many kinds of errors on a damaged file
