@@ -2,13 +2,20 @@
 
 Each function edits a `Workspace` in place and is meant to run inside `Store.update`, so it always
 works on the latest revision and is saved (or refused) as a whole.
+
+A form's save goes through `apply_form`: it states the values the form was loaded from, writes only
+what the person changed, merges what nobody else changed meanwhile and refuses, naming it, what someone
+else did (`EditCollision`): no edit is lost between two people on one entity.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import date
+
 from kit.errors import KitError
-from kit.text import fold
-from kit.model import ActorInfluence, ActorPosition, Influence, Stake, Workspace, _find
+from kit.text import fold, join_french, quote, shorten
+from kit.model import FIELD_LABELS, ActorInfluence, ActorPosition, Influence, Stake, Workspace, _find, checked
 
 
 def stake(ws: Workspace, stake_id: str) -> Stake:
@@ -34,6 +41,104 @@ def require_unique(items, name: str, message: str, *, field: str = "title", igno
     wanted = fold(name)
     if any(fold(getattr(item, field)) == wanted for item in items if item.id != ignore_id):
         raise KitError(message)
+
+
+# -- forms: what a person changed, merged into the latest revision -------------------------------
+
+class EditCollision(KitError):
+    """A form's save refused: since the form was loaded, someone else changed fields the person changed
+    too. `theirs` holds the other person's values (field -> value), `since` the revision the form was
+    loaded from: a form that takes `theirs` as its starting point saves the person's values next time."""
+
+    def __init__(self, message: str, *, details: list[str], theirs: dict, since: int | None):
+        super().__init__(message, details=details)
+        self.theirs = theirs
+        self.since = since
+
+
+def merge_form(current: Mapping, loaded: Mapping, submitted: Mapping) -> tuple[dict, dict]:
+    """The three-way merge of a form, field by field: (the fields to write, the fields that collide).
+
+    `loaded` is what the form showed when it was loaded, `submitted` what it holds now, `current` the
+    latest saved values. A field the person did not change is never written, so a form loaded before
+    someone else's save cannot undo it; a field they changed is written when nobody changed it
+    meanwhile, and collides (with the other person's value) when someone did, differently.
+    """
+    writes, collisions = {}, {}
+    for name, value in submitted.items():
+        before, now = loaded.get(name), current.get(name)
+        if _same(value, before) or _same(value, now):
+            continue  # left as loaded, or already saved so (by someone else, or by a first click)
+        if _same(now, before):
+            writes[name] = value
+        else:
+            collisions[name] = now
+    return writes, collisions
+
+
+def apply_form(entity, loaded: Mapping, submitted: Mapping, *, ws: Workspace | None = None,
+               since: int | None = None, labels: Mapping[str, str] | None = None) -> list[str]:
+    """Write onto `entity`, in the latest revision, the fields a person changed in a form (`merge_form`)
+    and return their names; refuse the whole save with an `EditCollision` naming every field someone
+    else changed meanwhile and showing their value (ids named from `ws`), so that nothing is overwritten
+    without the person knowing. `since` is the revision the form was loaded from."""
+    current = {name: getattr(entity, name) for name in submitted}
+    writes, collisions = merge_form(current, loaded, submitted)
+    if collisions:
+        raise collision_error(collisions, ws=ws, since=since, labels=labels)
+    for name, value in writes.items():
+        checked(lambda name=name, value=value: setattr(entity, name, value))
+    return list(writes)
+
+
+def collision_error(theirs: Mapping, *, ws: Workspace | None = None, since: int | None = None,
+                    labels: Mapping[str, str] | None = None) -> EditCollision:
+    """The French refusal of a form whose fields `theirs` (field -> the other person's value) collide."""
+    names = {name: quote((labels or {}).get(name) or FIELD_LABELS.get(name, name)) for name in theirs}
+    shown = {name: describe_value(value, ws) for name, value in theirs.items()}
+    if len(theirs) == 1:
+        [name] = theirs
+        return EditCollision(
+            f"Quelqu'un a modifié {names[name]} pendant que vous écriviez : sa version est {shown[name]}. Votre "
+            "saisie est restée dans le formulaire : enregistrez à nouveau pour garder la vôtre.",
+            details=[], theirs=dict(theirs), since=since)
+    return EditCollision(
+        f"Quelqu'un a modifié {join_french(list(names.values()))} pendant que vous écriviez. Vos saisies sont "
+        "restées dans le formulaire : enregistrez à nouveau pour garder les vôtres. Ses versions :",
+        details=[f"{names[name]} : {shown[name]}" for name in theirs], theirs=dict(theirs), since=since)
+
+
+def describe_value(value, ws: Workspace | None = None) -> str:
+    """A saved value as a message quotes it: texts shortened, dates in French, ids by their names."""
+    if value is None or value == "" or value == [] or value == ():
+        return "vide"
+    if isinstance(value, bool):
+        return quote("oui" if value else "non")
+    if isinstance(value, date):
+        return quote(f"{value:%d/%m/%Y}")
+    if isinstance(value, (list, tuple, set)):
+        return join_french([describe_value(v, ws) for v in value])
+    if isinstance(value, str) and ws is not None:
+        value = _names(ws).get(value, value)
+    return quote(shorten(value, 400))
+
+
+def _names(ws: Workspace) -> dict[str, str]:
+    """Every entity's id → its name or title (what a person reads instead of an id)."""
+    names = {}
+    for items in (ws.neighbourhoods, ws.stakes, ws.local_projects, ws.objectives, ws.actors, ws.bodies, ws.actions):
+        for item in items:
+            names[item.id] = getattr(item, "title", None) or getattr(item, "name", "")
+    return names
+
+
+def _same(a, b) -> bool:
+    """Two values of a field, compared as saved (outer spaces are trimmed on save, a list is a list)."""
+    if isinstance(a, str) and isinstance(b, str):
+        return a.strip() == b.strip()
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return list(a) == list(b)
+    return a == b
 
 
 def add_stake(ws: Workspace, new: Stake) -> None:

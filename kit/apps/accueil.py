@@ -21,8 +21,9 @@ from kit.sessions.progress import DONE, IN_PROGRESS, SENT, programme_progress
 from kit.store import MAX_FILE_BYTES, Store, WorkspaceCorrupt
 
 from .steps_panel import StepsPanel
-from .ui import (Messages, app_exists, app_href, button, download_link, esc, esc_attr, heading, page,
-                 safe_filename, set_options, tagged)
+from .ui import (EntityForm, Messages, app_exists, app_href, button, download_link, esc, esc_attr, heading,
+                 near_line, page, safe_filename, set_options, tagged)
+from .upload import Upload
 
 STATE_CLASS = {DONE: "kit-state-done", SENT: "kit-state-done", IN_PROGRESS: "kit-state-doing"}
 NONE = "— choisir un espace —"
@@ -92,6 +93,7 @@ class HomeApp:
         self.remove_row = w.HBox([self.removable, remove])
 
         self.rename_text = tagged(w.Text(layout=w.Layout(width="420px")), "kit-rename-text")
+        self.rename_form = EntityForm({"name": self.rename_text})  # a rename never undoes another one unasked
         rename = tagged(button("Renommer", icon="pencil"), "kit-rename")
         rename.on_click(self.messages.guard(lambda _: self._rename()))
 
@@ -182,7 +184,7 @@ class HomeApp:
         self.sessions.value = self._sessions_html(ws)
         self.steps.redraw(ws)
         self._render_neighbourhoods(ws)
-        self.rename_text.value = ws.name
+        self.rename_form.show(ws, ws.revision)  # a name being typed stays
         self.download.value = download_link(self.store.export_bytes(ws.id), f"{safe_filename(ws.name)}.json",
                                             "Télécharger l'espace (fichier .json)")
         self._confirm_delete(False, ws)
@@ -263,7 +265,12 @@ class HomeApp:
         self._saved(ws, f"Quartier « {label} » retiré (rétablissable depuis l'historique).")
 
     def _rename(self) -> None:
-        ws = self.store.rename(self.current, self.rename_text.value)
+        try:
+            ws = self.store.update(self.current, lambda ws: self.rename_form.apply(ws, ws))
+        except edits.EditCollision as collision:
+            self.rename_form.adopt(collision)
+            raise
+        self.rename_form.load(ws, ws.revision)
         self._saved(ws, f"Espace renommé « {ws.name} ».")
 
     def _duplicate(self) -> None:
@@ -328,8 +335,11 @@ class HomeApp:
         return w.VBox([w.HTML("<h2>Créer un espace de travail</h2>"), search, results, w.HBox([name, create])])
 
     def _import_form(self) -> w.Widget:
-        upload = tagged(w.FileUpload(accept=".json", multiple=False, description="Importer un fichier .json",
-                                      layout=w.Layout(width="300px")), "kit-upload")
+        # A file over the limit is refused by the browser before it is sent (see `Upload`).
+        upload = tagged(Upload(accept=".json", description="Importer un fichier .json",
+                               limits={"": (MAX_FILE_BYTES, " pour un espace de travail")}), "kit-upload")
+        upload.on_refused(self.messages.error)
+        note = near_line("kit-import-note")
         replace = w.Checkbox(value=False, indent=False, layout=w.Layout(width="auto"),
                              description="Remplacer l'espace de même identifiant (l'ancienne version reste dans l'historique)")
 
@@ -344,11 +354,11 @@ class HomeApp:
                 upload.value = ()
                 upload.observe(guarded, names="value")
 
-        guarded = self.messages.guard(on_upload)
+        guarded = self.messages.guard(on_upload, near=note)
         upload.observe(guarded, names="value")
         return w.VBox([w.HTML("<h2>Importer un espace</h2><p class='kit-sub'>Un fichier téléchargé depuis le kit. "
                               "Si l'espace existe déjà, une copie est créée : rien n'est écrasé.</p>"),
-                       w.HBox([upload, replace], layout=w.Layout(align_items="center"))])
+                       w.HBox([upload, replace], layout=w.Layout(align_items="center")), note])
 
     def _import(self, file: dict, replace: bool) -> None:
         size = file.get("size") or len(file["content"])

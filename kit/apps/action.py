@@ -21,9 +21,11 @@ from kit.methods import roadmap
 from kit.model import Action, ActionIndicator, BudgetLine, Milestone, Step, checked
 from kit.store import Store
 
+from .inputs import DateInput, checked_number, finite_or_none
 from .session_app import SessionApp
 from .session_plan import checked_date, session_plan
-from .ui import button, choice, download_link, esc, set_options, table_html, tagged
+from .ui import EntityForm, button, choice, download_link, esc, near_line, on_choice, set_options, table_html, tagged
+from .upload import Upload
 
 PARTS = ("actions", "roadmap", "steering", "plan")
 LEVEL_CLASS = {"erreur": "kit-msg-error", "attention": "kit-msg-error", "à compléter": "kit-msg-info"}
@@ -61,8 +63,8 @@ class ActionApp(SessionApp):
         places = _many("Quartiers", "kit-action-places", rows=3)
         status = choice("Statut", "kit-action-status", "260px", options=list(roadmap.STATUSES))
         priority = choice("Priorité", "kit-action-priority", "260px", options=["haute", "moyenne", "basse"], value="moyenne")
-        start = tagged(w.DatePicker(description="Début"), "kit-action-start")
-        end = tagged(w.DatePicker(description="Fin"), "kit-action-end")
+        start = tagged(DateInput(description="Début"), "kit-action-start")
+        end = tagged(DateInput(description="Fin"), "kit-action-end")
         depends = _many("Dépend de", "kit-action-depends")
         participation = tagged(w.Textarea(placeholder="Participation des habitants", layout=w.Layout(width="640px")),
                                "kit-action-participation")
@@ -70,13 +72,14 @@ class ActionApp(SessionApp):
         save = tagged(button("Enregistrer la fiche", style="primary", icon="save"), "kit-save-action")
         remove = tagged(button("Supprimer la fiche", style="danger", icon="trash"), "kit-remove-action")
         step_title = tagged(w.Text(placeholder="Étape", layout=w.Layout(width="360px")), "kit-step-title")
-        step_due = tagged(w.DatePicker(description="Échéance"), "kit-step-due")
+        step_due = tagged(DateInput(description="Échéance"), "kit-step-due")
         add_step = tagged(button("Ajouter l'étape", icon="plus"), "kit-add-step")
-        budget_year = tagged(w.BoundedIntText(value=date.today().year, min=2000, max=2100, description="Année",
-                                              layout=w.Layout(width="180px")), "kit-budget-year")
+        # Plain number boxes: bounded ones clamp silently; the model's bounds are checked on "Ajouter".
+        budget_year = tagged(w.IntText(value=date.today().year, description="Année", layout=w.Layout(width="180px")),
+                             "kit-budget-year")
         budget_kind = choice("Type", "kit-budget-kind", "300px", options=["fonctionnement", "investissement"])
-        amount = tagged(w.BoundedFloatText(min=0, max=1e10, description="Montant (€)", layout=w.Layout(width="240px"),
-                                           style={"description_width": "initial"}), "kit-budget-amount")
+        amount = tagged(w.FloatText(description="Montant (€)", layout=w.Layout(width="240px"),
+                                    style={"description_width": "initial"}), "kit-budget-amount")
         funder = tagged(w.Combobox(placeholder="Financeur", options=["Contrat de ville", "FEDER", "Fonds vert", "ADEME",
                                                                      "Région", "Département", "Bailleur", "EPCI", "Commune"],
                                    ensure_option=False, layout=w.Layout(width="240px")), "kit-budget-funder")
@@ -87,6 +90,7 @@ class ActionApp(SessionApp):
         target = tagged(w.FloatText(description="Cible", layout=w.Layout(width="200px")), "kit-indicator-target")
         add_indicator = tagged(button("Ajouter l'indicateur", icon="plus"), "kit-add-indicator")
         details = tagged(w.HTML(), "kit-action-details")
+        fiche_note, items_note = near_line("kit-action-note"), near_line("kit-action-items-note")
 
         def selected() -> str:
             if not chooser.value:
@@ -97,8 +101,23 @@ class ActionApp(SessionApp):
             return dict(title=title.value, description=description.value, objective_ids=list(objectives.value),
                         lead_id=lead.value or None, partner_ids=list(partners.value), neighbourhood_ids=list(places.value),
                         status=status.value, priority=priority.value,
-                        start=checked_date(start.value, "La date de début"), end=checked_date(end.value, "La date de fin"),
+                        start=checked_date(start, "La date de début"), end=checked_date(end, "La date de fin"),
                         depends_on=list(depends.value), participation=participation.value)
+
+        def many(box):
+            return list(box.value)
+
+        # The fiche chosen, as the form shows it: a save writes only what the person changed (`EntityForm`).
+        fiche = EntityForm(
+            {"title": title, "description": description, "objective_ids": objectives, "lead_id": lead,
+             "partner_ids": partners, "neighbourhood_ids": places, "status": status, "priority": priority,
+             "start": start, "end": end, "depends_on": depends, "participation": participation},
+            show={"objective_ids": tuple, "lead_id": lambda v: v or "", "partner_ids": tuple,
+                  "neighbourhood_ids": tuple, "depends_on": tuple},
+            read={"objective_ids": many, "lead_id": lambda box: box.value or None, "partner_ids": many,
+                  "neighbourhood_ids": many, "depends_on": many,
+                  "start": lambda box: checked_date(box, "La date de début"),
+                  "end": lambda box: checked_date(box, "La date de fin")})
 
         def on_create(_):
             new = checked(lambda: Action(**fields()))
@@ -112,17 +131,15 @@ class ActionApp(SessionApp):
             chooser.value = new.id
 
         def on_save(_):
-            action_id, values = selected(), fields()
+            action_id = selected()
 
-            def change(ws):
-                action = _find(ws, action_id)
-                if action_id in values["depends_on"]:
+            def check(ws, action, written):
+                if action_id in action.depends_on:
                     raise KitError("Une fiche ne peut pas dépendre d'elle-même.")
-                checked(lambda: [setattr(action, k, v) for k, v in values.items()])
                 checked(lambda: Action.model_validate(action.model_dump()))  # start and end checked together
                 roadmap.find_cycles(roadmap.actions_frame(ws), raise_error=True)
 
-            self.save(change, "Fiche enregistrée.")
+            self.save_form(fiche, lambda ws: _find(ws, action_id), "Fiche enregistrée.", check=check)
 
         def on_remove(_):
             action_id = selected()
@@ -139,18 +156,22 @@ class ActionApp(SessionApp):
             def handler(_):
                 action_id = selected()
                 if kind == "step":
-                    item = checked(lambda: Step(title=step_title.value, due=checked_date(step_due.value, "L'échéance")))
+                    item = checked(lambda: Step(title=step_title.value, due=checked_date(step_due, "L'échéance")))
                     self.save(lambda ws: _find(ws, action_id).steps.append(item), "Étape ajoutée.")
                     step_title.value = ""
                 elif kind == "budget":
+                    year = checked_number(budget_year.value, BudgetLine, "year")
+                    money = checked_number(amount.value, BudgetLine, "amount", unit="€")
                     if not funder.value.strip():
                         raise KitError("Indiquez le financeur de cette ligne de budget.")
-                    item = checked(lambda: BudgetLine(year=budget_year.value, kind=budget_kind.value, amount=amount.value,
+                    item = checked(lambda: BudgetLine(year=year, kind=budget_kind.value, amount=money,
                                                       funder=funder.value))
                     self.save(lambda ws: _find(ws, action_id).budget.append(item), "Ligne de budget ajoutée.")
                 else:
+                    start_value = finite_or_none(baseline.value, "Référence")
+                    target_value = finite_or_none(target.value, "Cible")
                     item = checked(lambda: ActionIndicator(name=indicator.value, unit=unit.value,
-                                                           baseline=baseline.value, target=target.value))
+                                                           baseline=start_value, target=target_value))
                     self.save(lambda ws: _find(ws, action_id).indicators.append(item), "Indicateur ajouté.")
                     indicator.value = unit.value = ""
             return handler
@@ -159,17 +180,10 @@ class ActionApp(SessionApp):
             action = next((a for a in self.ws.actions if a.id == chooser.value), None)
             # A fiche can depend on any other one (a new fiche on any existing one).
             set_options(depends, [(a.title, a.id) for a in self.ws.actions if a is not action])
+            fiche.show(action, self.ws.revision)  # the fields being typed in stay as typed
             if action is None:
                 details.value = ""
                 return
-            title.value, description.value = action.title, action.description
-            objectives.value = tuple(action.objective_ids)
-            lead.value = action.lead_id or ""
-            partners.value, places.value = tuple(action.partner_ids), tuple(action.neighbourhood_ids)
-            status.value, priority.value = action.status, action.priority
-            start.value, end.value = action.start, action.end
-            depends.value = tuple(action.depends_on)
-            participation.value = action.participation
             steps = "".join(f"<li>{'✓' if s.done else '○'} {esc(s.title)}"
                             f"{' — ' + s.due.strftime('%d/%m/%Y') if s.due else ''}</li>" for s in action.steps)
             budget = "".join(f"<li>{b.year} · {esc(b.kind)} · {b.amount:,.0f} € · {esc(b.funder)}</li>".replace(",", " ")
@@ -197,20 +211,22 @@ class ActionApp(SessionApp):
                 "title": "fiche", "status": "statut", "lead": "pilote", "start": "début", "end": "fin"}))
                 if not frame.empty else "<p class='kit-sub'>Aucune fiche pour l'instant.</p>")
 
-        chooser.observe(self.messages.guard(fill), names="value")
-        for widget, handler in ((create, on_create), (save, on_save), (remove, on_remove), (add_step, add_to("step")),
-                                (add_line, add_to("budget")), (add_indicator, add_to("indicator"))):
-            widget.on_click(self.messages.guard(handler))
+        on_choice(chooser, self.messages.guard(fill))
+        for widget, handler, near in ((create, on_create, fiche_note), (save, on_save, fiche_note),
+                                      (remove, on_remove, fiche_note), (add_step, add_to("step"), items_note),
+                                      (add_line, add_to("budget"), items_note),
+                                      (add_indicator, add_to("indicator"), items_note)):
+            widget.on_click(self.messages.guard(handler, near=near))
         self.on("actions", redraw)
         return w.VBox([
             w.HTML("<h2>Points à vérifier</h2>"), findings, w.HTML("<h2>Les fiches action</h2>"), overview,
             w.HTML("<h2>Écrire une fiche</h2><p class='kit-sub'>Choisissez une fiche pour la modifier, ou remplissez "
                    "les champs puis « Nouvelle fiche ».</p>"),
             chooser, title, description, w.HBox([objectives, places]), w.HBox([lead, status, priority]), partners,
-            w.HBox([start, end]), depends, participation, w.HBox([create, save, remove]),
+            w.HBox([start, end]), depends, participation, w.HBox([create, save, remove]), fiche_note,
             w.HTML("<h3>Étapes, budget et indicateurs de la fiche choisie</h3>"), details,
             w.HBox([step_title, step_due, add_step]), w.HBox([budget_year, budget_kind, amount, funder, add_line]),
-            w.HBox([indicator, unit, baseline, target, add_indicator])])
+            w.HBox([indicator, unit, baseline, target, add_indicator]), items_note])
 
     # -- 2. roadmap ---------------------------------------------------------------------------------
 
@@ -222,8 +238,9 @@ class ActionApp(SessionApp):
         critical = tagged(w.HTML(), "kit-critical-path")
         name = tagged(w.Text(placeholder="Jalon du territoire (ex. : conseil communautaire)", layout=w.Layout(width="420px")),
                       "kit-milestone-title")
-        day = tagged(w.DatePicker(description="Date"), "kit-milestone-date")
+        day = tagged(DateInput(description="Date"), "kit-milestone-date")
         add = tagged(button("Ajouter le jalon", icon="flag"), "kit-add-milestone")
+        milestone_note = near_line("kit-milestone-note")
 
         def figure(ws):
             actions = roadmap.actions_frame(ws)
@@ -252,17 +269,17 @@ class ActionApp(SessionApp):
                 critical.value = f"<div class='kit-msg kit-msg-error'>{esc(error.message)}</div>"
 
         def on_add(_):
-            milestone = checked(lambda: Milestone(title=name.value, on=checked_date(day.value, "La date du jalon")
+            milestone = checked(lambda: Milestone(title=name.value, on=checked_date(day, "La date du jalon")
                                                   or _missing("la date du jalon")))
             self.save(lambda ws: ws.milestones.append(milestone), "Jalon ajouté.", parts=("roadmap",))
             name.value = ""
 
         for control in (objective, lead, place, status):
             control.observe(self.messages.guard(lambda _: view.show(lambda: figure(self.ws))), names="value")
-        add.on_click(self.messages.guard(on_add))
+        add.on_click(self.messages.guard(on_add, near=milestone_note))
         self.on(("roadmap", "actions"), redraw)
         return w.VBox([w.HBox([objective, lead]), w.HBox([place, status]), view.widget, critical,
-                       w.HTML("<h3>Jalons du territoire</h3>"), w.HBox([name, day, add])])
+                       w.HTML("<h3>Jalons du territoire</h3>"), w.HBox([name, day, add]), milestone_note])
 
     # -- 3. steering ------------------------------------------------------------------------------------
 
@@ -295,8 +312,12 @@ class ActionApp(SessionApp):
         make = tagged(button("Préparer le tableur du plan d'action", icon="table"), "kit-make-xlsx")
         fiches = tagged(button("Préparer les fiches (Word)", icon="file"), "kit-make-fiches")
         links = tagged(w.HTML(), "kit-files")
-        upload = tagged(w.FileUpload(accept=".xlsx", multiple=False, description="Réimporter le tableur",
-                                     layout=w.Layout(width="300px")), "kit-xlsx-upload")
+        from kit.reports.action_plan_reading import MAX_FILE_BYTES  # the browser refuses a larger file
+
+        upload = tagged(Upload(accept=".xlsx", description="Réimporter le tableur",
+                               limits={"": (MAX_FILE_BYTES, " pour un plan d'action")}), "kit-xlsx-upload")
+        upload.on_refused(self.messages.error)
+        upload_note = near_line("kit-xlsx-note")
         report = tagged(w.HTML(), "kit-xlsx-report")
         apply = tagged(button("Appliquer ces changements", style="primary", icon="check"), "kit-xlsx-apply")
         apply.layout.display = "none"
@@ -340,12 +361,12 @@ class ActionApp(SessionApp):
 
         make.on_click(self.messages.guard(on_make))
         fiches.on_click(self.messages.guard(on_fiches))
-        upload.observe(self.messages.guard(on_upload), names="value")
-        apply.on_click(self.messages.guard(on_apply))
+        upload.observe(self.messages.guard(on_upload, near=upload_note), names="value")
+        apply.on_click(self.messages.guard(on_apply, near=upload_note))
         return w.VBox([w.HTML("<h2>Le plan d'action dans un tableur</h2><p class='kit-sub'>Téléchargez-le, complétez-le "
                               "dans Excel ou LibreOffice, puis réimportez-le : chaque changement est vérifié, et rien "
                               "n'est modifié tant qu'une ligne pose problème.</p>"),
-                       w.HBox([make, fiches]), links, upload, report, apply])
+                       w.HBox([make, fiches]), links, upload, upload_note, report, apply])
 
 
 def _find(ws, action_id: str) -> Action:

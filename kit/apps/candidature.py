@@ -12,15 +12,17 @@ from __future__ import annotations
 import ipywidgets as w
 import pandas as pd
 
-from kit.sessions import application, project
+from kit import edits
+from kit.sessions import application
 from kit.errors import KitError
 from kit.model import Actor, GovernanceBody, GroupMember, checked
 from kit.methods import governance
 from kit.store import Store
 
 from .session_app import SessionApp
+from .inputs import DateInput
 from .session_plan import MIME, checked_date
-from .ui import button, checks_html, choice, download_link, esc, set_options, table_html, tagged
+from .ui import EntityForm, button, checks_html, choice, download_link, esc, near_line, set_options, table_html, tagged
 
 PARTS = ("note", "group", "checklist")
 
@@ -41,6 +43,7 @@ class ApplicationApp(SessionApp):
         self.boxes: dict[str, w.Textarea] = {}
         self.hints: dict[str, w.HTML] = {}
         self._shown: dict[str, str] = {}  # what each box showed after the last redraw
+        self._loaded: dict[str, str] = {}  # what was saved of each part then (a box may show the kit's draft)
         self._redrawing = False
         rows = []
         for part in application.PARTS:
@@ -61,45 +64,57 @@ class ApplicationApp(SessionApp):
                                    indent=False), "kit-note-phases")
         signatory = tagged(w.Text(placeholder="Nom et qualité du signataire", layout=w.Layout(width="460px")),
                            "kit-note-signatory")
-        sent_on = tagged(w.DatePicker(description="Date d'envoi"), "kit-note-sent-on")
+        sent_on = tagged(DateInput(description="Date d'envoi"), "kit-note-sent-on")
         save = tagged(button("Enregistrer la note", style="primary", icon="save",
                              tooltip="Enregistre chaque partie, y compris les propositions du kit"), "kit-note-save")
         prefill = tagged(button("Reprendre les propositions du kit dans les parties vides", icon="magic"),
                          "kit-note-prefill")
 
-        def flags():
-            return (holds.value, phases.value, signatory.value, checked_date(sent_on.value, "La date d'envoi"))
+        # What a save writes: only what the person changed since the page showed it (see `EntityForm`).
+        engagements = EntityForm({"holds_contract": holds, "three_phases": phases, "signatory": signatory,
+                                  "sent_on": sent_on},
+                                 read={"sent_on": lambda box: checked_date(box, "La date d'envoi")})
+        territory = EntityForm({"epci_name": epci_name, "epci_siren": epci_siren},
+                               read={"epci_siren": lambda box: box.value.strip().replace(" ", "")})
 
-        def set_flags(ws, values):
-            app = ws.application
-            checked(lambda: (setattr(app, "holds_contract", values[0]), setattr(app, "three_phases", values[1]),
-                             setattr(app, "signatory", values[2]), setattr(app, "sent_on", values[3])))
+        def saving_quietly(save):
+            """Run a save whose form, reloaded afterwards, must not save again (its widgets save when changed)."""
+            quiet, self._redrawing = self._redrawing, True
+            try:
+                return save()
+            finally:
+                self._redrawing = quiet
 
         def on_flags(_):
-            values = flags()
-            self.save(lambda ws: set_flags(ws, values), "Engagements enregistrés.")
+            saving_quietly(lambda: self.save_form(engagements, lambda ws: ws.application, "Engagements enregistrés."))
 
         def on_save_all(_):
-            values, texts = flags(), {key: box.value for key, box in self.boxes.items()}
+            # Every part, the kit's proposals included, and the engagements: what nobody else changed since
+            # the page showed it is saved, a part someone else saved meanwhile is asked about.
+            texts, loaded = {key: box.value for key, box in self.boxes.items()}, dict(self._loaded)
 
             def change(ws):
-                set_flags(ws, values)
-                for key, text in texts.items():
-                    checked(lambda: application.set_part(ws.application, key, text))
+                edits.apply_form(ws.application, {**engagements.loaded, **loaded}, {**engagements.edited(), **texts},
+                                 ws=ws, since=engagements.revision)
 
-            self.save(change, "Note d'intention enregistrée.")
+            try:
+                saving_quietly(lambda: self.save(change, "Note d'intention enregistrée."))
+            except edits.EditCollision as collision:
+                engagements.adopt(collision)
+                self._loaded.update({k: v for k, v in collision.theirs.items() if k in self._loaded})
+                raise
+            saving_quietly(lambda: engagements.load(self.ws.application, self.ws.revision))
 
         def on_epci(_):
             from kit.reference.geography import epci_by_siren
 
             siren = epci_siren.value.strip().replace(" ", "")
             known = epci_by_siren(siren) if siren else None
-            name = epci_name.value.strip() or (known["nom"] if known else "")
-
-            def change(ws):
-                checked(lambda: (setattr(ws.territory, "epci_siren", siren), setattr(ws.territory, "epci_name", name)))
-
-            self.save(change, f"Intercommunalité enregistrée : {name or 'sans nom'}.")
+            if known and not epci_name.value.strip():
+                epci_name.value = known["nom"]  # the name found by the SIREN, as if typed
+            name = epci_name.value.strip()
+            self.save_form(territory, lambda ws: ws.territory,
+                           f"Intercommunalité enregistrée : {name or 'sans nom'}.")
 
         def on_prefill(_):
             filled = []
@@ -112,7 +127,7 @@ class ApplicationApp(SessionApp):
                                    "remplacées.")
 
         def redraw(ws):
-            self._redrawing = True  # values set here are not edits to save
+            quiet, self._redrawing = self._redrawing, True  # values set here are not edits to save
             try:
                 drafts = application.drafts(ws)
                 for part in application.PARTS:
@@ -120,22 +135,25 @@ class ApplicationApp(SessionApp):
                     shown = saved or drafts[part.key]
                     if self.boxes[part.key].value != shown:
                         self.boxes[part.key].value = shown
-                    self._shown[part.key] = shown
+                    self._shown[part.key], self._loaded[part.key] = shown, saved
                     hint = application.length_hint(part, shown)
                     if not saved and shown:
                         hint = "Proposition du kit à partir de l'espace : relisez-la, complétez-la, enregistrez-la. " + hint
                     self.hints[part.key].value = f"<p class='kit-sub'>{esc(hint)}</p>"
-                epci_name.value, epci_siren.value = ws.territory.epci_name, ws.territory.epci_siren
-                holds.value, phases.value = ws.application.holds_contract, ws.application.three_phases
-                signatory.value, sent_on.value = ws.application.signatory, ws.application.sent_on
+                territory.show(ws.territory, ws.revision)  # what the person is typing stays
+                engagements.show(ws.application, ws.revision)
             finally:
-                self._redrawing = False
+                self._redrawing = quiet
 
         for widget, handler in ((save, on_save_all), (prefill, on_prefill), (save_epci, on_epci)):
             widget.on_click(self.messages.guard(handler))
+        flags_note = near_line("kit-note-flags-note")
         for widget in (holds, phases, sent_on):  # a tick or a date is saved at once, like a part left
-            widget.observe(self.messages.guard(lambda change: None if self._redrawing else on_flags(None)),
-                           names="value")
+            widget.observe(self.messages.guard(lambda change: None if self._redrawing else on_flags(None),
+                                               near=flags_note), names="value")
+        # A date the browser cannot read (31/02) may leave the value as it was: refused at once all the same.
+        sent_on.observe(self.messages.guard(lambda change: change["new"] and not self._redrawing and on_flags(None),
+                                            near=flags_note), names="unreadable")
         signatory.continuous_update = False
         signatory.observe(self.messages.guard(lambda change: None if self._redrawing else on_flags(None)),
                           names="value")
@@ -144,19 +162,19 @@ class ApplicationApp(SessionApp):
                               "qui porte un contrat de ville. Le nom est retrouvé d'après le SIREN pour les EPCI de "
                               "Nouvelle-Aquitaine.</p>"), w.HBox([epci_name, epci_siren, save_epci]),
                        *rows, w.HTML("<h2>Engagements et signature</h2>"), holds, phases,
-                       w.HBox([signatory, sent_on]), w.HBox([save, prefill])])
+                       w.HBox([signatory, sent_on]), flags_note, w.HBox([save, prefill])])
 
     def _on_text(self, key: str, change) -> None:
         """A part edited then left: save that part alone on the latest revision."""
         if self._redrawing or change["new"] == self._shown.get(key):
             return
-        text, before = change["new"], self._shown.get(key, "")
+        text, before = change["new"], self._loaded.get(key, "")
         title = next(p.title for p in application.PARTS if p.key == key)
         conflict = []
 
         def edit(ws):
             current = getattr(ws.application, key)
-            if current and current != before and current != text:
+            if edits.merge_form({key: current}, {key: before}, {key: text})[1]:
                 conflict.append(current)  # someone else saved this part meanwhile: theirs stays in the history
             checked(lambda: application.set_part(ws.application, key, text))
 
@@ -212,6 +230,14 @@ class ApplicationApp(SessionApp):
                 raise KitError("Choisissez un membre du groupe projet.")
             return member.value
 
+        # What the page shows of each member's contact and of the decision body: a save replaces them only
+        # if nobody else changed them meanwhile, or asks (`edits.apply_form`, `EntityForm`).
+        shown_contacts: dict[str, str] = {}
+        decision_form = EntityForm({"name": body})
+
+        def decision_body(ws):
+            return next((b for b in ws.bodies if b.kind == governance.DECISION_BODY), None)
+
         def on_update(_):
             actor_id, text = chosen_member(), new_contact.value
 
@@ -219,9 +245,14 @@ class ApplicationApp(SessionApp):
                 actor = next((a for a in ws.actors if a.id == actor_id), None)
                 if actor is None:
                     raise KitError("Ce membre n'existe plus : il a peut-être été retiré par une autre personne.")
-                checked(lambda: setattr(actor, "contact", text))
+                edits.apply_form(actor, {"contact": shown_contacts.get(actor_id, actor.contact)}, {"contact": text},
+                                 ws=ws)
 
-            self.save(change, "Coordonnées mises à jour.")
+            try:
+                self.save(change, "Coordonnées mises à jour.")
+            except edits.EditCollision as collision:
+                shown_contacts[actor_id] = collision.theirs["contact"]  # asked: a second click keeps the person's
+                raise
             new_contact.value = ""
 
         def on_leave(_):
@@ -233,15 +264,20 @@ class ApplicationApp(SessionApp):
             text = body.value
 
             def change(ws):
-                current = next((b for b in ws.bodies if b.kind == governance.DECISION_BODY), None)
+                current = decision_body(ws)
                 if not text.strip():
                     raise KitError("Nommez l'instance décisionnelle (bureau communautaire, conseil communautaire…).")
                 if current is None:
                     ws.bodies.append(checked(lambda: GovernanceBody(name=text, kind=governance.DECISION_BODY)))
-                else:
-                    checked(lambda: setattr(current, "name", text))
+                else:  # named by someone else since the page showed none: a collision, asked about
+                    decision_form.apply(current, ws)
 
-            self.save(change, "Instance décisionnelle enregistrée.")
+            try:
+                self.save(change, "Instance décisionnelle enregistrée.")
+            except edits.EditCollision as collision:
+                decision_form.adopt(collision)
+                raise
+            decision_form.load(decision_body(self.ws), self.ws.revision)
 
         def redraw(ws):
             actors = {a.id: a for a in ws.actors}
@@ -252,9 +288,12 @@ class ApplicationApp(SessionApp):
                              else "<p class='kit-sub'>Le groupe projet est vide : ajoutez ses membres ci-dessus.</p>")
             options = [("", "")] + [(actors[i].name, i) for i in dict.fromkeys(m.actor_id for m in ws.project_group)]
             set_options(member, options)
-            decision = project.decision_body(ws) or ""
-            if body.value != decision:
-                body.value = decision
+            shown_contacts.clear()
+            shown_contacts.update({a.id: a.contact for a in ws.actors})
+            found = decision_body(ws)
+            if found is None and decision_form.key is not None and not decision_form.touched("name"):
+                body.value = ""  # removed elsewhere (session 2)
+            decision_form.show(found, ws.revision)  # what the person is typing stays
 
         for widget, handler in ((add, on_add), (update, on_update), (leave, on_leave), (save_body, on_body)):
             widget.on_click(self.messages.guard(handler))

@@ -7,22 +7,21 @@ functions an analyst calls from a notebook cell. Widgets are built once and upda
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import ipywidgets as w
 
 from kit import charts, edits
 from kit.sessions import diagnostic, stakes
 from kit.errors import KitError
-from kit.reference.indicators import (import_values, load_catalogue, load_themes, official_table, read_insee_qpv_zip,
-                            read_table)
+from kit.reference.indicators import (MAX_ARCHIVE_BYTES, MAX_TABLE_BYTES, import_values, load_catalogue, load_themes,
+                                     official_table, read_insee_qpv_zip, read_table)
 from kit.model import LocalProject, Stake, checked
 from kit.store import Store
 
 from .grid import Grid
 from .session_plan import session_plan
 from .session_app import SessionApp
-from .ui import SCORE_CHOICES, button, esc, set_options, table_html, tagged
+from .ui import SCORE_CHOICES, EntityForm, button, esc, near_line, on_choice, set_options, table_html, tagged
+from .upload import Upload
 
 PROJECT_KINDS = ["Axe du contrat de ville", "PCAET", "PLH", "NPNRU", "PAT", "CLS", "Autre projet local"]
 SECTOR_NAMES = {"direct": "directes", "indirect": "indirectes", "potential_direct": "directes potentielles",
@@ -115,8 +114,12 @@ class StakesApp(SessionApp):
         ])
 
     def _import_panel(self) -> w.Widget:
-        upload = tagged(w.FileUpload(accept=".csv,.xlsx,.txt,.zip", multiple=False, description="Importer un tableau",
-                                      layout=w.Layout(width="260px")), "kit-table-upload")
+        upload = tagged(Upload(accept=".csv,.xlsx,.txt,.zip", description="Importer un tableau",
+                               limits={"": (MAX_TABLE_BYTES, " pour un tableau"),
+                                       ".zip": (MAX_ARCHIVE_BYTES, " pour une archive de l'INSEE")}),
+                        "kit-table-upload")
+        upload.on_refused(self.messages.error)
+        import_note = near_line("kit-import-note")
         qpv_column = tagged(w.Dropdown(description="Colonne du code QPV", style={"description_width": "initial"}),
                              "kit-qpv-column")
         mapping_box = w.VBox()
@@ -158,11 +161,11 @@ class StakesApp(SessionApp):
                       f"{len(result.values)} valeur(s) importée(s) depuis « {state['name']} ».", parts=("diagnostic",))
             report.value = ""
 
-        upload.observe(self.messages.guard(on_upload), names="value")
-        run.on_click(self.messages.guard(on_run))
+        upload.observe(self.messages.guard(on_upload, near=import_note), names="value")
+        run.on_click(self.messages.guard(on_run, near=import_note))
         return w.VBox([w.HTML("<h3>Importer des données</h3><p class='kit-sub'>Votre tableau (CSV ou XLSX), ou un "
                               "fichier officiel de l'INSEE tel que publié (archive .zip des quartiers prioritaires "
-                              "2024). Rien n'est importé tant qu'une ligne pose problème.</p>"), upload, report, qpv_column,
+                              "2024). Rien n'est importé tant qu'une ligne pose problème.</p>"), upload, import_note, report, qpv_column,
                        mapping_box, run])
 
     # -- 2. stakes --------------------------------------------------------------------------------
@@ -218,6 +221,11 @@ class StakesApp(SessionApp):
         scores = {name: tagged(w.Dropdown(options=SCORE_CHOICES, description=label, layout=w.Layout(width="260px"),
                                            style={"description_width": "140px"}),
                                 f"kit-edit-{name}") for name, label in stakes.AXES.items()}
+        # One form over every field: a save writes only what the person changed (see `EntityForm`).
+        offered = set(dict(indicators.options).values())
+        form = EntityForm({**fields, "indicator_codes": indicators, **scores},
+                          show={"indicator_codes": lambda codes: tuple(c for c in codes if c in offered)},
+                          read={"indicator_codes": lambda box: list(box.value)})
         check = tagged(w.HTML(), "kit-checklist")
         save = tagged(button("Enregistrer l'enjeu", style="primary", icon="save"), "kit-save-stake")
         up, down = button("Monter", icon="arrow-up"), button("Descendre", icon="arrow-down")
@@ -235,14 +243,10 @@ class StakesApp(SessionApp):
         def fill(_=None):
             ws = self.ws
             stake = next((s for s in ws.stakes if s.id == chooser.value), None)
+            form.show(stake, ws.revision)  # the fields being typed in stay as typed
             if stake is None:
                 check.value = ""
                 return
-            for name, field in fields.items():
-                field.value = getattr(stake, name)
-            indicators.value = tuple(c for c in stake.indicator_codes if c in dict(indicators.options).values())
-            for name, field in scores.items():
-                field.value = getattr(stake, name)
             items = "".join(f"<li class='{'ok' if ok else 'ko'}'>{'✓' if ok else '✗'} {esc(label)}</li>"
                             for label, ok in stakes.checklist(stake))
             assembled = stakes.guided_statement(stake)
@@ -252,17 +256,13 @@ class StakesApp(SessionApp):
 
         def on_save(_):
             stake_id = selected()
-            values = {name: field.value for name, field in fields.items()}
-            values.update({name: field.value for name, field in scores.items()}, indicator_codes=list(indicators.value))
 
-            def change(ws):
-                stake = edits.stake(ws, stake_id)
-                edits.require_unique(ws.stakes, values["title"], f"Un autre enjeu s'intitule déjà « {values['title'].strip()} ».",
-                                     ignore_id=stake_id)
-                for name, value in values.items():
-                    setattr(stake, name, value)
+            def unique_title(ws, stake, written):
+                if "title" in written:
+                    edits.require_unique(ws.stakes, stake.title, f"Un autre enjeu s'intitule déjà « {stake.title} ».",
+                                         ignore_id=stake_id)
 
-            self.save(_validating(change), "Enjeu enregistré.")
+            self.save_form(form, lambda ws: edits.stake(ws, stake_id), "Enjeu enregistré.", check=unique_title)
 
         def moved(offset):
             return lambda _: self.save(lambda ws: edits.move_stake(ws, selected(), offset), "Ordre enregistré.",
@@ -291,7 +291,7 @@ class StakesApp(SessionApp):
             chooser.value = current if current in ids else (ids[0] if ids else None)
             fill()
 
-        chooser.observe(self.messages.guard(fill), names="value")
+        on_choice(chooser, self.messages.guard(fill))
         for widget, handler in ((save, on_save), (up, moved(-1)), (down, moved(1)), (vote, on_vote),
                                 (remove, on_remove), (merge, on_merge)):
             widget.on_click(self.messages.guard(handler))
@@ -473,11 +473,6 @@ class StakesApp(SessionApp):
     def _plan(self) -> w.Widget:
         return session_plan(self, number=1, next_step="la session 2", deliverable="session1",
                             contents="Portraits, enjeux, carte, analyse structurelle, positionnement et plan de travail")
-
-
-def _validating(change: Callable) -> Callable:
-    """A change whose assignments are checked field by field (French message on the first refusal)."""
-    return lambda ws: checked(lambda: change(ws))
 
 
 def stakes_app(store: Store | None = None, workspace_id: str | None = None) -> w.Widget:

@@ -14,13 +14,16 @@ from kit.sessions import project
 from kit.reference.resources import load_actor_types
 from kit.errors import KitError
 from kit.methods import governance, network
-from kit.model import Actor, GovernanceBody, GroupMember, Objective, Relation, checked
+from kit.model import Actor, GovernanceBody, GroupMember, Objective, Relation, Vision, checked
+from kit.reports.tables import csv_bytes
 from kit.store import Store
 
 from .grid import Grid
+from .inputs import checked_number
 from .session_app import SessionApp
 from .session_plan import session_plan
-from .ui import button, checks_html, choice, download_link, esc, set_options, table_html, tagged
+from .ui import (EntityForm, button, checks_html, choice, download_link, esc, near_line, set_options, table_html,
+                 tagged)
 
 PARTS = ("cap", "actors", "network", "governance", "mactor", "plan")
 
@@ -42,8 +45,9 @@ class ProjectApp(SessionApp):
     # -- 1. cap and objectives --------------------------------------------------------------------
 
     def _cap(self) -> w.Widget:
-        horizon = tagged(w.BoundedIntText(min=2024, max=2100, description="Horizon", layout=w.Layout(width="200px")),
-                         "kit-horizon")
+        # A plain number box (a bounded one clamps silently): the model's bounds are checked on save.
+        horizon = tagged(w.IntText(description="Horizon", layout=w.Layout(width="200px")), "kit-horizon")
+        cap_note = near_line("kit-cap-note")
         ambition = tagged(w.Textarea(placeholder="L'ambition pour les quartiers à cet horizon",
                                      layout=w.Layout(width="760px", height="70px")), "kit-ambition")
         save_cap = tagged(button("Enregistrer le cap", style="primary", icon="save"), "kit-save-cap")
@@ -63,12 +67,17 @@ class ProjectApp(SessionApp):
 
         tree = self.figure(lambda: tree_figure(self.ws), "kit-objective-tree")
         table, gaps = tagged(w.HTML(), "kit-objectives"), tagged(w.HTML(), "kit-objective-gaps")
+        # What a save writes: only what the person changed since the form was loaded (see `EntityForm`).
+        cap = EntityForm({"horizon": horizon, "ambition": ambition},
+                         read={"horizon": lambda box: checked_number(box.value, Vision, "horizon")})
+        def offered(ids):
+            return tuple(i for i in ids if i in dict(answered.options).values())
+
+        edited = EntityForm({"title": title, "stake_ids": answered}, show={"stake_ids": offered},
+                            read={"stake_ids": lambda box: list(box.value)})
 
         def on_cap(_):
-            values = (horizon.value, ambition.value)
-            self.save(lambda ws: checked(lambda: (setattr(ws.vision, "horizon", values[0]),
-                                                  setattr(ws.vision, "ambition", values[1]))),
-                      "Cap enregistré.", parts=("cap",))
+            self.save_form(cap, lambda ws: ws.vision, "Cap enregistré.", parts=("cap",))
 
         def on_add(_):
             top = level.value == "stratégique"
@@ -83,27 +92,31 @@ class ProjectApp(SessionApp):
 
             self.save(change, f"Objectif « {new.title} » ajouté.", parts=("cap", "mactor"))
             title.value = ""
+            edited.show(None, self.ws.revision)  # the form no longer edits the objective it was given
 
         def on_load(_):
             chosen = next((o for o in self.ws.objectives if o.id == remove_choice.value), None)
             if chosen is None:
                 raise KitError("Choisissez l'objectif à modifier.")
-            title.value, answered.value = chosen.title, tuple(chosen.stake_ids)
+            edited.load(chosen, self.ws.revision)
             self.messages.info("Modifiez l'intitulé ou les enjeux ci-dessus, puis « Enregistrer l'objectif ».")
 
         def on_update(_):
-            chosen, new_title, stake_ids = remove_choice.value, title.value, list(answered.value)
+            chosen = remove_choice.value
             if not chosen:
                 raise KitError("Choisissez l'objectif à modifier.")
+            if edited.key != chosen:
+                raise KitError("Cliquez d'abord sur « Modifier » : l'objectif choisi vient alors dans le formulaire.")
 
-            def change(ws):
-                objective = edits.objective(ws, chosen)
-                edits.require_unique(ws.objectives, new_title, f"Un autre objectif s'intitule déjà « {new_title.strip()} ».",
-                                     ignore_id=chosen)
-                checked(lambda: (setattr(objective, "title", new_title), setattr(objective, "stake_ids", stake_ids)))
+            def unique_title(ws, objective, written):
+                if "title" in written:
+                    edits.require_unique(ws.objectives, objective.title,
+                                         f"Un autre objectif s'intitule déjà « {objective.title} ».", ignore_id=chosen)
 
-            self.save(change, "Objectif enregistré.", parts=("cap", "mactor"))
+            self.save_form(edited, lambda ws: edits.objective(ws, chosen), "Objectif enregistré.",
+                           parts=("cap", "mactor"), check=unique_title)
             title.value = ""
+            edited.show(None, self.ws.revision)  # the form adds objectives again
 
         def on_remove(_):
             chosen = remove_choice.value
@@ -114,7 +127,7 @@ class ProjectApp(SessionApp):
                       parts=("cap", "mactor"))
 
         def redraw(ws):
-            horizon.value, ambition.value = ws.vision.horizon, ws.vision.ambition
+            cap.show(ws.vision, ws.revision)  # what the person is typing stays
             frame = project.objectives_frame(ws)
             tree.show(lambda: tree_figure(ws))
             table.value = table_html(frame[["objectif", "niveau", "rattaché à", "enjeux"]]) if not frame.empty else ""
@@ -126,11 +139,12 @@ class ProjectApp(SessionApp):
             set_options(answered, [(s.title, s.id) for s in ws.stakes])
             set_options(remove_choice, [("", "")] + [(o.title, o.id) for o in ws.objectives])
 
-        for widget, handler in ((save_cap, on_cap), (add, on_add), (remove, on_remove), (load, on_load),
+        save_cap.on_click(self.messages.guard(on_cap, near=cap_note))
+        for widget, handler in ((add, on_add), (remove, on_remove), (load, on_load),
                                 (update, on_update)):
             widget.on_click(self.messages.guard(handler))
         self.on("cap", redraw)
-        return w.VBox([w.HTML("<h2>Le cap</h2>"), w.HBox([horizon, save_cap]), ambition,
+        return w.VBox([w.HTML("<h2>Le cap</h2>"), w.HBox([horizon, save_cap]), ambition, cap_note,
                        w.HTML("<h2>L'arbre des objectifs</h2>"), w.HBox([title, level]), parent, answered, add,
                        tree.widget, table, gaps, w.HBox([remove_choice, load, update, remove])])
 
@@ -264,7 +278,7 @@ class ProjectApp(SessionApp):
             edges = network.edges_table(actors, relations)
             exports.value = (download_link(network.to_gexf(actors, relations, metrics), "reseau_acteurs.gexf",
                                            "Réseau pour Gephi (GEXF)", "application/xml") + " &nbsp; " +
-                             download_link(edges.to_csv(index=False, sep=";").encode("utf-8-sig"), "relations.csv",
+                             download_link(csv_bytes(edges), "relations.csv",
                                            "Relations (tableau CSV)", "text/csv"))
 
         add.on_click(self.messages.guard(on_add))

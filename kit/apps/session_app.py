@@ -11,11 +11,12 @@ from collections.abc import Callable
 
 import ipywidgets as w
 
+from kit.edits import EditCollision
 from kit.store import Store
 
 from .plot import RenderedSignal
 from .steps_panel import StepsPanel
-from .ui import FigureView, Messages, esc, esc_attr, heading, page
+from .ui import EntityForm, FigureView, Messages, esc, esc_attr, heading, page
 
 
 class SessionApp:
@@ -81,6 +82,26 @@ class SessionApp:
         self.ws = self.store.update(self.ws_id, change)
         self.refresh(self.ws, parts or self.parts)
         self.messages.ok(message)
+        return self.ws
+
+    def save_form(self, form: EntityForm, find: Callable, message: str, parts: tuple[str, ...] | None = None,
+                  check: Callable | None = None):
+        """Save what the person changed in `form` onto the entity `find(ws)` of the latest revision, then
+        `check(ws, entity, written)` (a further rule, which may refuse). Fields nobody else changed since
+        the form was loaded merge; one someone else changed is refused and named (`EditCollision`), and
+        the form takes their value as its starting point: saving again keeps the person's."""
+        def change(ws):
+            entity = find(ws)
+            written = form.apply(entity, ws)
+            if check is not None:
+                check(ws, entity, written)
+
+        try:
+            self.save(change, message, parts)
+        except EditCollision as collision:
+            form.adopt(collision)
+            raise
+        form.load(find(self.ws), self.ws.revision)
         return self.ws
 
     def refresh(self, ws, parts: tuple[str, ...] | None = None) -> None:

@@ -6,34 +6,26 @@ Shared by the session apps: `app` is the app object (its `save`, `on`, `messages
 
 from __future__ import annotations
 
-from datetime import date
-
 import ipywidgets as w
 
 from kit.errors import KitError
-from kit.model import WorkItem, checked
+from kit.model import SessionRecord, WorkItem, checked
 from kit.reports.html_table import html_table
 
-from .ui import button, download_link, esc, set_options, tagged
+from .inputs import DateInput, checked_date
+from .ui import EntityForm, button, download_link, esc, near_line, set_options, tagged
 
 MIME = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "html": "text/html"}
 
 
-def checked_date(day: date | None, what: str) -> date | None:
-    """A date typed by a person, refused when its year is absurd (a slip of the keyboard)."""
-    if day is not None and not (2000 <= day.year <= 2100):
-        raise KitError(f"{what} ({day:%d/%m/%Y}) n'est pas plausible : vérifiez l'année.")
-    return day
-
-
 def session_plan(app, *, number: int, next_step: str, deliverable: str, contents: str) -> w.Widget:
-    held_on = tagged(w.DatePicker(description="Date de la session"), "kit-session-date")
+    held_on = tagged(DateInput(description="Date de la session"), "kit-session-date")
     place = tagged(w.Text(placeholder="Lieu", layout=w.Layout(width="360px")), "kit-session-place")
-    save_session = button("Enregistrer", icon="save")
+    save_session = tagged(button("Enregistrer", icon="save"), "kit-save-session")
     task = tagged(w.Text(placeholder="Tâche (ex. : compléter les données de chaleur)", layout=w.Layout(width="460px")),
                    "kit-task")
     owner = tagged(w.Text(placeholder="Qui ?", layout=w.Layout(width="220px")), "kit-task-owner")
-    due = tagged(w.DatePicker(description="Échéance"), "kit-task-due")
+    due = tagged(DateInput(description="Échéance"), "kit-task-due")
     add = tagged(button("Ajouter au plan de travail", style="primary", icon="plus"), "kit-add-task")
     items = tagged(w.HTML(), "kit-plan")
     item_choice = w.Dropdown(layout=w.Layout(width="460px"))
@@ -42,6 +34,7 @@ def session_plan(app, *, number: int, next_step: str, deliverable: str, contents
     docx = tagged(button("Préparer le livrable (Word)", icon="file"), "kit-make-docx")
     html_button = tagged(button("Préparer le livrable (HTML)", icon="file"), "kit-make-html")
     link = tagged(w.HTML(), "kit-deliverable")
+    session_note, task_note = near_line("kit-session-note"), near_line("kit-task-note")
 
     def find(ws, item_id: str) -> WorkItem:
         for item in ws.session(number).work_plan:
@@ -49,17 +42,15 @@ def session_plan(app, *, number: int, next_step: str, deliverable: str, contents
                 return item
         raise KitError("Choisissez une tâche du plan de travail.")
 
+    # The session's date and place: a save writes only what the person changed (see `EntityForm`).
+    session = EntityForm({"held_on": held_on, "place": place},
+                         read={"held_on": lambda box: checked_date(box, "La date de la session")})
+
     def on_session(_):
-        day = checked_date(held_on.value, "La date de la session")
-
-        def change(ws):
-            record = ws.session(number)
-            checked(lambda: (setattr(record, "held_on", day), setattr(record, "place", place.value)))
-
-        app.save(change, "Session enregistrée.", parts=("plan",))
+        app.save_form(session, lambda ws: ws.session(number), "Session enregistrée.", parts=("plan",))
 
     def on_add(_):
-        item = checked(lambda: WorkItem(task=task.value, owner=owner.value, due=checked_date(due.value, "L'échéance")))
+        item = checked(lambda: WorkItem(task=task.value, owner=owner.value, due=checked_date(due, "L'échéance")))
         app.save(lambda ws: ws.session(number).work_plan.append(item), "Tâche ajoutée au plan de travail.",
                  parts=("plan",))
         task.value = owner.value = ""
@@ -90,21 +81,21 @@ def session_plan(app, *, number: int, next_step: str, deliverable: str, contents
 
     def redraw(ws):
         record = next((r for r in ws.sessions if r.number == number), None)
-        held_on.value = record.held_on if record else None
-        place.value = record.place if record else ""
+        session.show(record or SessionRecord(number=number), ws.revision)  # what the person is typing stays
         plan = record.work_plan if record else []
         rows = [("✓" if i.done else "○", i.task, i.owner, i.due.strftime("%d/%m/%Y") if i.due else "") for i in plan]
         items.value = (html_table(["", "tâche", "qui", "échéance"], rows, css_class="kit-table") if plan
                        else "<p class='kit-sub'>Aucune tâche pour l'instant.</p>")
         set_options(item_choice, [(i.task, i.id) for i in plan])
 
-    for widget, handler in ((save_session, on_session), (add, on_add), (toggle, on_toggle), (drop, on_drop),
-                            (docx, make("docx")), (html_button, make("html"))):
-        widget.on_click(app.messages.guard(handler))
+    for widget, handler, near in ((save_session, on_session, session_note), (add, on_add, task_note),
+                                  (toggle, on_toggle, task_note), (drop, on_drop, task_note),
+                                  (docx, make("docx"), None), (html_button, make("html"), None)):
+        widget.on_click(app.messages.guard(handler, near=near))
     app.on("plan", redraw)
-    return w.VBox([w.HTML("<h2>La session</h2>"), w.HBox([held_on, place, save_session]),
+    return w.VBox([w.HTML("<h2>La session</h2>"), w.HBox([held_on, place, save_session]), session_note,
                    w.HTML(f"<h2>Plan de travail jusqu'à {esc(next_step)}</h2>"), w.HBox([task, owner]),
-                   w.HBox([due, add]), items, w.HBox([item_choice, toggle, drop]),
+                   w.HBox([due, add]), task_note, items, w.HBox([item_choice, toggle, drop]),
                    w.HTML(f"<h2>Livrable de la session {number}</h2><p class='kit-sub'>{esc(contents)}, "
                           "prêts à transmettre.</p>"),
                    w.HBox([docx, html_button]), link])

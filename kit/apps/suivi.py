@@ -7,15 +7,17 @@ from datetime import date, datetime, time
 
 import ipywidgets as w
 
+from kit import edits
 from kit.sessions import followup
 from kit.errors import KitError
 from kit.methods import roadmap
 from kit.model import Measurement, checked
 from kit.store import Store
 
+from .inputs import DateInput, finite_or_none
 from .session_app import SessionApp
 from .session_plan import checked_date
-from .ui import button, choice, esc, set_options, table_html, tagged
+from .ui import EntityForm, button, choice, esc, near_line, on_choice, set_options, table_html, tagged
 
 
 
@@ -37,10 +39,11 @@ class FollowUpApp(SessionApp):
                                         style={"description_width": "initial"}), "kit-followup-steps")
         save_steps = tagged(button("Enregistrer les étapes", icon="check"), "kit-followup-save-steps")
         indicator = choice("Indicateur", "kit-followup-indicator", "460px")
-        on = tagged(w.DatePicker(description="Mesuré le", value=date.today()), "kit-followup-date")
+        on = tagged(DateInput(description="Mesuré le", value=date.today()), "kit-followup-date")
         value = tagged(w.FloatText(description="Valeur", layout=w.Layout(width="220px")), "kit-followup-value")
         add_value = tagged(button("Ajouter la valeur", style="primary", icon="plus"), "kit-followup-add-value")
         history = tagged(w.HTML(), "kit-followup-history")
+        value_note = near_line("kit-followup-note")
 
         def action(ws):
             found = next((a for a in ws.actions if a.id == chooser.value), None)
@@ -48,14 +51,26 @@ class FollowUpApp(SessionApp):
                 raise KitError("Choisissez d'abord une fiche action.")
             return found
 
+        # What a save writes: only what the person changed since the fiche was shown (see `EntityForm`);
+        # the steps' ticks are merged one by one (`edits.merge_form`), so two people ticking two steps
+        # both count.
+        status_form = EntityForm({"status": status})
+        ticks: dict = {"key": None, "loaded": {}, "shown": ()}
+
+        def show_steps(found):
+            being_ticked = ticks["key"] == found.id and steps.value != ticks["shown"]
+            set_options(steps, [(s.title, s.id) for s in found.steps])
+            if not being_ticked:
+                steps.value = tuple(s.id for s in found.steps if s.done)
+                ticks.update(key=found.id, loaded={s.id: s.done for s in found.steps}, shown=steps.value)
+
         def fill(_=None):
             found = next((a for a in self.ws.actions if a.id == chooser.value), None)
+            status_form.show(found, self.ws.revision)
             if found is None:
                 history.value = ""
                 return
-            status.value = found.status
-            set_options(steps, [(s.title, s.id) for s in found.steps])
-            steps.value = tuple(s.id for s in found.steps if s.done)
+            show_steps(found)
             set_options(indicator, [(f"{i.name} ({i.unit})" if i.unit else i.name, i.id) for i in found.indicators])
             rows = [{"indicateur": i.name, "date": m.on.strftime("%d/%m/%Y"), "valeur": m.value, "cible": i.target}
                     for i in found.indicators for m in sorted(i.measurements, key=lambda m: m.on)]
@@ -64,27 +79,33 @@ class FollowUpApp(SessionApp):
             history.value = table_html(pd.DataFrame(rows)) if rows else "<p class='kit-sub'>Aucune valeur mesurée.</p>"
 
         def on_status(_):
-            chosen = status.value
-            self.save(lambda ws: setattr(action(ws), "status", chosen), "Statut enregistré.")
+            self.save_form(status_form, action, "Statut enregistré.")
 
         def on_steps(_):
-            done = set(steps.value)
+            done, loaded = set(steps.value), dict(ticks["loaded"])
 
             def change(ws):
-                for step in action(ws).steps:
-                    step.done = step.id in done
+                found = {step.id: step for step in action(ws).steps}
+                current = {step_id: step.done for step_id, step in found.items()}
+                # Two ticks never collide (a step is done or not): only the person's own changes are written.
+                writes, _ = edits.merge_form(current, loaded, {i: i in done for i in loaded if i in found})
+                for step_id, value in writes.items():
+                    found[step_id].done = value
 
             self.save(change, "Étapes enregistrées.")
+            ticks["key"] = None
+            show_steps(action(self.ws))
 
         def on_value(_):
             if not indicator.value:
                 raise KitError("Cette fiche n'a pas d'indicateur : ajoutez-en un dans l'application de la session 3.")
-            day = checked_date(on.value, "La date de mesure")
+            day = checked_date(on, "La date de mesure")
             if day is None:
                 raise KitError("Indiquez la date de la mesure.")
             if day > date.today():
                 raise KitError(f"La date de mesure ({day:%d/%m/%Y}) est dans le futur.")
-            measurement = checked(lambda: Measurement(on=day, value=value.value))
+            number = finite_or_none(value.value, "Valeur")
+            measurement = checked(lambda: Measurement(on=day, value=number))
             chosen = indicator.value
 
             def change(ws):
@@ -99,13 +120,14 @@ class FollowUpApp(SessionApp):
             chooser.value = current if current in {a.id for a in ws.actions} else ""
             fill()
 
-        chooser.observe(self.messages.guard(fill), names="value")
-        for widget, handler in ((save_status, on_status), (save_steps, on_steps), (add_value, on_value)):
-            widget.on_click(self.messages.guard(handler))
+        on_choice(chooser, self.messages.guard(fill))
+        for widget, handler, near in ((save_status, on_status, None), (save_steps, on_steps, None),
+                                      (add_value, on_value, value_note)):
+            widget.on_click(self.messages.guard(handler, near=near))
         self.on("followup", redraw)
         return w.VBox([chooser, w.HBox([status, save_status]), steps, save_steps,
                        w.HTML("<h3>Indicateurs : une valeur datée à chaque mesure</h3>"),
-                       w.HBox([indicator, on, value, add_value]), history])
+                       w.HBox([indicator, on, value, add_value]), value_note, history])
 
     def _progress(self) -> w.Widget:
         warnings = tagged(w.HTML(), "kit-followup-alerts")
@@ -124,12 +146,12 @@ class FollowUpApp(SessionApp):
                        w.HTML("<h2>Par thème</h2>"), by_theme])
 
     def _changes(self) -> w.Widget:
-        since = tagged(w.DatePicker(description="Depuis le"), "kit-changes-since")
+        since = tagged(DateInput(description="Depuis le"), "kit-changes-since")
         show = tagged(button("Voir les changements", icon="history"), "kit-show-changes")
         listing = tagged(w.HTML(), "kit-changes")
 
         def on_show(_):
-            day = checked_date(since.value, "La date")
+            day = checked_date(since, "La date")
             if day is None:
                 raise KitError("Choisissez une date.")
             moment = datetime.combine(day, time.min)

@@ -19,8 +19,11 @@ from urllib.parse import parse_qs, quote
 
 import ipywidgets as w
 
+from kit.edits import apply_form
 from kit.errors import KitError
 from kit.model import SCORE_MAX
+
+from .kernel_log import keep_errors_in_kernel
 
 log = logging.getLogger("kit.apps")
 
@@ -103,16 +106,118 @@ def set_options(widget: w.Widget, options) -> None:
         return
     values = [o[1] if isinstance(o, tuple) else o for o in options]
     kept = widget.value
-    if isinstance(widget, w.SelectMultiple):
-        widget.value = ()
-        widget.options = options
-        widget.value = tuple(v for v in kept if v in values)
-    else:
-        widget.options = options
-        if kept in values:
-            widget.value = kept
-        elif values and not isinstance(widget, w.Combobox):
-            widget.value = values[0]  # as a list shows its first choice when nothing was chosen
+    widget._kit_setting_options = True  # the values passed through on the way are no choice (`on_choice`)
+    try:
+        if isinstance(widget, w.SelectMultiple):
+            widget.value = ()
+            widget.options = options
+            widget.value = tuple(v for v in kept if v in values)
+        else:
+            widget.options = options
+            if kept in values:
+                widget.value = kept
+            elif values and not isinstance(widget, w.Combobox):
+                widget.value = values[0]  # as a list shows its first choice when nothing was chosen
+    finally:
+        widget._kit_setting_options = False
+    if widget.value != kept:
+        for callback in getattr(widget, "_kit_choice_callbacks", ()):
+            callback({"name": "value", "old": kept, "new": widget.value, "owner": widget, "type": "change"})
+
+
+def on_choice(widget: w.Widget, callback: Callable) -> None:
+    """Call `callback(change)` when the choice of `widget` changes: chosen by the person, or replaced
+    because a redraw took it away, never for the values `set_options` passes through on the way
+    (reassigning options selects the first one for a moment, which would load it into a form)."""
+    def observer(change):
+        if not getattr(widget, "_kit_setting_options", False):
+            callback(change)
+
+    widget.observe(observer, names="value")
+    widget._kit_choice_callbacks = (*getattr(widget, "_kit_choice_callbacks", ()), callback)
+
+
+class EntityForm:
+    """The widgets of a form that edits one saved entity, and what they showed when it was loaded.
+
+    A save sends only the fields the person changed, with the values the form was loaded from
+    (`edits.apply_form`): fields nobody else touched merge into the latest revision, and a field
+    someone else changed meanwhile is refused, named, with the other person's value
+    (`edits.EditCollision`); the form then starts from that value (`adopt`), so saving again keeps
+    the person's, knowingly. Showing the same entity again (a redraw after a save, this tab's or
+    another's) refreshes only the fields the person has not touched: what they are typing stays.
+
+    `show` turns a field's saved value into its widget's value (identity by default), `read` a widget
+    into the value to save (its value by default; it may raise a `KitError`, as `checked_date` does).
+    """
+
+    def __init__(self, widgets: dict[str, w.Widget], *, show: dict[str, Callable] | None = None,
+                 read: dict[str, Callable] | None = None):
+        self.widgets = dict(widgets)
+        self._to_widget = show or {}
+        self._from_widget = read or {}
+        self.key: str | None = None  # the entity shown: its id, or its kind for a part without id
+        self.revision: int | None = None  # the revision the form was loaded from
+        self.loaded: dict = {}  # its saved values then
+        self._shown = {name: _state(widget) for name, widget in self.widgets.items()}
+
+    def show(self, entity, revision: int | None) -> None:
+        """Show `entity` (None: none chosen, the widgets are left as they are): every field when it is
+        not the entity shown, else only the fields the person has not touched."""
+        if entity is None:
+            self.key, self.revision, self.loaded = None, revision, {}
+            self._shown = {name: _state(widget) for name, widget in self.widgets.items()}
+            return
+        key = getattr(entity, "id", type(entity).__name__)
+        again, kept = key == self.key, False
+        for name, widget in self.widgets.items():
+            value = getattr(entity, name)
+            shown = self._to_widget.get(name, _same_value)(value)
+            if again and self.touched(name) and _state(widget) != (shown, False):
+                kept = True  # being typed: kept, and so is the value it was loaded from
+                continue
+            if widget.value != shown:  # (a field typed as it is now saved counts as loaded from it)
+                widget.value = shown
+            self.loaded[name] = value
+            self._shown[name] = _state(widget)
+        self.key = key
+        self.revision = self.revision if kept else revision
+
+    def load(self, entity, revision: int | None) -> None:
+        """Show `entity` afresh, every field (after the person's own save, or to start over)."""
+        self.key = None
+        self.show(entity, revision)
+
+    def touched(self, name: str) -> bool:
+        return _state(self.widgets[name]) != self._shown.get(name)
+
+    def edited(self) -> dict:
+        """The fields the person changed since the form was loaded, as saved values."""
+        return {name: self._from_widget.get(name, _value)(widget)
+                for name, widget in self.widgets.items() if self.touched(name)}
+
+    def apply(self, entity, ws=None) -> list[str]:
+        """Write the person's changes onto `entity` of the latest revision `ws` (see `edits.apply_form`)."""
+        return apply_form(entity, self.loaded, self.edited(), ws=ws, since=self.revision)
+
+    def adopt(self, collision) -> None:
+        """After a refused save: the other person's values become the form's starting point, so the
+        next save keeps the person's (they have been told)."""
+        self.loaded.update({name: value for name, value in collision.theirs.items() if name in self.widgets})
+
+
+def _same_value(value):
+    return value
+
+
+def _value(widget: w.Widget):
+    return widget.value
+
+
+def _state(widget: w.Widget):
+    """What a person may have changed in a widget: its value, and whether it holds a date the browser
+    could not read (`inputs.DateInput`, whose value is then None)."""
+    return widget.value, getattr(widget, "unreadable", False)
 
 
 def choice(description: str, css: str, width: str = "420px", **extra) -> w.Dropdown:
@@ -137,13 +242,19 @@ class Messages:
     """The message line of an app: what just happened, or what went wrong, in French."""
 
     def __init__(self):
+        keep_errors_in_kernel()  # every app builds its Messages first: from now on no traceback leaves the kernel
         self.widget = w.HTML("")
         self.widget.add_class("kit-messages")
+        self._near: w.HTML | None = None  # the line beside the form in use, while its callback runs
+        self._shown_near: w.HTML | None = None  # the last such line written to (cleared by the next action)
 
     def _show(self, kind: str, text: str, details: list[str] | None = None) -> None:
         items = "".join(f"<li>{esc(d)}</li>" for d in details or [])
         listing = f"<ul>{items}</ul>" if items else ""
         self.widget.value = f'<div class="kit-msg kit-msg-{kind}" role="status">{esc(text)}{listing}</div>'
+        if self._near is not None:
+            self._near.value = self.widget.value
+            self._shown_near = self._near
 
     def ok(self, text: str) -> None:
         self._show("ok", text)
@@ -157,11 +268,20 @@ class Messages:
     def clear(self) -> None:
         self.widget.value = ""
 
-    def guard(self, callback: Callable) -> Callable:
-        """Wrap a widget callback: a `KitError` is shown as is, anything else as a generic message."""
+    def guard(self, callback: Callable, near: w.HTML | None = None) -> Callable:
+        """Wrap a widget callback: a `KitError` is shown as is, anything else as a generic message.
+
+        `near`: a line beside the form (`near_line()`) that shows the callback's messages too, since the
+        message line at the top of the page may be out of sight; the next action clears it."""
 
         @functools.wraps(callback)
         def wrapped(*args, **kwargs):
+            outer = self._near
+            if outer is None and self._shown_near is not None:
+                self._shown_near.value = ""
+                self._shown_near = None
+            if near is not None:
+                self._near = near
             try:
                 return callback(*args, **kwargs)
             except KitError as error:
@@ -172,8 +292,16 @@ class Messages:
                     "Une erreur inattendue est survenue ; rien n'a été modifié. "
                     "Réessayez, ou rechargez la page : votre travail déjà enregistré est conservé."
                 )
+            finally:
+                self._near = outer
 
         return wrapped
+
+
+def near_line(css: str = "") -> w.HTML:
+    """The line beside a form where `Messages.guard(..., near=line)` repeats what its action said."""
+    line = tagged(w.HTML(""), "kit-near")
+    return tagged(line, css) if css else line
 
 
 def button(description: str, *, style: str = "", icon: str = "", tooltip: str = "") -> w.Button:

@@ -60,3 +60,54 @@ def test_fiches_roadmap_bad_date_and_workbook(page, voila_server, open_app, down
     sheet = openpyxl.load_workbook(saved)["Fiches action"]
     titles = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert "Plantations dans les cours" in titles
+
+
+def type_date(page, css: str, day: str, month: str, year: str) -> None:
+    """Type a date key by key, as a person does, in the order the browser's locale shows it."""
+    order = page.evaluate("new Intl.DateTimeFormat(navigator.language).formatToParts(new Date(2027, 1, 3))"
+                          ".filter(p => p.type !== 'literal').map(p => p.type)")
+    field = page.locator(f".{css} input")
+    field.focus()
+    page.keyboard.type("".join({"day": day, "month": month, "year": year}[part] for part in order))
+    field.press("Tab")
+
+
+def test_impossible_budget_year_and_date_are_refused_beside_the_form(page, voila_server, open_app):
+    from kit.model import Action
+
+    store = Store(voila_server.espaces)
+    ws = store.create("CA Rochefort Océan")
+    ws = store.update(ws.id, lambda w: w.actions.append(Action(title="Îlots de fraîcheur")))
+    before = store.path(ws.id).read_bytes()
+    open_app(page, voila_server.base_url, APP, f"espace={ws.id}")
+    page.locator(".kit-action-choice select").select_option(label="Îlots de fraîcheur")
+    page.wait_for_function("document.querySelector('.kit-action-title input').value === 'Îlots de fraîcheur'")
+    funder = page.locator(".kit-budget-funder input")
+    funder.fill("Fonds vert")
+    funder.press("Tab")
+    amount, year = page.locator(".kit-budget-amount input"), page.locator(".kit-budget-year input")
+    for typed_amount, typed_year, words in (("-5", "2027", "Montant : \u22125 € n'est pas possible"),
+                                            ("1500", "1999", "Année : 1999 n'est pas possible, indiquez")):
+        amount.fill(typed_amount)
+        amount.press("Tab")
+        year.fill(typed_year)
+        year.press("Tab")
+        page.locator(".kit-add-budget").click()
+        page.locator(".kit-action-items-note .kit-msg-error", has_text=words).wait_for(timeout=30_000)
+        assert amount.input_value() == typed_amount and year.input_value() == typed_year  # nothing clamped
+
+    page.locator(".kit-action-choice select").select_option("")
+    title = page.locator(".kit-action-title input")
+    title.fill("Jardin partagé")
+    title.press("Tab")
+    type_date(page, "kit-action-start", "31", "02", "2027")
+    assert page.locator(".kit-action-start input").evaluate("i => i.validity.badInput")  # 31/02 was typed
+    page.locator(".kit-add-action").click()
+    page.locator(".kit-action-note .kit-msg-error",
+                 has_text="La date de début n'est pas une date qui existe").wait_for(timeout=30_000)
+    assert store.path(ws.id).read_bytes() == before  # nothing saved: no budget line, no fiche without its date
+
+    type_date(page, "kit-action-start", "28", "02", "2027")
+    page.locator(".kit-add-action").click()
+    page.locator(".kit-action-note .kit-msg-ok", has_text="Fiche « Jardin partagé » créée").wait_for(timeout=30_000)
+    assert store.load(ws.id).actions[-1].start.isoformat() == "2027-02-28"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import docx
 
+from kit.model import Stake
 from kit.store import Store
 
 APP = "notebooks/10_enjeux.ipynb"
@@ -64,3 +65,46 @@ def test_stakes_matrix_plane_and_deliverable(page, voila_server, open_app, wait_
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert "Analyse structurelle (MICMAC)" in headings and "Chaleur dans les logements" in headings
     assert len(document.inline_shapes) >= 1  # the plane, as an image
+
+
+def write(page, css: str, text: str) -> None:
+    box = page.locator(css)
+    box.fill(text)
+    box.press("Tab")  # as a person leaves the box
+
+
+def test_two_tabs_on_one_stake_lose_nothing(page, browser_context, voila_server, open_app, wait_until):
+    # Two people, two tabs (two kernels) on one stake: A saves « quoi », B, whose form was loaded before,
+    # saves « leviers »; the file holds both. Then both change « pour qui »: B is asked, and decides.
+    store = Store(voila_server.espaces)
+    ws = store.create("CA du Grand Dax", territory={"epci_name": "CA du Grand Dax", "epci_siren": "244000675"})
+    store.update(ws.id, lambda w: w.stakes.append(Stake(title="Chaleur dans les logements")))
+    other = browser_context.new_page()
+    for tab in (page, other):
+        open_app(tab, voila_server.base_url, APP, f"espace={ws.id}")
+        open_tab(tab, "2. Enjeux")
+        tab.wait_for_selector(".kit-edit-choice select option:has-text('Chaleur dans les logements')", state="attached")
+
+    write(page, ".kit-edit-what textarea", "Des logements vivables pendant les canicules")
+    page.locator(".kit-save-stake").click()
+    page.wait_for_selector(".kit-msg-ok:has-text('Enjeu enregistré')")
+    write(other, ".kit-edit-levers textarea", "Isoler les toitures, végétaliser les cours")
+    other.locator(".kit-save-stake").click()
+    other.wait_for_selector(".kit-msg-ok:has-text('Enjeu enregistré')")
+    stake = store.load(ws.id).stakes[0]
+    assert (stake.what, stake.levers) == ("Des logements vivables pendant les canicules",
+                                          "Isoler les toitures, végétaliser les cours")
+    # B's form now shows A's text, which B was not typing.
+    other.wait_for_function("() => document.querySelector('.kit-edit-what textarea').value.startsWith('Des logements')")
+
+    write(page, ".kit-edit-for input", "Les locataires du parc social")
+    page.locator(".kit-save-stake").click()
+    wait_until(lambda: store.load(ws.id).stakes[0].for_whom == "Les locataires du parc social")
+    write(other, ".kit-edit-for input", "Les personnes âgées isolées")
+    other.locator(".kit-save-stake").click()
+    other.wait_for_selector(".kit-msg-error:has-text('« Les locataires du parc social »')")
+    assert store.load(ws.id).stakes[0].for_whom == "Les locataires du parc social"
+    other.locator(".kit-save-stake").click()  # asked, B keeps theirs
+    wait_until(lambda: store.load(ws.id).stakes[0].for_whom == "Les personnes âgées isolées")
+    stake = store.load(ws.id).stakes[0]
+    assert stake.what == "Des logements vivables pendant les canicules" and stake.levers.startswith("Isoler")

@@ -106,21 +106,39 @@ def test_names_with_html_are_shown_as_text(page, voila_server, open_app):
     assert dialogs == []
 
 
-def test_a_50_mb_upload_is_refused_in_french_and_changes_nothing(page, voila_server, open_app, tmp_path):
+def test_a_120_mb_upload_is_refused_in_the_browser_and_the_page_stays_connected(page, voila_server, open_app,
+                                                                               tmp_path):
+    # FileUpload sent any file whole, as one websocket message: above 100 MiB the connection dropped and the
+    # page reconnected without a word. The kit's upload refuses it before reading it.
     store = Store(voila_server.espaces)
     ws = store.create("Grand Angoulême")
     before = store.path(ws.id).read_bytes()
+    other = store.create("Cognac")
+    normal = tmp_path / "cognac.json"
+    normal.write_bytes(store.export_bytes(other.id))
+    store.delete(other.id)
+    ids = {s.id for s in store.list()}  # the server's folder is shared by the tests
     big = tmp_path / "enorme.json"
     with big.open("wb") as f:
-        f.truncate(50 * 1024 * 1024)
+        f.truncate(120 * 1024 * 1024)  # sparse: nothing written on disk
+    closed = []
+    page.on("websocket", lambda socket: socket.on("close", lambda _: closed.append(socket.url)))
     open_app(page, voila_server.base_url, HOME, f"espace={ws.id}")
     with page.expect_file_chooser() as chooser:
-        page.locator(".kit-upload").click()
+        page.locator(".kit-upload button").click()
     chooser.value.set_files(big)
-    page.wait_for_selector(".kit-msg-error", timeout=60_000)
-    assert "Fichier trop volumineux (50,0 Mo)" in message(page)
-    assert store.path(ws.id).read_bytes() == before
-    assert {s.id for s in store.list()} >= {ws.id}
+    page.wait_for_selector(".kit-upload .kit-msg-error:has-text('Fichier trop volumineux (120,0 Mo) : 10 Mo au plus')")
+    assert "Fichier trop volumineux (120,0 Mo)" in message(page)
+    assert store.path(ws.id).read_bytes() == before and {s.id for s in store.list()} == ids
+    # The kernel still answers: a click saves, and a normal file still imports.
+    add_neighbourhood(page, "Basseau", "QN01601M")
+    page.wait_for_selector(".kit-neighbourhood:has-text('Basseau')")
+    with page.expect_file_chooser() as chooser:
+        page.locator(".kit-upload button").click()
+    chooser.value.set_files(normal)
+    page.wait_for_selector(".kit-msg-ok:has-text('importé')")
+    assert store.exists(other.id)
+    assert closed == []  # the page never lost its kernel connection
 
 
 def test_home_app_through_a_binder_like_jupyter_server(page, jupyter_server, open_app):

@@ -101,3 +101,75 @@ def test_spreadsheet_round_trip_through_the_app(demo, store):
     assert "revu" in one(app.root, "kit-xlsx-report").value
     one(app.root, "kit-xlsx-apply").click()
     assert store.load(ws.id).actions[0].title == "Diagnostic de confort d'été (revu)"
+
+
+def test_out_of_range_numbers_and_unreadable_dates_are_refused_beside_the_form(demo, store):
+    ws, app = demo
+    before = store.path(ws.id).read_bytes()
+    one(app.root, "kit-action-choice").value = ws.actions[0].id
+    one(app.root, "kit-budget-funder").value = "Fonds vert"
+    beside = one(app.root, "kit-action-items-note")
+    for field, value, words in (("kit-budget-amount", -5, "Montant : \u22125 € n'est pas possible, indiquez une "
+                                 "valeur de 0 € à 10\u00a0000\u00a0000\u00a0000 €."),
+                                ("kit-budget-amount", 1e20, "Montant : 100\u00a0000"),
+                                ("kit-budget-year", 1999, "Année : 1999 n'est pas possible, indiquez une valeur "
+                                 "de 2000 à 2100.")):
+        one(app.root, "kit-budget-amount").value, one(app.root, "kit-budget-year").value = 1500, 2027
+        one(app.root, field).value = value
+        one(app.root, "kit-add-budget").click()
+        assert words in app.messages.widget.value and words in beside.value  # said where the person is
+    one(app.root, "kit-indicator-name").value = "Logements rénovés"
+    one(app.root, "kit-indicator-target").value = float("nan")
+    one(app.root, "kit-add-indicator").click()
+    assert "Cible : « nan » n'est pas un nombre" in beside.value
+    # 31/02 typed in the browser: the date box says it cannot read it; the fiche is not created without it.
+    one(app.root, "kit-action-choice").value = ""
+    one(app.root, "kit-action-title").value = "Jardin partagé"
+    one(app.root, "kit-action-start").set_state({"value": None, "unreadable": True})
+    one(app.root, "kit-add-action").click()
+    assert "La date de début n'est pas une date qui existe" in one(app.root, "kit-action-note").value
+    assert "kit-msg-error" in one(app.root, "kit-action-note").value and beside.value == ""  # the old note went
+    one(app.root, "kit-milestone-title").value = "Conseil communautaire"
+    one(app.root, "kit-milestone-date").set_state({"value": None, "unreadable": True})
+    one(app.root, "kit-add-milestone").click()
+    assert "La date du jalon n'est pas une date qui existe" in one(app.root, "kit-milestone-note").value
+    one(app.root, "kit-task").value = "Relancer le bailleur"
+    one(app.root, "kit-task-due").set_state({"value": None, "unreadable": True})
+    one(app.root, "kit-add-task").click()
+    assert "L'échéance n'est pas une date qui existe" in one(app.root, "kit-task-note").value
+    assert store.path(ws.id).read_bytes() == before
+    one(app.root, "kit-action-start").set_state({"value": "2027-03-01", "unreadable": False})  # corrected
+    one(app.root, "kit-add-action").click()
+    assert store.load(ws.id).actions[-1].start == date(2027, 3, 1)
+
+
+def test_two_people_editing_one_fiche_lose_nothing(demo, store):
+    ws, first = demo
+    second = opened(store, ws.id)  # another tab on the same fiche, loaded before the first one saves
+    action = ws.actions[0]
+    for app in (first, second):
+        one(app.root, "kit-action-choice").value = action.id
+    one(first.root, "kit-action-description").value = "Visites des logements les plus exposés"
+    one(first.root, "kit-save-action").click()
+    one(second.root, "kit-action-priority").value = "haute"
+    one(second.root, "kit-action-partners").value = (ws.actors[4].id,)
+    one(second.root, "kit-save-action").click()
+    assert "Fiche enregistrée" in second.messages.widget.value
+    saved = store.load(ws.id).actions[0]
+    assert (saved.description, saved.priority, saved.partner_ids) == (
+        "Visites des logements les plus exposés", "haute", [ws.actors[4].id])
+
+    # The same field in both tabs: the second is asked, with the other person's choice named.
+    one(first.root, "kit-action-lead").value = ws.actors[1].id
+    one(first.root, "kit-save-action").click()
+    one(second.root, "kit-action-lead").value = ws.actors[3].id
+    one(second.root, "kit-action-participation").value = "Balades thermiques avec les habitants"
+    one(second.root, "kit-save-action").click()
+    said = one(second.root, "kit-action-note").value
+    assert "« pilote »" in said and f"« {ws.actors[1].name} »" in said and "enregistrez à nouveau" in said
+    saved = store.load(ws.id).actions[0]
+    assert (saved.lead_id, saved.participation) == (ws.actors[1].id, "")
+    one(second.root, "kit-save-action").click()
+    saved = store.load(ws.id).actions[0]
+    assert (saved.lead_id, saved.participation) == (ws.actors[3].id, "Balades thermiques avec les habitants")
+    assert saved.description == "Visites des logements les plus exposés"

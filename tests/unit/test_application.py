@@ -242,3 +242,73 @@ def test_the_intercommunality_is_set_in_the_app_its_name_found_by_siren(store):
     one(app.root, "kit-note-save-epci").click()
     assert store.load(ws.id).territory.epci_name == "CA du Grand Dax"
     assert "✓ <b>Un EPCI à fiscalité propre</b> — CA du Grand Dax" in one(app.root, "kit-eligibility").value
+
+
+def test_an_unreadable_sending_date_is_refused_not_dropped(dax, store):
+    app = ApplicationApp(store, dax.id)
+    sent_on = one(app.root, "kit-note-sent-on")
+    sent_on.value = date(2027, 1, 20)
+    assert store.load(dax.id).application.sent_on == date(2027, 1, 20)
+    before = store.path(dax.id).read_bytes()
+    sent_on.set_state({"value": None, "unreadable": True})  # 31/02/2027 typed in the browser
+    assert "La date d'envoi n'est pas une date qui existe" in one(app.root, "kit-note-flags-note").value
+    assert store.path(dax.id).read_bytes() == before  # the date is not dropped from the note
+    sent_on.set_state({"value": "2027-02-28", "unreadable": False})
+    assert store.load(dax.id).application.sent_on == date(2027, 2, 28)
+
+
+def test_two_tabs_on_the_note_lose_nothing(dax, store):
+    first, second = ApplicationApp(store, dax.id), ApplicationApp(store, dax.id)  # two kernels, one workspace
+    proposal = one(second.root, "kit-note-stakes_summary").value
+    assert proposal  # the kit's draft, from the stakes
+    one(first.root, "kit-note-stakes_summary").value = "Nos quartiers ont chaud l'été."  # saved on leaving the box
+    one(first.root, "kit-note-signatory").value = "Le président de l'agglomération"
+    # "Enregistrer la note" in the tab loaded before: the part written in the first tab is not replaced
+    # by the proposal this tab still shows, it is asked about; nothing is saved meanwhile.
+    one(second.root, "kit-note-save").click()
+    said = second.messages.widget.value
+    assert "« enjeux des quartiers »" in said and "« Nos quartiers ont chaud l'été. »" in said
+    saved = store.load(dax.id).application
+    assert saved.stakes_summary == "Nos quartiers ont chaud l'été." and saved.strategy == ""
+    assert one(second.root, "kit-note-stakes_summary").value == proposal
+    one(second.root, "kit-note-save").click()  # asked, the tab keeps what it shows
+    saved = store.load(dax.id).application
+    assert saved.stakes_summary == proposal and saved.strategy  # the other proposals are saved too
+    assert saved.signatory == "Le président de l'agglomération"  # never typed in this tab: not written
+    # A tick in the tab that is now behind writes the tick alone.
+    one(first.root, "kit-note-contract").value = True
+    saved = store.load(dax.id).application
+    assert (saved.holds_contract, saved.stakes_summary, saved.signatory) == (
+        True, proposal, "Le président de l'agglomération")
+
+
+def test_two_tabs_on_the_group_lose_nothing(dax, store):
+    def with_member(ws):
+        chef = Actor(name="Cheffe de projet PV", contact="cheffe@dax.example")
+        ws.actors.append(chef)
+        ws.project_group.append(GroupMember(actor_id=chef.id, role="technicien politique de la ville"))
+        ws.bodies.append(GovernanceBody(name="Bureau communautaire", kind="instance décisionnelle"))
+
+    ws = store.update(dax.id, with_member)
+    chef = ws.actors[-1]
+    first, second = ApplicationApp(store, dax.id), ApplicationApp(store, dax.id)
+    for app in (first, second):
+        one(app.root, "kit-cand-member").value = chef.id
+    one(first.root, "kit-cand-new-contact").value = "05 58 00 00 00"
+    one(first.root, "kit-cand-update").click()
+    one(second.root, "kit-cand-new-contact").value = "05 58 11 11 11"
+    one(second.root, "kit-cand-update").click()
+    said = second.messages.widget.value
+    assert "« contact »" in said and "« 05 58 00 00 00 »" in said and "enregistrez à nouveau" in said
+    assert store.load(dax.id).actors[-1].contact == "05 58 00 00 00"
+    one(second.root, "kit-cand-update").click()
+    assert store.load(dax.id).actors[-1].contact == "05 58 11 11 11"
+
+    one(first.root, "kit-cand-body").value = "Conseil communautaire"
+    one(first.root, "kit-cand-save-body").click()
+    one(second.root, "kit-cand-body").value = "Bureau de l'agglomération"
+    one(second.root, "kit-cand-save-body").click()
+    assert "« Conseil communautaire »" in second.messages.widget.value
+    assert [b.name for b in store.load(dax.id).bodies] == ["Conseil communautaire"]
+    one(second.root, "kit-cand-save-body").click()
+    assert [b.name for b in store.load(dax.id).bodies] == ["Bureau de l'agglomération"]

@@ -109,3 +109,53 @@ def test_a_name_is_unique_as_people_read_it_accents_and_case_aside():
     # the objective being renamed may keep its own title; another title is free
     edits.require_unique(ws.objectives, "Réduire la précarité énergétique", "x", ignore_id=ws.objectives[0].id)
     edits.require_unique(ws.objectives, "Végétaliser les cours d'école", "x")
+
+
+# -- forms: a save writes what the person changed, and asks about what someone else changed meanwhile --
+
+
+def test_a_form_writes_only_what_the_person_changed(ws):
+    stake = ws.stakes[2]
+    loaded = {"what": "", "levers": "", "statement": ""}
+    stake.what = "Des factures qui baissent"  # someone else's save, after this form was loaded
+    written = edits.apply_form(stake, loaded, {"what": "", "levers": "Rénover", "statement": ""})
+    assert written == ["levers"]
+    assert (stake.what, stake.levers) == ("Des factures qui baissent", "Rénover")  # theirs kept, mine merged
+
+
+def test_the_same_field_changed_by_two_people_is_refused_and_named(ws):
+    stake = ws.stakes[2]
+    stake.what = "Des factures qui baissent"
+    with pytest.raises(edits.EditCollision) as refused:
+        edits.apply_form(stake, {"what": "", "levers": ""}, {"what": "Moins de précarité", "levers": "Rénover"},
+                         since=4)
+    error = refused.value
+    assert error.message.startswith("Quelqu'un a modifié « ce qui est en jeu » pendant que vous écriviez : "
+                                    "sa version est « Des factures qui baissent ».")
+    assert "enregistrez à nouveau pour garder la vôtre" in error.message
+    assert error.theirs == {"what": "Des factures qui baissent"} and error.since == 4
+    assert stake.levers == ""  # nothing is written when one field collides
+    # Told, the person saves again from their value: theirs is now the starting point.
+    assert edits.apply_form(stake, {"what": "Des factures qui baissent", "levers": ""},
+                            {"what": "Moins de précarité", "levers": "Rénover"}) == ["what", "levers"]
+    assert stake.what == "Moins de précarité"
+
+
+def test_the_same_value_typed_twice_is_no_collision_and_ids_are_named(ws):
+    stake, other = ws.stakes[2], ws.stakes[0]
+    stake.what = "Rénover"
+    assert edits.apply_form(stake, {"what": ""}, {"what": "Rénover "}) == []  # already saved so
+    first, second = ws.neighbourhoods
+    other.neighbourhood_ids = [second.id]
+    other.importance = None
+    with pytest.raises(edits.EditCollision) as refused:
+        edits.apply_form(other, {"neighbourhood_ids": [first.id], "importance": 5},
+                         {"neighbourhood_ids": [], "importance": 7}, ws=ws)
+    error = refused.value
+    assert "« quartiers » et « importance »" in error.message and "enregistrez à nouveau pour garder les vôtres" in error.message
+    assert error.details == ["« quartiers » : « Gare »", "« importance » : vide"]
+
+
+def test_a_refused_value_is_refused_in_french(ws):
+    with pytest.raises(KitError, match="ne peut pas être vide"):
+        edits.apply_form(ws.stakes[0], {"title": "Chaleur"}, {"title": "  "})

@@ -181,3 +181,85 @@ def test_an_official_insee_zip_loads_through_the_same_screen(app, store):
     column.value = "taux_pauvrete"
     one(app.root, "kit-run-import").click()
     assert [(v.indicator, v.value) for v in store.load(app.ws_id).indicator_values] == [("taux_pauvrete", 38.1)]
+
+
+def test_two_people_editing_one_stake_lose_nothing(app, store):
+    # Two tabs on one stake: two kernels are two app objects, each with its own widgets, on one store.
+    capture(app, "Chaleur dans les logements")
+    other = shown(StakesApp(store, app.ws_id))  # tab B: its form loaded before A saves
+    one(app.root, "kit-edit-what").value = "Des logements vivables l'été"
+    one(app.root, "kit-save-stake").click()
+    one(other.root, "kit-edit-levers").value = "Végétaliser les cours"
+    one(other.root, "kit-save-stake").click()
+    assert "Enjeu enregistré" in other.messages.widget.value
+    stake = store.load(app.ws_id).stakes[0]
+    assert (stake.what, stake.levers) == ("Des logements vivables l'été", "Végétaliser les cours")
+    assert one(other.root, "kit-edit-what").value == "Des logements vivables l'été"  # B now shows A's text
+
+    # A redraw in B (its vote) refreshes what B is not typing, and keeps what B is typing.
+    one(other.root, "kit-edit-when").value = "2030"
+    one(app.root, "kit-edit-evidence").value = "Relevés de température, été 2025"
+    one(app.root, "kit-save-stake").click()
+    one(other.root, "kit-vote").click()
+    assert one(other.root, "kit-edit-when").value == "2030"
+    assert one(other.root, "kit-edit-evidence").value == "Relevés de température, été 2025"
+
+    # The same field changed in both tabs: the second save is refused, names it, shows the other's text.
+    one(app.root, "kit-edit-for").value = "Les locataires du parc social"
+    one(app.root, "kit-save-stake").click()
+    one(other.root, "kit-edit-for").value = "Les personnes âgées isolées"
+    revision = store.load(app.ws_id).revision
+    one(other.root, "kit-save-stake").click()
+    message = other.messages.widget.value
+    assert "kit-msg-error" in message and "« pour qui »" in message and "« Les locataires du parc social »" in message
+    assert "enregistrez à nouveau pour garder la vôtre" in message
+    saved = store.load(app.ws_id)
+    assert saved.revision == revision and saved.stakes[0].for_whom == "Les locataires du parc social"
+    assert saved.stakes[0].by_when == ""  # nothing of B's save was written, not even the field that merged
+    assert one(other.root, "kit-edit-for").value == "Les personnes âgées isolées"  # B's text stays in the form
+    one(other.root, "kit-save-stake").click()  # asked, B keeps theirs
+    assert "Enjeu enregistré" in other.messages.widget.value
+    stake = store.load(app.ws_id).stakes[0]
+    assert (stake.for_whom, stake.by_when, stake.votes) == ("Les personnes âgées isolées", "2030", 1)
+    assert stake.evidence == "Relevés de température, été 2025" and stake.what == "Des logements vivables l'été"
+
+
+def test_a_list_redrawn_by_a_save_does_not_reload_the_form(app, store):
+    # Reassigning a list's options selects its first choice for a moment: that must not load it.
+    for title in ("Chaleur", "Énergie"):
+        capture(app, title)
+    chooser = one(app.root, "kit-edit-choice")
+    chooser.value = chooser.options[1][1]
+    one(app.root, "kit-edit-what").value = "Des factures qui baissent"
+    one(app.root, "kit-edit-title").value = "Énergie chère"
+    capture(app, "Alimentation")  # a save that redraws the list of stakes (one more option)
+    assert chooser.value == store.load(app.ws_id).stakes[1].id
+    assert one(app.root, "kit-edit-what").value == "Des factures qui baissent"
+    assert one(app.root, "kit-edit-title").value == "Énergie chère"
+    one(app.root, "kit-save-stake").click()
+    assert [s.title for s in store.load(app.ws_id).stakes] == ["Chaleur", "Énergie chère", "Alimentation"]
+
+
+def test_two_people_on_the_session_record_lose_nothing(app, store):
+    other = shown(StakesApp(store, app.ws_id))
+    one(app.root, "kit-session-place").value = "Centre social du Sablar"
+    save_session(app)
+    one(other.root, "kit-session-date").value = date(2026, 3, 12)
+    one(other.root, "kit-task").value = "Compléter les données de chaleur"
+    one(other.root, "kit-add-task").click()  # a redraw: the date being typed stays
+    assert one(other.root, "kit-session-date").value == date(2026, 3, 12)
+    save_session(other)
+    record = store.load(app.ws_id).session(1)
+    assert (record.held_on, record.place) == (date(2026, 3, 12), "Centre social du Sablar")
+    one(app.root, "kit-session-place").value = "Mairie annexe"  # this tab still shows no date
+    save_session(app)
+    record = store.load(app.ws_id).session(1)
+    assert (record.held_on, record.place) == (date(2026, 3, 12), "Mairie annexe")
+    one(other.root, "kit-session-place").value = "Salle des fêtes"
+    save_session(other)
+    assert "« lieu »" in other.messages.widget.value and "« Mairie annexe »" in other.messages.widget.value
+    assert store.load(app.ws_id).session(1).place == "Mairie annexe"
+
+
+def save_session(app):
+    one(app.root, "kit-save-session").click()

@@ -229,3 +229,21 @@ def test_removing_a_neighbourhood_and_saving_often_creates_no_new_widgets(app, s
     assert [n.qpv_code for n in store.load(ws_id).neighbourhoods] == ["QN04001M", "QN04003M"]
     assert "QN04002M" not in app.neighbourhood_list.value
     assert len(_instances) == before  # each save updates widgets, never piles new ones up
+
+
+def test_two_tabs_renaming_one_workspace_are_asked(app, store):
+    ws_id = create_grand_dax(app)
+    other = HomeApp(store, ws_id)  # another tab on the same workspace
+    one(app.root, "kit-rename-text").value = "Grand Dax — quartiers"
+    one(app.root, "kit-rename").click()
+    one(other.root, "kit-new-qpv-name").value = "Le Sablar"
+    one(other.root, "kit-add-qpv").click()  # this tab's redraw shows the new name: it was not being typed
+    assert one(other.root, "kit-rename-text").value == "Grand Dax — quartiers"
+    one(app.root, "kit-rename-text").value = "Grand Dax"
+    one(app.root, "kit-rename").click()
+    one(other.root, "kit-rename-text").value = "Dax et ses quartiers"
+    one(other.root, "kit-rename").click()
+    said = other.messages.widget.value
+    assert "« nom »" in said and "« Grand Dax »" in said and store.load(ws_id).name == "Grand Dax"
+    one(other.root, "kit-rename").click()
+    assert store.load(ws_id).name == "Dax et ses quartiers"

@@ -175,3 +175,68 @@ def test_an_objective_is_edited_from_the_screen(store):
     edited = store.load(ws.id).objectives[0]
     assert (edited.title, edited.stake_ids) == ("Rafraîchir les quartiers l'été", [ws.stakes[0].id])
     assert "Rafraîchir les quartiers" in str(one(app.root, "kit-objective-tree").figure["data"][0]["labels"])
+
+
+def test_two_people_editing_one_objective_lose_nothing(store):
+    ws = create_demo(store)
+    first, second = opened(store, ws.id), opened(store, ws.id)  # two tabs, two kernels, one workspace
+    objective = ws.objectives[0]
+    for app in (first, second):
+        one(app.root, "kit-objective-remove-choice").value = objective.id
+        one(app.root, "kit-load-objective").click()
+    one(first.root, "kit-objective-title").value = "Rafraîchir les quartiers l'été"
+    one(first.root, "kit-update-objective").click()
+    one(second.root, "kit-objective-stakes").value = (ws.stakes[1].id,)
+    one(second.root, "kit-update-objective").click()
+    assert "Objectif enregistré" in second.messages.widget.value
+    saved = store.load(ws.id).objectives[0]
+    assert (saved.title, saved.stake_ids) == ("Rafraîchir les quartiers l'été", [ws.stakes[1].id])
+
+    for app in (first, second):
+        one(app.root, "kit-load-objective").click()
+    one(first.root, "kit-objective-title").value = "Des quartiers frais l'été"
+    one(first.root, "kit-update-objective").click()
+    one(second.root, "kit-objective-title").value = "Des îlots de fraîcheur"
+    one(second.root, "kit-update-objective").click()
+    message = second.messages.widget.value
+    assert "« titre »" in message and "« Des quartiers frais l'été »" in message and "enregistrez à nouveau" in message
+    assert store.load(ws.id).objectives[0].title == "Des quartiers frais l'été"
+    one(second.root, "kit-update-objective").click()
+    assert "Objectif enregistré" in second.messages.widget.value
+    assert store.load(ws.id).objectives[0].title == "Des îlots de fraîcheur"
+
+
+def test_two_people_editing_the_cap_lose_nothing(store):
+    ws = create_demo(store)
+    first, second = opened(store, ws.id), opened(store, ws.id)
+    one(first.root, "kit-ambition").value = "Des quartiers sobres et solidaires"
+    one(first.root, "kit-save-cap").click()
+    one(second.root, "kit-horizon").value = 2035
+    one(second.root, "kit-save-cap").click()
+    vision = store.load(ws.id).vision
+    assert (vision.horizon, vision.ambition) == (2035, "Des quartiers sobres et solidaires")
+    # A redraw (adding an objective) keeps the ambition being typed.
+    one(second.root, "kit-ambition").value = "Des quartiers où il fait bon vivre"
+    one(second.root, "kit-objective-title").value = "Mieux isoler"
+    one(second.root, "kit-add-objective").click()
+    assert one(second.root, "kit-ambition").value == "Des quartiers où il fait bon vivre"
+    one(second.root, "kit-save-cap").click()
+    one(first.root, "kit-ambition").value = "Des quartiers sobres"
+    one(first.root, "kit-save-cap").click()
+    said = first.messages.widget.value + one(first.root, "kit-cap-note").value
+    assert "« ambition »" in said and "« Des quartiers où il fait bon vivre »" in said
+    assert store.load(ws.id).vision.ambition == "Des quartiers où il fait bon vivre"
+    one(first.root, "kit-save-cap").click()
+    assert store.load(ws.id).vision.ambition == "Des quartiers sobres"
+
+
+@pytest.mark.parametrize("typed", [2020, 3000])
+def test_a_horizon_out_of_the_models_range_is_refused_not_clamped(store, typed):
+    ws = create_demo(store)
+    app = opened(store, ws.id)
+    before = store.path(ws.id).read_bytes()
+    one(app.root, "kit-horizon").value = typed
+    one(app.root, "kit-save-cap").click()
+    words = f"Horizon : {typed} n'est pas possible, indiquez une valeur de 2024 à 2100."
+    assert words in app.messages.widget.value and words in one(app.root, "kit-cap-note").value
+    assert store.path(ws.id).read_bytes() == before

@@ -66,3 +66,48 @@ def test_what_changed_since_a_date(store):
     one(app.root, "kit-changes-since").value = date.today() + timedelta(days=1)
     one(app.root, "kit-show-changes").click()
     assert "Rien n'a changé" in one(app.root, "kit-changes").value
+
+
+def test_a_value_that_is_not_a_number_or_an_unreadable_date_is_refused_beside_the_field(store):
+    ws = prepared(store)
+    app = FollowUpApp(store, ws.id)
+    before = store.path(ws.id).read_bytes()
+    one(app.root, "kit-followup-choice").value = ws.actions[0].id
+    for number in (float("nan"), float("inf"), float("-inf")):
+        one(app.root, "kit-followup-value").value = number
+        one(app.root, "kit-followup-add-value").click()
+        assert "Valeur : « " in one(app.root, "kit-followup-note").value
+        assert "n'est pas un nombre" in app.messages.widget.value
+    one(app.root, "kit-followup-value").value = 42
+    one(app.root, "kit-followup-date").set_state({"value": None, "unreadable": True})  # 31/02 in the browser
+    one(app.root, "kit-followup-add-value").click()
+    assert "La date de mesure n'est pas une date qui existe" in one(app.root, "kit-followup-note").value
+    one(app.root, "kit-changes-since").set_state({"value": None, "unreadable": True})
+    one(app.root, "kit-show-changes").click()
+    assert "La date n'est pas une date qui existe" in app.messages.widget.value
+    assert store.path(ws.id).read_bytes() == before
+
+
+def test_two_people_updating_one_fiche_lose_nothing(store):
+    ws = prepared(store)
+    first, second = FollowUpApp(store, ws.id), FollowUpApp(store, ws.id)  # two tabs, loaded together
+    action = ws.actions[0]
+    for app in (first, second):
+        one(app.root, "kit-followup-choice").value = action.id
+    one(first.root, "kit-followup-steps").value = (action.steps[0].id,)
+    one(first.root, "kit-followup-save-steps").click()
+    one(second.root, "kit-followup-steps").value = (action.steps[1].id,)  # B never saw A's tick
+    one(second.root, "kit-followup-save-steps").click()
+    assert [s.done for s in store.load(ws.id).actions[0].steps] == [True, True]
+    assert one(second.root, "kit-followup-steps").value == tuple(s.id for s in action.steps)
+
+    one(first.root, "kit-followup-status").value = "réalisé"
+    one(first.root, "kit-followup-save-status").click()
+    one(second.root, "kit-followup-status").value = "en pause"
+    one(second.root, "kit-followup-save-status").click()
+    said = second.messages.widget.value
+    assert "« statut »" in said and "« réalisé »" in said and "enregistrez à nouveau" in said
+    assert store.load(ws.id).actions[0].status == "réalisé"
+    one(second.root, "kit-followup-save-status").click()
+    assert "Statut enregistré" in second.messages.widget.value
+    assert store.load(ws.id).actions[0].status == "en pause"
