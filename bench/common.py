@@ -214,7 +214,7 @@ def voila_server(scratch: Scratch, name: str, *, preheat: bool, pools: dict[str,
     """Standalone Voilà exactly as `python -m kit serve` builds it, stopped whatever happens."""
     port = harness.free_port()
     pool_config = {"default": {"pool_size": 0}, **{nb: {"pool_size": n} for nb, n in pools.items()}}
-    command = voila_command(port, open_browser=False, preheat=preheat, pools=pool_config)
+    command = voila_command(port, open_browser=False, preheat=preheat, pools=pool_config, extra_apps=harness.TEST_APPS)
     log = scratch.root / f"{name}.log"
     # Detached: Ctrl+C reaches this script only; Voilà is stopped with SIGTERM, which also stops its kernels.
     with harness.serving(command, scratch.env(name), log, port=port, name=name, detach=True) as process:

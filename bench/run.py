@@ -8,6 +8,7 @@
     python bench/run.py --only projet actor
     python bench/run.py --only action suivi
     python bench/run.py --only candidature
+    python bench/run.py --only room --pages 20
 
 1. load    time to first interactive widget in the browser: home app vs bare notebook (cold, preheated)
    enjeux  the same for the session-1 app (10_enjeux.ipynb), in the same loop, plus where its load goes
@@ -22,6 +23,8 @@
                                                                                   -> bench_plane.py
 6. actor   an actor added in the session-2 app until the network map shows it vs a trivial round trip
                                                                                   -> bench_actor.py
+7. room    a room: --pages session-1 pages opened at once, all usable (none blank), kernels before and
+           after                                                                  -> bench_room_load.py
 
 This file is the entry point: it parses the options, starts the servers the browser benchmarks share
 (tests/harness.py, as the e2e tests do) and runs the chosen benchmarks in the order above (1, 2, 5, 6 in
@@ -54,6 +57,7 @@ import bench_click
 import bench_import
 import bench_load
 import bench_plane
+import bench_room_load
 import bench_store
 from kit.serve import HOME_APP
 from tests import harness
@@ -94,6 +98,9 @@ def browser_benchmarks(scratch: Scratch, args, want: set[str]) -> None:
             run_section(f"1a. Time to first interactive widget, cold (preheat=False): {names} vs bare notebook", cold)
         if want & BROWSER_BENCHMARKS:
             preheated_benchmarks(playwright, scratch, args, want, apps)
+        if "room" in want:  # last: it loads the machine for minutes, with a server of its own
+            run_section(f"7. A room: {args.pages} session-1 pages opened at once (production configuration)",
+                        bench_room_load.run, playwright, scratch, args.pages)
 
 
 BROWSER_BENCHMARKS = {"load", "enjeux", "projet", "action", "suivi", "candidature", "click", "plane", "actor"}
@@ -158,12 +165,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--edits", type=int, help="measured MICMAC cell edits (default 10; --quick 3)")
     parser.add_argument("--adds", type=int, help="measured actor additions (default 10; --quick 3)")
     parser.add_argument("--store-runs", type=int, help="Store.update/load runs (default 30; --quick 5)")
+    parser.add_argument("--pages", type=int, help="pages opened at once by the room benchmark (default 20; --quick 6)")
     parser.add_argument("--quick", action="store_true", help="few runs: checks that the benchmark works")
-    every = ["load", "enjeux", "projet", "action", "suivi", "candidature", "click", "plane", "actor", "store", "import"]
+    every = ["load", "enjeux", "projet", "action", "suivi", "candidature", "click", "plane", "actor", "room", "store",
+             "import"]
     parser.add_argument("--only", nargs="+", choices=every, default=every,
                         help="benchmarks to run (enjeux, projet, action, suivi, candidature: session-1, -2, -3, follow-up, "
                              "application app load; "
-                             "plane: MICMAC edit -> plane; actor: actor added -> network map)")
+                             "plane: MICMAC edit -> plane; actor: actor added -> network map; room: --pages at once)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder (Voilà logs, files)")
     args = parser.parse_args(argv)
     args.runs = args.runs or (2 if args.quick else 5)
@@ -171,13 +180,14 @@ def main(argv: list[str] | None = None) -> int:
     args.edits = args.edits or (3 if args.quick else 10)
     args.adds = args.adds or (3 if args.quick else 10)
     args.store_runs = args.store_runs or (5 if args.quick else 30)
+    args.pages = args.pages or (6 if args.quick else bench_room_load.ROOM_PAGES)
     want = set(args.only)
 
     scratch = make_scratch()
     started = time.monotonic()
     try:
         environment(scratch)
-        if want & BROWSER_BENCHMARKS:
+        if want & (BROWSER_BENCHMARKS | {"room"}):
             browser_benchmarks(scratch, args, want)
         if "store" in want:
             run_section("3. Store save/load of a large workspace vs raw JSON I/O", bench_store.run, scratch,

@@ -36,6 +36,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="lance l'application (Voilà) sur la page d'accueil")
     serve.add_argument("--port", type=int, default=8866, help="port local (8866 par défaut)")
     serve.add_argument("--no-browser", action="store_true", help="n'ouvre pas le navigateur")
+    serve.add_argument("--reseau", action="store_true",
+                       help="ouvre l'atelier aux ordinateurs et téléphones du réseau local (adresse avec code d'accès)")
+    serve.add_argument("--hote", action="append", default=[], metavar="NOM",
+                       help="autre nom sous lequel ce serveur est joint (derrière un proxy) ; répétable")
 
     new = commands.add_parser("new", help="crée un espace de travail et affiche son identifiant")
     new.add_argument("name", metavar="NOM", help="nom de l'espace (par exemple le nom de l'EPCI)")
@@ -76,7 +80,7 @@ def run(args: argparse.Namespace) -> None:
     if args.command == "serve":
         from kit.serve import serve
 
-        serve(port=args.port, open_browser=not args.no_browser)
+        serve(port=args.port, open_browser=not args.no_browser, network=args.reseau, hosts=tuple(args.hote))
         return
 
     if args.command == "data":
@@ -135,25 +139,31 @@ def run(args: argparse.Namespace) -> None:
 
 
 def _read_file(path: Path) -> bytes:
-    from kit.store import MAX_FILE_BYTES
+    from kit.store import read_bounded
+    from kit.text import shorten
 
+    shown = shorten(path, 80)
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise KitError(f"Fichier trop volumineux : {path} dépasse {MAX_FILE_BYTES // 1_048_576} Mo.")
-        return path.read_bytes()
+        return read_bounded(path)  # at most MAX_FILE_BYTES + 1 bytes: /dev/zero is refused at once
     except FileNotFoundError:
-        raise KitError(f"Fichier introuvable : {path}") from None
+        raise KitError(f"Fichier introuvable : {shown}") from None
     except IsADirectoryError:
-        raise KitError(f"{path} est un dossier, pas un fichier.") from None
+        raise KitError(f"{shown} est un dossier, pas un fichier.") from None
     except PermissionError:
-        raise KitError(f"Lecture interdite : {path}") from None
+        raise KitError(f"Lecture interdite : {shown}") from None
+    except OSError as error:
+        raise KitError(f"Impossible de lire {shown} : {error.strerror or error}.") from None
 
 
 def _write_file(path: Path, data: bytes) -> None:
+    from kit.store import disk_reason
+    from kit.text import shorten
+
     try:
         path.write_bytes(data)
     except OSError as error:
-        raise KitError(f"Impossible d'écrire {path} : {error.strerror or error}.") from None
+        reason = disk_reason(error, path.absolute().parent) or error.strerror or error
+        raise KitError(f"Impossible d'écrire {shorten(path, 80)} : {reason}.") from None
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,9 +1,11 @@
-"""`python -m kit serve`: the kit's apps in a standalone Voilà, on this computer only, offline.
+"""`python -m kit serve`: the kit's apps in a standalone Voilà, offline, on this computer (or a room's network).
 
 Voilà serves the repository root, so the app URLs are the same as on Binder (where Voilà runs as a
 Jupyter server extension): ``/voila/render/notebooks/00_accueil.ipynb``. The page template
 (``share/jupyter/voila/templates/quartiers``) requests nothing outside localhost; Voilà finds it
 through ``JUPYTER_PATH`` (set here, and by ``binder/start`` on Binder) and selects it in ``voila.json``.
+The Voilà run is the kit's (`kit.serving.app.KitVoila`): the apps only, the Host header checked, a token
+when listening on the network (``--reseau``).
 
 No ipywidgets import here: the CLI imports this module before any kernel exists.
 """
@@ -14,6 +16,7 @@ import errno
 import importlib.util
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -56,24 +59,37 @@ def jupyter_env(base: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def voila_command(port: int, *, open_browser: bool, preheat: bool = True,
-                  pools: dict | None = None) -> list[str]:
+APPS = (r"notebooks/[^/]+\.ipynb",)  # what the server renders (kit.serving.app.KitVoila.apps)
+
+
+def voila_command(port: int, *, open_browser: bool, preheat: bool = True, pools: dict | None = None,
+                  network: bool = False, hosts: tuple[str, ...] = (), extra_apps: tuple[str, ...] = ()) -> list[str]:
     """The standalone Voilà command line, to run with ``env=jupyter_env()`` (any working directory).
 
     With `preheat`, each notebook listed in voila.json's `VoilaKernelManager.kernel_pools_config`
     (the home app) has a kernel that already ran the notebook up to `wait_for_request()` when the
     browser asks for it. `pools` replaces that mapping (the tests preheat their own notebooks).
+    `network`: listen on every address of this computer, the token in $KIT_SERVE_TOKEN required;
+    `hosts`: more names accepted in the Host header (a proxy's); `extra_apps`: more notebooks served
+    (regular expressions of their paths: the tests' own notebooks, never in production).
     """
     command = [
-        sys.executable, "-m", "voila", str(REPO_ROOT),
+        sys.executable, "-m", "kit.serving", str(REPO_ROOT),
         # voila.json of the repository only, wherever we are started from, and never ~/.jupyter's.
         f"--Voila.config_file_paths={REPO_ROOT}",
-        "--Voila.ip=127.0.0.1",  # this computer only; wait_for_request() also connects to 127.0.0.1
+        # This computer only, unless asked; wait_for_request() connects to 127.0.0.1 either way.
+        f"--Voila.ip={'0.0.0.0' if network else '127.0.0.1'}",
         f"--port={port}",
         "--Voila.port_retries=0",  # a busy port is an error, not a silent move to another URL
         # Voilà opens its "browser-open" page, which our template redirects to the home app.
         f"--Voila.open_browser={open_browser}",
     ]
+    if network:
+        command.append("--KitVoila.network=True")
+    if hosts:
+        command.append(f"--KitVoila.allowed_hosts={json.dumps(list(hosts))}")
+    if extra_apps:
+        command.append(f"--KitVoila.apps={json.dumps([*APPS, *extra_apps])}")
     if preheat:
         command.append("--preheat_kernel=True")
         if pools is not None:
@@ -81,7 +97,25 @@ def voila_command(port: int, *, open_browser: bool, preheat: bool = True,
     return command
 
 
-def check_port_free(port: int) -> None:
+def new_token() -> str:
+    """The code a room's browsers need when the server listens on the network (as Jupyter's token)."""
+    return secrets.token_hex(16)  # letters and digits only: nothing a chat or a mail cuts off
+
+
+def network_address() -> str:
+    """This computer's address on its local network, as participants' browsers reach it.
+
+    A UDP socket "connected" to a documentation address sends nothing: the system only picks the
+    interface it would use. Without any network, the computer's name."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1 (RFC 5737): never routed anywhere
+            return probe.getsockname()[0]
+        except OSError:
+            return socket.gethostname()
+
+
+def check_port_free(port: int, address: str = "127.0.0.1") -> None:
     """Raise a French `ServeError` if Voilà could not listen on `port`."""
     if not 1 <= port <= 65535:
         raise ServeError(f"Port invalide : {port} (choisissez un nombre entre 1024 et 65535).")
@@ -89,7 +123,7 @@ def check_port_free(port: int) -> None:
         if os.name != "nt":  # as Tornado: a port held by a closed connection (TIME_WAIT) is free;
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # on Windows it means "steal"
         try:
-            probe.bind(("127.0.0.1", port))
+            probe.bind((address, port))
         except OSError as error:
             if error.errno == errno.EADDRINUSE:
                 raise ServeError(
@@ -105,18 +139,30 @@ def check_port_free(port: int) -> None:
             raise ServeError(f"Impossible d'utiliser le port {port} : {error.strerror or error}.") from None
 
 
-def serve(port: int = 8866, open_browser: bool = True) -> None:
-    """Run Voilà until Ctrl+C; the browser opens on the home app once the server listens."""
+def serve(port: int = 8866, open_browser: bool = True, network: bool = False, hosts: tuple[str, ...] = ()) -> None:
+    """Run Voilà until Ctrl+C; the browser opens on the home app once the server listens.
+
+    `network`: the room's computers and phones can open the apps too, with the address printed here
+    (it carries a new token, which every request must bring: the first page sets it in a cookie)."""
     if importlib.util.find_spec("voila") is None:
         raise ServeError("Voilà n'est pas installé dans cet environnement Python : "
                          "lancez « pip install -e . » à la racine du kit.")
     if not (REPO_ROOT / HOME_APP).is_file():
         raise ServeError(f"Application d'accueil introuvable : {REPO_ROOT / HOME_APP}.")
-    check_port_free(port)
-    print(f"L'atelier démarre sur {app_url(f'http://127.0.0.1:{port}')}\n"
-          "(Ctrl+C dans cette fenêtre pour l'arrêter.)", flush=True)
-    process = subprocess.Popen(voila_command(port, open_browser=open_browser),
-                               cwd=REPO_ROOT, env=jupyter_env())
+    check_port_free(port, "0.0.0.0" if network else "127.0.0.1")
+    env = jupyter_env()
+    if network:
+        env["KIT_SERVE_TOKEN"] = token = new_token()  # read, then removed, by kit.serving.app.KitVoila
+        print(f"L'atelier démarre pour la salle. Adresse à ouvrir sur les ordinateurs et téléphones du même "
+              f"réseau (elle contient le code d'accès, à ne pas diffuser hors de la salle) :\n"
+              f"  {app_url(f'http://{network_address()}:{port}', query=f'token={token}')}\n"
+              f"Sur cet ordinateur : {app_url(f'http://127.0.0.1:{port}', query=f'token={token}')}\n"
+              "(Ctrl+C dans cette fenêtre pour l'arrêter.)", flush=True)
+    else:
+        print(f"L'atelier démarre sur {app_url(f'http://127.0.0.1:{port}')}\n"
+              "(Ctrl+C dans cette fenêtre pour l'arrêter.)", flush=True)
+    process = subprocess.Popen(voila_command(port, open_browser=open_browser, network=network, hosts=hosts),
+                               cwd=REPO_ROOT, env=env)
     # Stopped by a process manager: pass it on, Voilà then stops its kernels and exits (code 0).
     previous = signal.signal(signal.SIGTERM, lambda *_: process.terminate())
     try:

@@ -7,7 +7,8 @@ this computer is refused and recorded, and so are the pages' errors (`Watch`). T
 
     port, watch = free_port(), Watch()
     env = jupyter_env(isolated_env(root))  # as kit.serve.serve() runs Voilà
-    with serving(voila_command(port, open_browser=False), env, root / "voila.log", port=port, name="voila"):
+    command = voila_command(port, open_browser=False, extra_apps=TEST_APPS)  # with the test notebooks
+    with serving(command, env, root / "voila.log", port=port, name="voila"):
         with browser_context(playwright, watch) as context:
             open_app(first_page(context), local_url(port), "notebooks/00_accueil.ipynb", "espace=abc")
     assert not watch.external and not watch.errors
@@ -41,6 +42,9 @@ START_TIMEOUT_S = 90  # until the server listens
 STOP_TIMEOUT_S = 30  # after SIGTERM, before SIGKILL
 # Until an app is usable: a kernel start plus the home app's imports can take tens of seconds on 2 busy cores.
 READY_TIMEOUT_MS = 60_000
+# The tests' and benchmarks' own notebooks: standalone Voilà serves them only when asked
+# (`kit.serve.voila_command(..., extra_apps=TEST_APPS)`); in production it serves notebooks/*.ipynb only.
+TEST_APPS = (r"tests/e2e/notebooks/[^/]+\.ipynb", r"bench/notebooks/[^/]+\.ipynb")
 # Variables that would make the servers find files of this machine instead of the kit's own.
 MACHINE_JUPYTER_VARS = ("JUPYTER_PATH", "JUPYTER_CONFIG_PATH", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR",
                         "JUPYTER_RUNTIME_DIR", "IPYTHONDIR")
@@ -245,3 +249,49 @@ def open_app(page, base_url: str, notebook: str, query: str = "", *, goto_timeou
               **({} if goto_timeout_ms is None else {"timeout": goto_timeout_ms}))
     page.wait_for_selector(".kit-ready", state="visible", timeout=READY_TIMEOUT_MS)
     return page
+
+
+# ---------------------------------------------------------------------------------------------
+# A room: many pages opened at once
+# ---------------------------------------------------------------------------------------------
+
+# What a page shows: "ready" (the app is usable), "message:<kind>:<text>" (the French sentence of a page
+# that cannot be served: the template's banner or a server error page), "" (nothing yet). The template's
+# "slow" banner ("la page tarde…") is not an outcome: the page may still come.
+PAGE_OUTCOME = """() => {
+  const app = document.querySelector('.kit-ready');
+  if (app && app.offsetParent !== null) return 'ready';
+  const problem = document.querySelector('.kit-page-error');
+  if (!problem) return '';
+  const kind = problem.getAttribute('data-kind') || 'server';
+  return kind === 'slow' ? '' : 'message:' + kind + ':' + problem.textContent.trim();
+}"""
+
+
+def open_at_once(context, urls: list[str]) -> list:
+    """A new tab per URL, all navigating at the same moment (`page.goto` would wait for each response,
+    and Voilà answers a page only once its kernel has started)."""
+    pages = [context.new_page() for _ in urls]
+    for page, url in zip(pages, urls):
+        page.evaluate("url => { setTimeout(() => { window.location.href = url; }, 0); }", url)
+    return pages
+
+
+def wait_outcomes(pages: list, timeout_s: float) -> list[tuple[str, float | None]]:
+    """For each page, its `PAGE_OUTCOME` and the seconds it took, polled until every page has one or
+    `timeout_s` has passed (then ("", None): the page stayed blank)."""
+    from playwright.sync_api import Error
+
+    start = time.monotonic()
+    outcomes: list[tuple[str, float | None] | None] = [None] * len(pages)
+    while None in outcomes and time.monotonic() - start < timeout_s:
+        for i, page in enumerate(pages):
+            if outcomes[i] is None:
+                try:
+                    state = page.evaluate(PAGE_OUTCOME)
+                except Error:  # between two documents
+                    state = ""
+                if state:
+                    outcomes[i] = (state, time.monotonic() - start)
+        time.sleep(0.5)
+    return [outcome or ("", None) for outcome in outcomes]

@@ -13,3 +13,21 @@ c.ServerApp.tornado_settings = {
     "mathjax_url": None,
     "mathjax_config": None,
 }
+
+# A room's load (kit/serving/kernels.py). Same values as voila.json (tests/unit/test_serving_config.py):
+# the server extension passes the Jupyter server's own config to Voilà's executor, not voila.json's.
+c.ServerApp.kernel_manager_class = "kit.serving.kernels.KitKernelManager"
+c.KitKernelManager.max_kernels = 40  # one kernel per open page; past it, a French "retry in a minute" (503)
+# Abandoned pages (never connected, or gone without Voilà's shutdown request) free their kernel
+# within cull_idle_timeout + cull_interval; a page still connected, or still running, is never culled.
+c.MappingKernelManager.cull_idle_timeout = 120
+c.MappingKernelManager.cull_interval = 30
+c.MappingKernelManager.cull_connected = False
+c.MappingKernelManager.cull_busy = False
+# Voilà runs each page's notebook with nbclient, which waits only 4 s (iopub_timeout) for a cell's
+# output once the kernel has replied: a kernel slowed by twenty neighbours then loses its display and
+# the page stays blank. Wait longer, and fail loudly (the page says to reload) rather than blank.
+c.VoilaExecutor.startup_timeout = 120
+c.VoilaExecutor.iopub_timeout = 120
+c.VoilaExecutor.raise_on_iopub_timeout = True
+c.VoilaExecutor.timeout = 300  # a cell running longer than this is stopped, the page says so

@@ -95,7 +95,7 @@ def _raw(name: str, directory: Path | str | None) -> pd.DataFrame:
         stat = path.stat()
         frame = _read_cached(str(path), stat.st_mtime_ns, stat.st_size)
     except FileNotFoundError:
-        raise KitError(f"Le fichier {name} est introuvable dans {path.parent}.") from None
+        raise KitError(f"Le fichier {name} est introuvable dans le dossier « {path.parent.name} ».") from None
     except (UnicodeDecodeError, pd.errors.ParserError) as error:
         raise KitError(f"Le fichier {name} est illisible : il doit être un CSV encodé en UTF-8.",
                        details=[str(error)]) from None

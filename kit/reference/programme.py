@@ -49,7 +49,7 @@ def load_programme_calendar(path: str | Path | None = None) -> pd.DataFrame:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise KitError(f"Le calendrier du programme est introuvable ({path}).") from None
+        raise KitError(f"Le calendrier du programme est introuvable ({path.parent.name}/{path.name}).") from None
     except UnicodeDecodeError:
         raise KitError(f"Le calendrier du programme ({path.name}) n'est pas enregistré en UTF-8 : "
                        "enregistrez-le en « CSV UTF-8 ».") from None

@@ -92,7 +92,7 @@ def _read_references(path: Path) -> pd.DataFrame:
     try:
         frame = pd.read_csv(path, sep=_separator(path), dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except FileNotFoundError:
-        raise KitError(f"Le fichier des références est introuvable : {path}.") from None
+        raise KitError(f"Le fichier des références est introuvable : {path.parent.name}/{path.name}.") from None
     except (pd.errors.ParserError, UnicodeDecodeError) as error:
         raise KitError(f"Le fichier des références {path.name} est illisible : enregistrez-le en CSV UTF-8.",
                        details=[str(error)]) from None

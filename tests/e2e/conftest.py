@@ -92,7 +92,7 @@ def _test_pools() -> dict:
 def voila_server(tmp_path_factory):
     """Standalone Voilà exactly as `python -m kit serve` runs it (with preheated kernels)."""
     root, port = tmp_path_factory.mktemp("voila"), harness.free_port()
-    command = voila_command(port, open_browser=False, pools=_test_pools())
+    command = voila_command(port, open_browser=False, pools=_test_pools(), extra_apps=harness.TEST_APPS)
     server = _start(command, jupyter_env(_test_env(root)), root, "voila", port)  # as kit.serve.serve()
     yield server
     harness.stop_server(server.process)

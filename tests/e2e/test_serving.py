@@ -30,13 +30,15 @@ def test_bare_page_offline_through_jupyter_server_like_binder(page, jupyter_serv
 
 
 def test_other_voila_pages_are_offline(page, voila_server, watch):
-    # The error pages and the file tree use the template's page.html, not Voilà's (which links a CDN).
+    # The error pages use the template's page.html, not Voilà's (which links a CDN); the server's root
+    # leads to the home app (kit serve shows no file tree).
     watch.allow("404 (Not Found)", "The model for kernel id  does not exist")  # no kernel on these pages
-    response = page.goto(voila_server.base_url + "voila/render/absent.ipynb")
+    response = page.goto(voila_server.base_url + "voila/render/notebooks/absent.ipynb")
     assert response.status == 404
     assert page.locator("html").get_attribute("lang") == "fr"  # quartiers/page.html
     page.goto(voila_server.base_url)
     page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/voila/render/notebooks/00_accueil.ipynb")
 
 
 def test_button_icon_uses_the_local_font_awesome(page, voila_server, open_app):

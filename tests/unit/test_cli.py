@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -116,3 +117,20 @@ def test_export_the_application_note_and_a_facilitator_guide(kit):
     guide = (kit.cwd / done.stdout.split("Exporté dans ")[1].strip()).read_text(encoding="utf-8")
     assert "Guide d&#x27;animation — session 1" in guide  # the HTML escapes every apostrophe
     assert "13:30" in guide and "Matériel à prévoir" in guide
+
+
+ENDLESS_IMPORT = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+from kit.cli import main
+sys.exit(main(["import", "/dev/zero"]))
+"""
+
+
+def test_an_endless_file_is_refused_at_once_without_filling_memory(kit):
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", ENDLESS_IMPORT], cwd=kit.cwd, capture_output=True, text=True,
+                          timeout=60, env={**os.environ, "KIT_ESPACES": str(kit.folder)})
+    assert time.monotonic() - started < 10
+    assert done.returncode == 1 and "trop volumineux" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr

@@ -73,6 +73,11 @@ def test_the_model_imports_only_errors_and_text_rules():
     assert kit_imports("kit.model") <= {"kit.errors", "kit.text"}
 
 
+def test_the_archive_guard_imports_only_the_error_type():
+    # kit/reference and kit/reports both open the zips they are given through it: it sits below both.
+    assert kit_imports("kit.archives") <= {"kit.errors"}
+
+
 @pytest.mark.parametrize("module", modules("kit.methods"))
 def test_methods_touch_no_widget_no_store_no_file(module):
     assert crosses(module, WIDGETS + ("kit.store", "kit.apps", "kit.sessions", "kit.reports", "kit.reference",
@@ -107,7 +112,15 @@ def test_the_store_knows_nothing_of_screens():
 
 @pytest.mark.parametrize("module", sorted(set(GRAPH) - set(modules("kit.apps"))))
 def test_only_apps_import_apps_and_widgets(module):
-    assert crosses(module, ("kit.apps",) + WIDGETS) == []
+    # The servers' classes (kit.serving) are configured with traitlets, as every Jupyter server is.
+    widgets = tuple(w for w in WIDGETS if not (w == "traitlets" and module in modules("kit.serving")))
+    assert crosses(module, ("kit.apps",) + widgets) == []
+
+
+@pytest.mark.parametrize("module", modules("kit.serving"))
+def test_the_servers_know_nothing_of_the_kit(module):
+    # Loaded by the Jupyter and Voilà servers, never by a kernel: no workspace, no screen, no document.
+    assert {i for i in kit_imports(module) if i not in modules("kit.serving")} == set()
 
 
 def test_no_import_cycle_between_modules():
