@@ -51,10 +51,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export", help="exporte un espace de travail dans un fichier")
     export.add_argument("workspace_id", metavar="ID")
-    export.add_argument("--format", choices=["json", "docx", "html"], default=None,
-                        help="json pour l'espace entier ; docx ou html pour un livrable")
+    export.add_argument("--format", choices=["json", "docx", "html", "xlsx"], default=None,
+                        help="json pour l'espace entier ; docx ou html pour un livrable (xlsx pour territoires-en-transitions)")
     export.add_argument("--deliverable", metavar="LIVRABLE", help="livrable à produire (candidature, session1, session2, session3, fiches, projet, "
-                        "guide-session1, guide-session2, guide-session3)")
+                        "guide-session1, guide-session2, guide-session3, territoires-en-transitions)")
     export.add_argument("--output", metavar="FICHIER", help="fichier à écrire (par défaut, un nom tiré de l'espace)")
 
     imp = commands.add_parser("import", help="importe un espace exporté (jamais d'écrasement silencieux)")
@@ -103,6 +103,8 @@ def run(args: argparse.Namespace) -> None:
         summaries = store.list()
         if not summaries:
             print(f"Aucun espace de travail dans {store.folder}.")
+        else:
+            print("IDENTIFIANT\tNOM\tEPCI\tÉTAT")
         for s in summaries:
             state = f"révision {s.revision}" if s.readable else "ILLISIBLE"
             print(f"{s.id}\t{s.name}\t{s.epci}\t{state}")
@@ -116,7 +118,7 @@ def run(args: argparse.Namespace) -> None:
         if args.deliverable:
             from kit.reports.deliverables import export
 
-            name, data = export(store.load(args.workspace_id), args.deliverable, args.format or "docx")
+            name, data = export(store.load(args.workspace_id), args.deliverable, args.format)
         elif (args.format or "json") != "json":
             raise KitError("Les formats docx et html sont ceux des livrables : ajoutez --deliverable session1, projet ou candidature.")
         else:
@@ -166,6 +168,15 @@ def _write_file(path: Path, data: bytes) -> None:
         raise KitError(f"Impossible d'écrire {shorten(path, 80)} : {reason}.") from None
 
 
+def missing_package_message(package: str) -> str:
+    """What to do when this Python lacks a package the kit needs (run with another Python than the
+    kit's, or before installing it)."""
+    return (f"Erreur : ce Python ({sys.executable}) n'a pas les modules du kit (« {package} » manque). "
+            "Installez-les dans le dossier du kit avec « python -m pip install -e . » (Windows : "
+            "« py -m pip install -e . », macOS : « python3 -m pip install -e . »), ou lancez le kit avec "
+            "le Python où il est installé : voir la section « Sans make (Windows, macOS) » du README.")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -178,6 +189,10 @@ def main(argv: list[str] | None = None) -> int:
         print("\nInterrompu.", file=sys.stderr)
         return 130
     except Exception as error:  # noqa: BLE001 - last barrier: a person never sees a traceback
+        # A package the kit needs is missing from this Python (not a module of the kit: that is a bug).
+        if isinstance(error, ModuleNotFoundError) and (error.name or "kit").partition(".")[0] != "kit":
+            print(missing_package_message(error.name), file=sys.stderr)
+            return 2
         if os.environ.get("KIT_DEBUG"):
             raise
         print(

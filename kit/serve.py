@@ -139,6 +139,40 @@ def check_port_free(port: int, address: str = "127.0.0.1") -> None:
             raise ServeError(f"Impossible d'utiliser le port {port} : {error.strerror or error}.") from None
 
 
+def stop_handlers(process: subprocess.Popen):
+    """Make `kit serve` stop the way its system stops a console program; returns what undoes it.
+
+    Ctrl+C reaches Voilà as well as this process everywhere (same console, same process group):
+    `serve` then waits for Voilà to stop its kernels. On Linux and macOS a process manager's SIGTERM is
+    passed on to Voilà. Windows has no SIGTERM between processes: Ctrl+Break and closing the console
+    window arrive as SIGBREAK, to Voilà too (`kit.serving.app.KitVoila` stops on it), so here it is
+    handled as Ctrl+C is (Python's default for SIGBREAK would end this process at once)."""
+    if os.name == "nt":
+        def on_break(*_):
+            raise KeyboardInterrupt
+
+        chosen = {signal.SIGBREAK: on_break}  # Windows only
+    else:
+        chosen = {signal.SIGTERM: lambda *_: process.terminate()}
+    previous = {number: signal.signal(number, handler) for number, handler in chosen.items()}
+
+    def restore() -> None:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+    return restore
+
+
+def _wait(process: subprocess.Popen) -> int:
+    """Voilà's exit code. On Windows a wait without a timeout cannot be interrupted (Ctrl+C would be
+    seen only once Voilà has exited): short waits let the interruption through at once."""
+    while True:
+        try:
+            return process.wait(timeout=0.5)
+        except subprocess.TimeoutExpired:
+            continue
+
+
 def serve(port: int = 8866, open_browser: bool = True, network: bool = False, hosts: tuple[str, ...] = ()) -> None:
     """Run Voilà until Ctrl+C; the browser opens on the home app once the server listens.
 
@@ -163,10 +197,9 @@ def serve(port: int = 8866, open_browser: bool = True, network: bool = False, ho
               "(Ctrl+C dans cette fenêtre pour l'arrêter.)", flush=True)
     process = subprocess.Popen(voila_command(port, open_browser=open_browser, network=network, hosts=hosts),
                                cwd=REPO_ROOT, env=env)
-    # Stopped by a process manager: pass it on, Voilà then stops its kernels and exits (code 0).
-    previous = signal.signal(signal.SIGTERM, lambda *_: process.terminate())
+    restore = stop_handlers(process)
     try:
-        code = process.wait()
+        code = _wait(process)
     except KeyboardInterrupt:
         # Ctrl+C reached Voilà too (same process group): let it stop its kernels, killing it
         # now would leave them running.
@@ -178,6 +211,6 @@ def serve(port: int = 8866, open_browser: bool = True, network: bool = False, ho
         print("L'atelier est arrêté.")
         return
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        restore()
     if code != 0:
         raise ServeError(f"Voilà s'est arrêté sur une erreur (code {code}) : voir les messages ci-dessus.")

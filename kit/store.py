@@ -51,6 +51,7 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 TEMPORARY_FILE = re.compile(r"^\.(?P<id>[a-z0-9][a-z0-9-]{1,63})\.(?P<pid>[0-9]+)\.tmp$")
 ORPHAN_AFTER_S = 10 * 60
 CREATE_ATTEMPTS = 50
+WINDOWS_DEVICES = frozenset({"con", "prn", "aux", "nul", *(f"{port}{n}" for port in ("com", "lpt") for n in range(10))})
 
 
 def default_folder() -> Path:
@@ -363,7 +364,7 @@ class Store:
                 else:
                     if path.exists():
                         self._archive(path)
-                    os.replace(temporary, path)
+                    _replace(temporary, path)
             finally:
                 with suppress(OSError):
                     temporary.unlink()  # after a failure; after a rename it is already gone
@@ -402,7 +403,9 @@ class Store:
 
     def _free_id(self, name: str) -> str:
         base = slugify(name)
-        if len(base) < 3:  # ids need a few characters to stay readable in a URL and a file name
+        # Ids need a few characters to stay readable in a URL and a file name; and Windows opens a device,
+        # not a file, for `con.json`, `nul.json`, `com1.json`... whatever the folder.
+        if len(base) < 3 or base in WINDOWS_DEVICES:
             base = f"espace-{base}"
         candidate = base
         # A deleted workspace keeps its history (it can be restored from the bin): its id stays taken,
@@ -545,6 +548,8 @@ def _mtime(path: Path) -> datetime:
 
 def _fsync_folder(folder: Path) -> None:
     # The rename itself must reach the disk, or a power cut could bring the old name back.
+    if os.name == "nt":  # Windows opens no folder with os.open (and NTFS journals renames itself)
+        return
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:
@@ -566,12 +571,29 @@ def _create_exclusively(temporary: Path, path: Path) -> None:
     except FileExistsError:
         raise
     except OSError as error:
-        if error.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.ENOSYS, errno.EMLINK):
+        # Windows names a FAT or exFAT key's refusal of hard links with other numbers (EINVAL...): the
+        # reservation below then refuses a taken name, or says what the disk refuses, just as well.
+        if os.name != "nt" and error.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV,
+                                                   errno.ENOSYS, errno.EMLINK):
             raise
         # A file system without hard links (FAT, some network shares): reserve the name exclusively,
         # then rename the finished file over the reservation (empty for the instant in between).
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
-        os.replace(temporary, path)
+        _replace(temporary, path)
+
+
+def _replace(source: Path, target: Path, attempts: int = 20) -> None:
+    """`os.replace`, which on Windows is refused (PermissionError) while another kernel is reading the
+    target for a few milliseconds (Python opens files there without FILE_SHARE_DELETE): tried again
+    for about a second there; elsewhere a rename never waits for readers."""
+    for attempt in range(attempts):
+        try:
+            os.replace(source, target)
+            return
+        except PermissionError:
+            if os.name != "nt" or attempt == attempts - 1:
+                raise
+            time.sleep(0.05)
 
 
 _DISK_REASONS = {

@@ -40,8 +40,10 @@ LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
 KNOWN_NOISE = ("Unsatisfied version 4.2.5 from _JUPYTERLAB.CORE_OUTPUT",)
 START_TIMEOUT_S = 90  # until the server listens
 STOP_TIMEOUT_S = 30  # after SIGTERM, before SIGKILL
-# Until an app is usable: a kernel start plus the home app's imports can take tens of seconds on 2 busy cores.
-READY_TIMEOUT_MS = 60_000
+# Until an app is usable: a kernel start plus the home app's imports can take tens of seconds on 2 busy cores,
+# and the server prepares two pages at a time (voila.json's KitVoila.pages_at_once): a page asked for
+# while others are prepared waits its turn. A page that never comes still fails, after two minutes.
+READY_TIMEOUT_MS = 120_000
 # The tests' and benchmarks' own notebooks: standalone Voilà serves them only when asked
 # (`kit.serve.voila_command(..., extra_apps=TEST_APPS)`); in production it serves notebooks/*.ipynb only.
 TEST_APPS = (r"tests/e2e/notebooks/[^/]+\.ipynb", r"bench/notebooks/[^/]+\.ipynb")

@@ -11,6 +11,8 @@ leave the old ones alive in the kernel.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import ipywidgets as w
 
 from kit import edits
@@ -20,6 +22,7 @@ from kit.model import Neighbourhood, checked
 from kit.sessions.progress import DONE, IN_PROGRESS, SENT, programme_progress
 from kit.store import MAX_FILE_BYTES, Store, WorkspaceCorrupt
 
+from .address import PageAddress
 from .steps_panel import StepsPanel
 from .ui import (EntityForm, Messages, app_exists, app_href, button, download_link, esc, esc_attr, heading,
                  near_line, page, safe_filename, set_options, tagged)
@@ -42,6 +45,34 @@ def _shown(widget: w.Widget, visible: bool) -> None:
     widget.layout.display = None if visible else "none"
 
 
+NO_EPCI = ("<div class='kit-msg kit-msg-info' role='status'>Aucun EPCI de Nouvelle-Aquitaine ne correspond : "
+           "vérifiez l'orthographe, ou donnez simplement un nom à l'espace.</div>")
+
+
+def chooser_options(summaries) -> list[tuple[str, str]]:
+    """The « Espace » list: name and EPCI; workspaces that would read the same (a duplicate, two
+    imports of one file) also show when they were last saved and their id, which always differs."""
+    def label(s) -> str:
+        name = s.name if s.readable else f"{s.name} (fichier illisible)"
+        return f"{name} — {s.epci}" if s.epci else name
+
+    labels = [label(s) for s in summaries]
+    options = []
+    for s, text in zip(summaries, labels):
+        if labels.count(text) > 1:
+            saved = _saved_on(s.updated_at)
+            text = f"{text} ({f'modifié le {saved}, ' if saved else ''}{s.id})"
+        options.append((text, s.id))
+    return options
+
+
+def _saved_on(updated_at: str) -> str:
+    try:
+        return datetime.fromisoformat(updated_at).astimezone().strftime("%d/%m/%Y %H:%M")
+    except (TypeError, ValueError):
+        return ""
+
+
 class HomeApp:
     def __init__(self, store: Store | None = None, workspace_id: str | None = None):
         self.store = store or Store()
@@ -51,6 +82,7 @@ class HomeApp:
 
         self.chooser = tagged(w.Dropdown(description="Espace", layout=w.Layout(width="560px")), "kit-chooser")
         self.chooser.observe(self.messages.guard(self._on_choose), names="value")
+        self.address = PageAddress()  # ?espace= in the browser's address: a reload keeps the workspace
         self.panel = tagged(w.VBox(self._workspace_widgets()), "kit-workspace")
         self.corrupt = w.VBox()
         _shown(self.panel, False)
@@ -58,6 +90,7 @@ class HomeApp:
             heading("Quartiers en transitions", "Accueil : l'espace de travail du territoire"),
             tagged(w.HTML(_toolbox_html()), "kit-toolbox"),
             self.messages.widget,
+            self.address,
             self.chooser,
             self.corrupt,
             self.panel,
@@ -134,10 +167,7 @@ class HomeApp:
     # -- choosing --------------------------------------------------------------------------------
 
     def _refresh_chooser(self) -> None:
-        options = [(NONE, "")]
-        for s in self.store.list():
-            label = s.name if s.readable else f"{s.name} (fichier illisible)"
-            options.append((f"{label} — {s.epci}" if s.epci else label, s.id))
+        options = [(NONE, ""), *chooser_options(self.store.list())]
         self._refreshing = True  # setting options and value must not "open" a workspace again
         try:
             self.chooser.options = options
@@ -156,6 +186,7 @@ class HomeApp:
 
     def open(self, workspace_id: str) -> None:
         self.current = workspace_id
+        self.address.espace = workspace_id
         try:
             workspace = self.store.load(workspace_id)
         except WorkspaceCorrupt as error:
@@ -169,6 +200,7 @@ class HomeApp:
 
     def _close(self) -> None:
         self.current = None
+        self.address.espace = ""
         _shown(self.panel, False)
         self.corrupt.children = ()
         self._refresh_chooser()
@@ -310,14 +342,14 @@ class HomeApp:
         name = tagged(w.Text(placeholder="Nom de l'espace (par défaut : celui de l'EPCI)",
                               layout=w.Layout(width="560px")), "kit-new-name")
         create = tagged(button("Créer l'espace", style="primary", icon="plus"), "kit-create")
+        # Beside the search, and emptied as soon as a name matches: never shown next to suggestions.
+        no_match = tagged(w.HTML(""), "kit-epci-none")
 
         def on_search(change):
             found = geography.search_epcis(change["new"], limit=8) if len(change["new"].strip()) >= 2 else []
             set_options(results, [(geography.epci_label(e), e["siren"]) for e in found])
             _shown(results, bool(found))
-            if change["new"].strip() and not found:
-                self.messages.info("Aucun EPCI de Nouvelle-Aquitaine ne correspond : vérifiez l'orthographe, "
-                                   "ou donnez simplement un nom à l'espace.")
+            no_match.value = NO_EPCI if change["new"].strip() and not found else ""
 
         def on_create(_):
             epci = geography.epci_by_siren(results.value) if results.value else None
@@ -332,7 +364,8 @@ class HomeApp:
 
         search.observe(self.messages.guard(on_search), names="value")
         create.on_click(self.messages.guard(on_create))
-        return w.VBox([w.HTML("<h2>Créer un espace de travail</h2>"), search, results, w.HBox([name, create])])
+        return w.VBox([w.HTML("<h2>Créer un espace de travail</h2>"), search, no_match, results,
+                       w.HBox([name, create])])
 
     def _import_form(self) -> w.Widget:
         # A file over the limit is refused by the browser before it is sent (see `Upload`).

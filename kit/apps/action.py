@@ -311,6 +311,8 @@ class ActionApp(SessionApp):
     def _files(self) -> w.Widget:
         make = tagged(button("Préparer le tableur du plan d'action", icon="table"), "kit-make-xlsx")
         fiches = tagged(button("Préparer les fiches (Word)", icon="file"), "kit-make-fiches")
+        tet = tagged(button("Préparer l'import Territoires en Transitions", icon="upload"), "kit-make-tet")
+        tet.tooltip = "Le plan d'action au format du fichier d'import de la plateforme de l'ADEME (Excel)"
         links = tagged(w.HTML(), "kit-files")
         from kit.reports.action_plan_reading import MAX_FILE_BYTES  # the browser refuses a larger file
 
@@ -337,6 +339,13 @@ class ActionApp(SessionApp):
             links.value = download_link(data, name, f"Télécharger {name}",
                                         "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 
+        def on_tet(_):
+            from kit.reports import deliverables
+
+            name, data = deliverables.export(self.store.load(self.ws_id), "territoires-en-transitions")
+            links.value = download_link(data, name, f"Télécharger {name} (import Territoires en Transitions)",
+                                        deliverables.MIME_TYPES["xlsx"])
+
         def on_upload(change):
             if not change["new"]:
                 return
@@ -361,12 +370,13 @@ class ActionApp(SessionApp):
 
         make.on_click(self.messages.guard(on_make))
         fiches.on_click(self.messages.guard(on_fiches))
+        tet.on_click(self.messages.guard(on_tet))
         upload.observe(self.messages.guard(on_upload, near=upload_note), names="value")
         apply.on_click(self.messages.guard(on_apply, near=upload_note))
         return w.VBox([w.HTML("<h2>Le plan d'action dans un tableur</h2><p class='kit-sub'>Téléchargez-le, complétez-le "
                               "dans Excel ou LibreOffice, puis réimportez-le : chaque changement est vérifié, et rien "
                               "n'est modifié tant qu'une ligne pose problème.</p>"),
-                       w.HBox([make, fiches]), links, upload, upload_note, report, apply])
+                       w.HBox([make, fiches, tet]), links, upload, upload_note, report, apply])
 
 
 def _find(ws, action_id: str) -> Action:

@@ -368,16 +368,40 @@ BUILDERS: dict[str, Callable[[Workspace], Document]] = {
 }
 # How each file is named (the territory's name follows); by default "livrable-<name>".
 FILE_KINDS = {"candidature": "note-d-intention", "projet": "projet-de-quartier",
+              "territoires-en-transitions": "plan-territoires-en-transitions",
               **{f"guide-session{n}": f"guide-animation-session{n}" for n in (1, 2, 3)}}
 FORMATS = ("docx", "html")
 
 
-def export(ws: Workspace, deliverable: str, fmt: str) -> tuple[str, bytes]:
-    """(file name, bytes) of a deliverable in a format."""
-    if deliverable not in BUILDERS:
-        raise KitError(f"Livrable inconnu : « {deliverable} ». Livrables disponibles : {', '.join(BUILDERS)}.")
+def _territoires_en_transitions(ws: Workspace) -> bytes:
+    from kit.reports.territoires_en_transitions import export_tet_workbook
+
+    return export_tet_workbook(ws)
+
+
+# Deliverables that are a file in one format of their own rather than a document: (format, builder).
+FILES: dict[str, tuple[str, Callable[[Workspace], bytes]]] = {
+    "territoires-en-transitions": ("xlsx", _territoires_en_transitions),  # the platform's import template
+}
+MIME_TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+              "html": "text/html",
+              "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def export(ws: Workspace, deliverable: str, fmt: str | None = None) -> tuple[str, bytes]:
+    """(file name, bytes) of a deliverable in a format (by default docx, or the file's own format)."""
+    if deliverable not in BUILDERS and deliverable not in FILES:
+        raise KitError(f"Livrable inconnu : « {deliverable} ». Livrables disponibles : "
+                       f"{', '.join([*BUILDERS, *FILES])}.")
+    name = FILE_KINDS.get(deliverable, f"livrable-{deliverable}")
+    if deliverable in FILES:
+        own, build = FILES[deliverable]
+        if fmt not in (None, own):
+            raise KitError(f"Le livrable « {deliverable} » n'existe qu'au format {own}, pas « {fmt} ».")
+        return deliverable_filename(ws.name, name, own), build(ws)
+    fmt = fmt or "docx"
     if fmt not in FORMATS:
         raise KitError(f"Format inconnu pour un livrable : « {fmt} » (docx ou html).")
     doc = BUILDERS[deliverable](ws)
     data = render_docx(doc) if fmt == "docx" else render_html(doc)
-    return deliverable_filename(ws.name, FILE_KINDS.get(deliverable, f"livrable-{deliverable}"), fmt), data
+    return deliverable_filename(ws.name, name, fmt), data

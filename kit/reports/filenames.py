@@ -7,7 +7,7 @@ import re
 from kit.errors import KitError
 from kit.text import ascii_letters, slug
 
-FORMATS = ("docx", "html")
+FORMATS = ("docx", "html", "xlsx")
 
 
 def deliverable_filename(workspace_name: str, deliverable: str, fmt: str) -> str:

@@ -30,11 +30,13 @@ import asyncio
 import ipaddress
 import os
 import re
+import signal
 import socket
 import tempfile
 from urllib.parse import parse_qsl, urlencode
 
 import tornado.web
+from jupyter_core.utils import run_sync
 from jupyter_server.utils import url_path_join
 from tornado import web
 from traitlets import Bool, Integer, List, Unicode
@@ -216,6 +218,8 @@ class KitVoila(Voila):
 
     def initialize(self, argv=None):
         super().initialize(argv)
+        if hasattr(signal, "SIGBREAK"):  # Windows: Ctrl+Break or the console closed (see kit.serve.stop_handlers)
+            signal.signal(signal.SIGBREAK, self._handle_signal_stop)
         token = os.environ.pop(TOKEN_ENV, "")  # out of the environment the kernels inherit
         if self.network:
             if not token:
@@ -264,6 +268,25 @@ class KitVoila(Voila):
 
         url = f"http://127.0.0.1:{self.port}{url_path_join(self.base_url, 'voila/render', HOME_APP)}?token={self.token}"
         threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+
+    def stop(self):
+        # A preheated kernel waits for its page inside the notebook's cell (voila.utils.wait_for_request).
+        # Asked to shut down, it closes its sockets, then that cell ends and its reply fails: ipykernel
+        # printed a "Socket operation on non-socket" traceback at every stop of `kit serve`. Those kernels
+        # served nobody: they are killed at once, then Voilà stops the others (the pages') as usual.
+        run_sync(self._kill_waiting_kernels)()
+        super().stop()
+
+    async def _kill_waiting_kernels(self) -> None:
+        manager = self.kernel_manager
+        for pool in list(getattr(manager, "_pools", {}).values()):
+            for task in tuple(pool):
+                try:
+                    kernel_id = (await task)["kernel_id"]
+                    if kernel_id in manager:
+                        await manager.shutdown_kernel(kernel_id, now=True)
+                except Exception:  # noqa: BLE001 - a kernel that failed to start or is gone: nothing to stop
+                    self.log.debug("preheated kernel not stopped", exc_info=True)
 
     def start(self):
         # Voilà's start(), with GuardedApplication in place of tornado.web.Application.

@@ -134,3 +134,24 @@ def test_an_endless_file_is_refused_at_once_without_filling_memory(kit):
     assert time.monotonic() - started < 10
     assert done.returncode == 1 and "trop volumineux" in done.stderr, done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_list_has_a_header_line_in_french(kit):
+    kit("new", "Grand Dax", "--epci", "CA du Grand Dax")
+    lines = kit("list").stdout.splitlines()
+    assert lines[0] == "IDENTIFIANT\tNOM\tEPCI\tÉTAT"
+    assert lines[1].split("\t")[1:] == ["Grand Dax", "CA du Grand Dax", "révision 0"]
+
+
+def test_a_python_without_the_kit_s_packages_is_told_the_command_to_use(tmp_path):
+    # -S: no site-packages, so none of the kit's dependencies (filelock, pydantic...), as with a
+    # python.org Python where the kit was never installed; the kit's own code is found by PYTHONPATH.
+    from kit.serve import REPO_ROOT
+
+    env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(REPO_ROOT), "KIT_ESPACES": str(tmp_path / "e")}
+    done = subprocess.run([sys.executable, "-S", "-m", "kit", "list"], env=env, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr and "ModuleNotFoundError" not in done.stderr
+    assert "python -m pip install -e ." in done.stderr and "py -m pip install -e ." in done.stderr
+    assert "Sans make (Windows, macOS)" in done.stderr

@@ -247,3 +247,38 @@ def test_two_tabs_renaming_one_workspace_are_asked(app, store):
     assert "« nom »" in said and "« Grand Dax »" in said and store.load(ws_id).name == "Grand Dax"
     one(other.root, "kit-rename").click()
     assert store.load(ws_id).name == "Dax et ses quartiers"
+
+
+def test_the_page_address_follows_the_chosen_workspace(app, store):
+    """A reload keeps the workspace: the page address carries ?espace= (set in place by PageAddress),
+    and a home app opened with that id (as the notebook does with url_workspace_id) shows it."""
+    first = store.create("Premier").id
+    second = store.create("Second").id
+    app._refresh_chooser()
+    app.chooser.value = first
+    assert app.address.espace == first
+    app.chooser.value = second
+    assert app.address.espace == second
+    app.chooser.value = ""
+    assert app.address.espace == ""
+    reloaded = HomeApp(store, second)
+    assert (reloaded.current, reloaded.chooser.value, reloaded.address.espace) == (second, second, second)
+
+
+def test_no_match_is_never_shown_beside_matching_epcis(app):
+    search, results, note = (one(app.root, css) for css in ("kit-epci-search", "kit-epci-results", "kit-epci-none"))
+    search.value = "zzzz introuvable"
+    assert "Aucun EPCI" in note.value and results.layout.display == "none"
+    search.value = "grand dax"
+    assert results.options and results.layout.display is None
+    assert "Aucun EPCI" not in note.value + app.messages.widget.value
+
+
+def test_workspaces_with_the_same_name_read_differently_in_the_list(app, store):
+    ids = [store.create("Grand Dax", territory={"epci_name": "CA du Grand Dax"}).id for _ in range(2)]
+    other = store.create("Pau").id
+    app._refresh_chooser()
+    labels = {value: label for label, value in app.chooser.options}
+    assert labels[ids[0]] != labels[ids[1]]
+    assert all(labels[i].startswith("Grand Dax — CA du Grand Dax (modifié le ") and i in labels[i] for i in ids)
+    assert labels[other] == "Pau"  # a name of its own stays as it is

@@ -1,0 +1,21 @@
+// Keeps the page address's ?espace= on the workspace chosen in the app, without reloading the page:
+// a reload, a bookmark or a copied address then opens the same workspace.
+function render({ model, el }) {
+  el.style.display = "none";
+  const apply = () => {
+    const url = new URL(window.location.href);
+    const id = model.get("espace");
+    if (id) {
+      url.searchParams.set("espace", id);
+    } else {
+      url.searchParams.delete("espace");
+    }
+    if (url.href !== window.location.href) {
+      window.history.replaceState(window.history.state, "", url.href);
+    }
+  };
+  model.on("change:espace", apply);
+  apply();
+  return () => model.off("change:espace", apply);
+}
+export default { render };
