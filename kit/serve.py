@@ -2,8 +2,11 @@
 
 Voilà serves the repository root, so the app URLs are the same as on Binder (where Voilà runs as a
 Jupyter server extension): ``/voila/render/notebooks/00_accueil.ipynb``. The page template
-(``share/jupyter/voila/templates/quartiers``) requests nothing outside localhost; Voilà finds it
-through ``JUPYTER_PATH`` (set here, and by ``binder/start`` on Binder) and selects it in ``voila.json``.
+(``share/jupyter/voila/templates/quartiers``) requests nothing outside localhost; ``voila.json`` selects
+it. Installed, it is where every Voilà looks (``<prefix>/share/jupyter``: the wheel's data files, the link
+``make`` adds to an editable install); ``JUPYTER_PATH`` (set here, and by ``binder/start`` on Binder) still
+puts the checkout's copy first: a checkout never installed (Binder's editable install has no data files),
+or a template edited since the install.
 The Voilà run is the kit's (`kit.serving.app.KitVoila`): the apps only, the Host header checked, a token
 when listening on the network (``--reseau``).
 

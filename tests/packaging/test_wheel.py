@@ -2,7 +2,9 @@
 
 A wheel is built from this repository, installed in a fresh virtual environment outside it, and the
 kit is run from another folder: it must find its reference data (data/, carried inside the package)
-and the widgets' JavaScript, create the demo workspace and export a Word deliverable.
+and the widgets' JavaScript, create the demo workspace and export a Word deliverable. The page template
+is installed where every Voilà looks (<prefix>/share/jupyter): plain `voila`, with no JUPYTER_PATH, renders
+the home app with it.
 """
 
 from __future__ import annotations
@@ -18,7 +20,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.harness import MACHINE_JUPYTER_VARS, free_port, local_url, serving
+
 ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE = Path("share/jupyter/voila/templates/quartiers")
+TEMPLATE_MARKER = "kit-page-problem"  # the banner of the quartiers template's page (index.html.j2)
 
 
 def run(command: list[str], cwd: Path, env: dict | None = None, timeout: float = 300) -> str:
@@ -46,11 +52,28 @@ def installed(wheel, tmp_path_factory) -> dict:
     site = Path(run([str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"], cwd=base).strip())
     (site / "kit-test-dependencies.pth").write_text(sysconfig.get_path("purelib") + "\n")
     run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--quiet", str(wheel)], cwd=base)
+    # The dependencies' Jupyter data files (Voilà's own templates, kernels, lab extensions) are this
+    # environment's too: linked, as the .pth line does for their code; the wheel's template stays its own.
+    link_data(Path(sys.prefix) / "share" / "jupyter", venv / "share" / "jupyter")
     elsewhere = base / "ailleurs"
     elsewhere.mkdir()
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    env["KIT_ESPACES"] = str(base / "espaces")
-    return {"python": str(python), "cwd": elsewhere, "env": env, "site": site}
+    (base / "home").mkdir()
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("PYTHONPATH", "VIRTUAL_ENV", *MACHINE_JUPYTER_VARS, "JUPYTER_PREFER_ENV_PATH")}
+    env.update(KIT_ESPACES=str(base / "espaces"), HOME=str(base / "home"))  # no ~/.local/share/jupyter
+    return {"python": str(python), "cwd": elsewhere, "env": env, "site": site, "prefix": venv}
+
+
+def link_data(source: Path, target: Path, inside: Path = Path()) -> None:
+    """Link every file or folder of `source` missing in `target`, but the kit's template (and its folders)."""
+    template = TEMPLATE.relative_to("share/jupyter")
+    target.mkdir(parents=True, exist_ok=True)
+    for entry in source.iterdir():
+        here = inside / entry.name
+        if here in template.parents:
+            link_data(entry, target / entry.name, here)
+        elif here != template and not (target / entry.name).exists():
+            (target / entry.name).symlink_to(entry.resolve())
 
 
 def test_the_wheel_carries_the_reference_data_and_the_widgets_code(wheel):
@@ -60,6 +83,35 @@ def test_the_wheel_carries_the_reference_data_and_the_widgets_code(wheel):
             assert f"kit/data/{data_file.relative_to(ROOT / 'data').as_posix()}" in names, data_file
     for static in (ROOT / "kit" / "apps" / "static").iterdir():
         assert f"kit/apps/static/{static.name}" in names, static
+
+
+def test_the_wheel_installs_the_template_where_voila_looks(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    data = f"{wheel.name.split('-')[0]}-{wheel.name.split('-')[1]}.data/data"
+    for template_file in (ROOT / TEMPLATE).iterdir():
+        assert f"{data}/{TEMPLATE.as_posix()}/{template_file.name}" in names, template_file
+
+
+def test_voila_of_the_installed_kit_finds_the_template_without_jupyter_path(installed):
+    found = run([installed["python"], "-c", "from voila.paths import collect_template_paths\n"
+                 "print('\\n'.join(collect_template_paths(['voila', 'nbconvert'], 'quartiers')))"],
+                cwd=installed["cwd"], env=installed["env"]).splitlines()
+    assert "JUPYTER_PATH" not in installed["env"]
+    first = next(Path(p) for p in found if Path(p).name == "quartiers" and (Path(p) / "index.html.j2").is_file())
+    assert first == installed["prefix"] / TEMPLATE, found  # the wheel's copy, not the checkout's
+
+
+def test_plain_voila_renders_the_home_app_with_the_template(installed, tmp_path):
+    """`voila` as anyone runs it, in the repository root (voila.json selects the template): no kit serve."""
+    from urllib.request import urlopen
+
+    port = free_port()
+    command = [installed["python"], "-m", "voila", "--no-browser", f"--port={port}", "--Voila.port_retries=0"]
+    with serving(command, installed["env"], tmp_path / "voila.log", port=port, name="voila", detach=True):
+        with urlopen(f"{local_url(port)}voila/render/notebooks/00_accueil.ipynb", timeout=120) as response:
+            status, page = response.status, response.read().decode()
+    assert status == 200
+    assert TEMPLATE_MARKER in page, page[:2000]
 
 
 def test_every_package_of_the_kit_is_listed_for_the_wheel():

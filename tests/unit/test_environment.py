@@ -39,6 +39,9 @@ def test_readme_commands_are_the_ones_ci_and_make_run():
     makefile = (ROOT / "Makefile").read_text()
     assert "make app" in readme and "make test" in readme
     assert re.search(r"^app:", makefile, re.M) and re.search(r"^test:", makefile, re.M)
+    assert "make lab" in readme and re.search(r"^lab:.*git-filter", makefile, re.M)
+    # Every install path sets the notebooks' git filter (tests/packaging/test_git_filter.py runs it).
+    assert all(re.search(rf"^{target}:.*git-filter", makefile, re.M) for target in ("app", "test"))
     assert re.search(r"^\s*make test\s*$", (ROOT / ".ci" / "run").read_text(), re.M)
     assert "urlpath=voila%2Frender%2Fnotebooks%2F00_accueil.ipynb" in readme
 
