@@ -30,4 +30,5 @@ c.MappingKernelManager.cull_busy = False
 c.VoilaExecutor.startup_timeout = 120
 c.VoilaExecutor.iopub_timeout = 120
 c.VoilaExecutor.raise_on_iopub_timeout = True
-c.VoilaExecutor.timeout = 300  # a cell running longer than this is stopped, the page says so
+# No VoilaExecutor.timeout (a cell's running time): a preheated kernel waits for its page inside its
+# cell (voila.utils.wait_for_request), for as long as nobody opens the app; a limit would stop it.

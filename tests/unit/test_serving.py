@@ -21,7 +21,7 @@ from kit.serving.kernels import KitKernelManager
 SHARED = {
     "KitKernelManager": ("max_kernels",),
     "MappingKernelManager": ("cull_idle_timeout", "cull_interval", "cull_connected", "cull_busy"),
-    "VoilaExecutor": ("startup_timeout", "iopub_timeout", "raise_on_iopub_timeout", "timeout"),
+    "VoilaExecutor": ("startup_timeout", "iopub_timeout", "raise_on_iopub_timeout"),
 }
 
 
@@ -145,3 +145,10 @@ def test_a_missing_reference_file_is_named_without_its_absolute_path(tmp_path):
         with pytest.raises(KitError) as raised:
             attempt()
         assert "introuvable" in raised.value.message and str(tmp_path) not in raised.value.message
+
+
+def test_no_cell_time_limit_stops_a_preheated_kernel_waiting_for_its_page():
+    # A preheated kernel runs the notebook up to wait_for_request() and waits there, in its cell, until
+    # someone opens the app: a VoilaExecutor.timeout would stop it after that many seconds.
+    assert "timeout" not in voila_json().get("VoilaExecutor", {})
+    assert "timeout" not in server_config().get("VoilaExecutor", {})
