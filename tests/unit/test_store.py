@@ -1,12 +1,12 @@
 import json
-import os
-import signal
 import subprocess
 import sys
 import textwrap
 import time
 
 import pytest
+
+from tests.unit.crashes import kill_during_save
 
 from kit.errors import KitError
 from kit.model import Stake
@@ -155,29 +155,11 @@ def test_two_processes_appending_at_once_lose_nothing(store):
         assert mine == [f"{tag}-{i}" for i in range(200)]
 
 
-CRASHER = textwrap.dedent("""
-    import os, sys, time
-    from kit.model import Stake
-    from kit.store import Store
-    real_fsync = os.fsync
-    def stuck_fsync(fd):
-        real_fsync(fd)
-        print("IN_SAVE", flush=True)
-        time.sleep(60)   # killed here: temp file written, not yet renamed
-    os.fsync = stuck_fsync
-    Store(sys.argv[1]).update(sys.argv[2], lambda ws: ws.stakes.append(Stake(title="jamais enregistré")))
-""")
-
-
 def test_a_process_killed_in_the_middle_of_a_save_leaves_the_last_good_revision(store):
     ws = store.create("Grand Dax")
     store.update(ws.id, add_stake("Chaleur"))
     good = store.path(ws.id).read_bytes()
-    crasher = subprocess.Popen([sys.executable, "-c", CRASHER, str(store.folder), ws.id],
-                               stdout=subprocess.PIPE, text=True)
-    assert crasher.stdout.readline().strip() == "IN_SAVE"
-    os.kill(crasher.pid, signal.SIGKILL)
-    crasher.wait(timeout=10)
+    kill_during_save(store.folder, ws.id)
     assert store.path(ws.id).read_bytes() == good
     started = time.monotonic()
     after = store.update(ws.id, add_stake("Mobilité"))  # the dead process's lock is gone

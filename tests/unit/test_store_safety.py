@@ -9,13 +9,14 @@ import codecs
 import errno
 import multiprocessing
 import os
-import signal
 import subprocess
 import sys
 import textwrap
 import time
 
 import pytest
+
+from tests.unit.crashes import kill_during_save
 
 from kit.errors import KitError
 from kit.model import Stake
@@ -88,31 +89,12 @@ def test_orphan_temporary_files_are_removed_at_the_next_open_but_never_a_live_sa
     assert [s.title for s in reopened.load(ws.id).stakes] == ["Chaleur"]
 
 
-CRASHER = textwrap.dedent("""
-    import os, sys, time
-    from kit.model import Stake
-    from kit.store import Store
-    real_fsync = os.fsync
-    def stuck_fsync(fd):
-        real_fsync(fd)
-        print("IN_SAVE", flush=True)
-        time.sleep(60)   # killed here: temp file written, not yet renamed
-    os.fsync = stuck_fsync
-    Store(sys.argv[1]).update(sys.argv[2], lambda ws: ws.stakes.append(Stake(title="jamais enregistré")))
-""")
-
-
 def test_the_temporary_file_of_a_kernel_killed_mid_save_is_cleaned_and_the_workspace_reads_intact(store):
     ws = store.create("Grand Dax")
     store.update(ws.id, add_stake("Chaleur"))
     good = store.path(ws.id).read_bytes()
-    crasher = subprocess.Popen([sys.executable, "-c", CRASHER, str(store.folder), ws.id],
-                               stdout=subprocess.PIPE, text=True)
-    assert crasher.stdout.readline().strip() == "IN_SAVE"
-    os.kill(crasher.pid, signal.SIGKILL)
-    crasher.wait(timeout=10)
-    crasher.stdout.close()
-    assert (store.folder / f".{ws.id}.{crasher.pid}.tmp").exists()
+    pid = kill_during_save(store.folder, ws.id)
+    assert (store.folder / f".{ws.id}.{pid}.tmp").exists()
 
     reopened = Store(store.folder)
     assert not list(reopened.folder.glob(".*.tmp"))
