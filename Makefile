@@ -13,12 +13,15 @@ PY := $(VENV)/bin/python
 # schemas), unused by the kit: removing it is safe and makes every app start faster.
 DROP_SLOW_EXTRA = $(PY) -m pip uninstall --quiet --yes rfc3987-syntax
 
-# The page template where every Voilà of the venv looks (plain `voila`, JupyterLab's « Render with Voilà »):
-# a wheel installs it there (pyproject's data-files), an editable install does not (setuptools#3399), so
-# the venv gets a link to the checkout's folder: an edited template is used at once.
+# The page template and the Jupyter server's settings where every Voilà and Jupyter server of the venv looks
+# (plain `voila`, `jupyter lab` and its « Render with Voilà »): a wheel installs them there (pyproject's
+# data-files), an editable install does not (setuptools#3399), so the venv gets links to the checkout's
+# files: an edited template or setting is used at once.
 TEMPLATE = share/jupyter/voila/templates/quartiers
-LINK_TEMPLATE = rm -rf $(VENV)/$(TEMPLATE) && mkdir -p $(dir $(VENV)/$(TEMPLATE)) && \
-	ln -s "$(CURDIR)/$(TEMPLATE)" $(VENV)/$(TEMPLATE)
+SERVER_SETTINGS = etc/jupyter/jupyter_server_config.d/quartiers_en_transitions.json
+LINK_TEMPLATE = rm -rf $(VENV)/$(TEMPLATE) $(VENV)/$(SERVER_SETTINGS) && \
+	mkdir -p $(dir $(VENV)/$(TEMPLATE)) $(dir $(VENV)/$(SERVER_SETTINGS)) && \
+	ln -s "$(CURDIR)/$(TEMPLATE)" $(VENV)/$(TEMPLATE) && ln -s "$(CURDIR)/$(SERVER_SETTINGS)" $(VENV)/$(SERVER_SETTINGS)
 
 $(VENV)/.app-installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -47,7 +47,7 @@ def jupyter_env(base: dict[str, str] | None = None) -> dict[str, str]:
     """Environment in which Jupyter/Voilà find the kit's template and server settings.
 
     The repository acts as one more Jupyter prefix: ``share/jupyter`` (data: the Voilà template)
-    and ``etc/jupyter`` (config: server settings Binder's `jupyter server` cannot read elsewhere).
+    and ``etc/jupyter`` (config: enables `kit.serving.jupyter_extension`, the kit's settings for a Jupyter server).
     """
     env = dict(os.environ if base is None else base)
 

@@ -11,8 +11,6 @@ leave the old ones alive in the kernel.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import ipywidgets as w
 
 from kit import edits
@@ -27,9 +25,9 @@ from .steps_panel import StepsPanel
 from .ui import (EntityForm, Messages, app_exists, app_href, button, download_link, esc, esc_attr, heading,
                  near_line, page, safe_filename, set_options, tagged)
 from .upload import Upload
+from .workspace_choice import NONE, chooser_options
 
 STATE_CLASS = {DONE: "kit-state-done", SENT: "kit-state-done", IN_PROGRESS: "kit-state-doing"}
-NONE = "— choisir un espace —"
 
 
 TOOLS = (("glossaire.ipynb", "Glossaire"), ("ressources.ipynb", "Ressources et organismes experts"))
@@ -47,30 +45,6 @@ def _shown(widget: w.Widget, visible: bool) -> None:
 
 NO_EPCI = ("<div class='kit-msg kit-msg-info' role='status'>Aucun EPCI de Nouvelle-Aquitaine ne correspond : "
            "vérifiez l'orthographe, ou donnez simplement un nom à l'espace.</div>")
-
-
-def chooser_options(summaries) -> list[tuple[str, str]]:
-    """The « Espace » list: name and EPCI; workspaces that would read the same (a duplicate, two
-    imports of one file) also show when they were last saved and their id, which always differs."""
-    def label(s) -> str:
-        name = s.name if s.readable else f"{s.name} (fichier illisible)"
-        return f"{name} — {s.epci}" if s.epci else name
-
-    labels = [label(s) for s in summaries]
-    options = []
-    for s, text in zip(summaries, labels):
-        if labels.count(text) > 1:
-            saved = _saved_on(s.updated_at)
-            text = f"{text} ({f'modifié le {saved}, ' if saved else ''}{s.id})"
-        options.append((text, s.id))
-    return options
-
-
-def _saved_on(updated_at: str) -> str:
-    try:
-        return datetime.fromisoformat(updated_at).astimezone().strftime("%d/%m/%Y %H:%M")
-    except (TypeError, ValueError):
-        return ""
 
 
 class HomeApp:

@@ -1,4 +1,5 @@
-"""What every session app shares: open the workspace named in the address, tabs, save-and-redraw.
+"""What every session app shares: open the workspace named in the address (or chosen in the app when
+the address names none), tabs, save-and-redraw.
 
 A session app subclasses `SessionApp`, names its `title`, `css` and the `parts` its tabs redraw, and
 builds its tabs in `sections()`. Every edit goes through `save(change, message, parts)`: the change
@@ -14,9 +15,11 @@ import ipywidgets as w
 from kit.edits import EditCollision
 from kit.store import Store
 
+from .address import PageAddress
 from .plot import RenderedSignal
 from .steps_panel import StepsPanel
 from .ui import EntityForm, FigureView, Messages, esc, esc_attr, heading, page
+from .workspace_choice import workspace_chooser
 
 
 class SessionApp:
@@ -28,17 +31,32 @@ class SessionApp:
     def __init__(self, store: Store | None = None, workspace_id: str | None = None):
         self.store = store or Store()
         self.messages = Messages()
-        self.ws_id = workspace_id
+        self.ws_id: str | None = None
+        self.ws = None
+        self.address = PageAddress()  # ?espace= in a Voilà page's address: a reload keeps the workspace
+        self.root = page(self.messages.widget, app_class=self.css)
+        ws = self.messages.guard(self.store.load)(workspace_id) if workspace_id else None
+        if ws is None:
+            self._offer_choice()
+        else:
+            self._build(ws)
+        self.root.add_class("kit-ready")
+
+    def _offer_choice(self) -> None:
+        """No workspace in the address (JupyterLab, a bare link) or one that cannot be opened: the list
+        of workspaces, and the app opens in place on the one chosen."""
+        self.root.children = (self.root.children[0], heading(self.title), self.messages.widget,
+                              workspace_chooser(self.store, self.messages.guard(self._open_chosen)),
+                              w.HTML("<a class='kit-link' href='./00_accueil.ipynb'>← Retour à l'accueil</a>"))
+
+    def _open_chosen(self, workspace_id: str) -> None:
+        ws = self.store.load(workspace_id)
+        self.messages.clear()
+        self._build(ws)
+
+    def _build(self, ws) -> None:
+        self.ws_id, self.ws = ws.id, ws
         self.refreshers: dict[str, list[Callable]] = {part: [] for part in self.parts}
-        self.ws = self.messages.guard(self.store.load)(workspace_id) if workspace_id else None
-        if self.ws is None:
-            if not workspace_id:
-                self.messages.info("Ouvrez cette page depuis l'accueil, sur l'espace de votre territoire.")
-            self.root = page(heading(self.title), self.messages.widget,
-                             w.HTML("<a class='kit-link' href='./00_accueil.ipynb'>← Retour à l'accueil</a>"),
-                             app_class=self.css)
-            self.root.add_class("kit-ready")
-            return
         self.views: list[FigureView] = []
         sections = self.sections()
         self.tabs = w.Tab(children=[body for _, body in sections], titles=[title for title, _ in sections])
@@ -47,11 +65,11 @@ class SessionApp:
         self.signal = RenderedSignal()
         self.signal.on_rendered(self.messages.guard(self.draw_charts))
         self.steps = StepsPanel(self.notebook, self.select_tab, self.messages.guard)
-        self.root = page(self.header, self.messages.widget, self.steps.widget, self.tabs, self.signal,
-                         app_class=self.css)
+        self.address.espace = ws.id
+        self.root.children = (self.root.children[0], self.header, self.messages.widget, self.address,
+                              self.steps.widget, self.tabs, self.signal)
         self.steps.find_terms(self.root)
         self.refresh(self.ws)
-        self.root.add_class("kit-ready")
 
     def figure(self, figure, css: str) -> FigureView:
         """A chart of this app (a figure, or a function returning one, computed once the page is shown)."""

@@ -4,7 +4,7 @@ Every page of an app gets its own kernel (about 140 MB): an unbounded server let
 room reloading its pages, exhaust the machine. `KitKernelManager` refuses a new page past `max_kernels`
 with HTTP 503, which the page template turns into a French "server full, retry in a minute" page
 (share/jupyter/voila/templates/quartiers/error.html). Abandoned kernels are stopped by jupyter_server's
-own culler, configured in voila.json and etc/jupyter/jupyter_server_config.py (`MappingKernelManager`):
+own culler, configured in voila.json and kit/serving/jupyter_extension.py (`MappingKernelManager`):
 
 - `cull_idle_timeout`: a kernel with no message for that long may be culled;
 - `cull_connected = False`: never while a page is connected to it (a participant reading, not clicking);

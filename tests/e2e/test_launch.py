@@ -72,3 +72,20 @@ def test_a_reload_keeps_the_chosen_workspace(page, voila_server, open_app):
     page.wait_for_selector(".kit-ws-name:has-text('CA du Grand Dax')")
     assert page.locator(".kit-chooser select").input_value() == label
     assert page.evaluate("new URL(location.href).searchParams.get('espace')") == chosen
+
+
+def test_a_session_app_opened_without_a_workspace_opens_the_one_chosen_and_keeps_it(page, voila_server, open_app):
+    from kit.apps.workspace_choice import chooser_options
+    from kit.store import Store
+
+    store = Store(voila_server.espaces)
+    ws = store.create("Choisi dans la page", territory={"epci_name": "CA du Grand Dax", "epci_siren": "244000675"})
+    label = dict((v, k) for k, v in chooser_options(store.list()))[ws.id]
+    open_app(page, voila_server.base_url, "notebooks/20_projet.ipynb")
+    page.locator(".kit-session-chooser select").select_option(label=label)
+    page.wait_for_selector(".kit-tabs")
+    page.wait_for_function(f"new URL(location.href).searchParams.get('espace') === {ws.id!r}")
+    page.reload(wait_until="commit")
+    page.wait_for_selector(".kit-ready", timeout=60_000)
+    page.wait_for_selector(".kit-tabs")
+    assert "Choisi dans la page" in page.locator(".kit-sub").first.inner_text()

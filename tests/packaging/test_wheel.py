@@ -92,6 +92,16 @@ def test_the_wheel_installs_the_template_where_voila_looks(wheel):
         assert f"{data}/{TEMPLATE.as_posix()}/{template_file.name}" in names, template_file
 
 
+def test_the_installed_kit_s_jupyter_server_reads_its_settings_without_jupyter_config_path(installed):
+    """Plain `jupyter lab` of the environment gets the upload size, no MathJax CDN and the room's bounds."""
+    shown = run([installed["python"], "-c", "from jupyter_server.serverapp import ServerApp\n"
+                 "app = ServerApp(); app.initialize(argv=['--port=0'], new_httpserver=False)\n"
+                 "print(repr(app.web_app.settings['mathjax_url']), type(app.kernel_manager).__name__)"],
+                cwd=installed["cwd"], env=installed["env"]).split()
+    assert "JUPYTER_CONFIG_PATH" not in installed["env"]
+    assert shown == ["None", "KitKernelManager"]
+
+
 def test_voila_of_the_installed_kit_finds_the_template_without_jupyter_path(installed):
     found = run([installed["python"], "-c", "from voila.paths import collect_template_paths\n"
                  "print('\\n'.join(collect_template_paths(['voila', 'nbconvert'], 'quartiers')))"],

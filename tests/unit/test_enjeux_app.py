@@ -151,13 +151,6 @@ def test_work_plan_dates_and_deliverable(app, store):
     assert "Les enjeux" in text
 
 
-def test_without_a_workspace_the_page_explains_where_to_go(store):
-    app = StakesApp(store, None)
-    assert "depuis l'accueil" in app.messages.widget.value and "kit-ready" in app.root._dom_classes
-    app = StakesApp(store, "inconnu")
-    assert "n'existe pas" in app.messages.widget.value
-
-
 def test_demo_workspace_opens(store):
     ws = create_demo(store)
     app = StakesApp(store, ws.id)

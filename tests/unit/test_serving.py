@@ -7,17 +7,20 @@ The servers themselves are driven in tests/e2e/test_security.py and tests/e2e/te
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
-from traitlets.config.loader import PyFileConfigLoader
 
 from kit.cli import build_parser
 from kit.serve import APPS, REPO_ROOT, voila_command
 from kit.serving.app import KitVoila, host_allowed, host_name
+from kit.serving import jupyter_extension
 from kit.serving.kernels import KitKernelManager
 
 # Settings that must be the same for standalone Voilà (voila.json) and Binder's Jupyter server
-# (etc/jupyter/jupyter_server_config.py): the server extension gives Voilà's executor the server's config.
+# (kit.serving.jupyter_extension): Voilà's server extension gives its executor the server's config.
 SHARED = {
     "KitKernelManager": ("max_kernels",),
     "MappingKernelManager": ("cull_idle_timeout", "cull_interval", "cull_connected", "cull_busy"),
@@ -30,7 +33,9 @@ def voila_json() -> dict:
 
 
 def server_config():
-    return PyFileConfigLoader("jupyter_server_config.py", str(REPO_ROOT / "etc" / "jupyter")).load_config()
+    return {**jupyter_extension.SETTINGS,
+            "ServerApp": {"kernel_manager_class": jupyter_extension.KERNEL_MANAGER,
+                          "tornado_settings": jupyter_extension.TORNADO_SETTINGS}}
 
 
 @pytest.mark.parametrize("section, name", [(s, n) for s, names in SHARED.items() for n in names])
@@ -42,7 +47,7 @@ def test_both_servers_have_the_same_room_settings(section, name):
 def test_both_servers_use_the_kit_s_kernel_manager():
     path = "kit.serving.kernels.KitKernelManager"
     assert voila_json()["VoilaConfiguration"]["multi_kernel_manager_class"] == path
-    assert server_config().ServerApp.kernel_manager_class == path
+    assert server_config()["ServerApp"]["kernel_manager_class"] == path
 
 
 def test_the_settings_fit_a_room():
@@ -152,3 +157,18 @@ def test_no_cell_time_limit_stops_a_preheated_kernel_waiting_for_its_page():
     # someone opens the app: a VoilaExecutor.timeout would stop it after that many seconds.
     assert "timeout" not in voila_json().get("VoilaExecutor", {})
     assert "timeout" not in server_config().get("VoilaExecutor", {})
+
+
+def test_a_jupyter_server_of_the_environment_applies_the_kit_settings(tmp_path):
+    """Plain `jupyter lab` (a Jupyter server with no JUPYTER_CONFIG_PATH) finds the extension's switch in the
+    environment's etc/jupyter and gets the settings before it builds its kernel manager and web app."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JUPYTER")}
+    env["HOME"] = str(tmp_path)
+    shown = subprocess.run(
+        [sys.executable, "-c", "from jupyter_server.serverapp import ServerApp\n"
+         "app = ServerApp(); app.initialize(argv=['--port=0'], new_httpserver=False)\n"
+         "s = app.web_app.settings; km = app.kernel_manager\n"
+         "print(repr(s['mathjax_url']), s['websocket_max_message_size'], type(km).__name__, km.max_kernels,"
+         " km.cull_idle_timeout, app.config.VoilaExecutor.iopub_timeout)"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=True).stdout.split()
+    assert shown == ["None", str(100 * 1024 * 1024), "KitKernelManager", "40", "120", "120"]

@@ -1,7 +1,11 @@
 // Keeps the page address's ?espace= on the workspace chosen in the app, without reloading the page:
-// a reload, a bookmark or a copied address then opens the same workspace.
+// a reload, a bookmark or a copied address then opens the same workspace. Only in a Voilà page (its body
+// carries data-voila): in JupyterLab the address is JupyterLab's own, and its router is left alone.
 function render({ model, el }) {
   el.style.display = "none";
+  if (!document.body || !document.body.hasAttribute("data-voila")) {
+    return;
+  }
   const apply = () => {
     const url = new URL(window.location.href);
     const id = model.get("espace");
