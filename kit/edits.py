@@ -229,6 +229,10 @@ def objective(ws: Workspace, objective_id: str):
     return _find(ws.objectives, objective_id, "objectif")
 
 
+def body(ws: Workspace, body_id: str):
+    return _find(ws.bodies, body_id, "instance")
+
+
 def remove_actor(ws: Workspace, actor_id: str) -> None:
     """Remove an actor and every mention of it (relations, group, bodies, MACTOR, fiches action)."""
     actor(ws, actor_id)

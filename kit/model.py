@@ -22,7 +22,7 @@ from kit.errors import KitError
 from kit.text import shorten, slug
 
 FORMAT = "quartiers-en-transitions/espace"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # ---------------------------------------------------------------------------------------------
 # Identifiers and small value types
@@ -240,6 +240,23 @@ class GovernanceBody(Part):
     rhythm: ShortText = Field("", title="rythme")
     decides: LongText = Field("", title="ce que l'instance décide")
     reports_to: EntityId | None = Field(None, title="rend compte à")
+    # The steering calendar dates the body's meetings from its first one (else from the day it is drawn up),
+    # at this time of day (Europe/Paris; none: all-day events).
+    first_meeting: dt.date | None = Field(None, title="date de la première réunion")
+    meeting_time: dt.time | None = Field(None, title="heure des réunions")
+
+    @field_validator("first_meeting")
+    @classmethod
+    def _plausible_first_meeting(cls, day: dt.date | None) -> dt.date | None:
+        if day and not 2000 <= day.year <= 2100:
+            raise ValueError(f"la date {day:%d/%m/%Y} n'est pas plausible")
+        return day
+
+    @field_validator("meeting_time")
+    @classmethod
+    def _time_of_day(cls, moment: dt.time | None) -> dt.time | None:
+        # A time of day in the Paris time zone: no seconds nor zone of its own.
+        return moment.replace(second=0, microsecond=0, tzinfo=None) if moment else None
 
 
 class ActorInfluence(Part):
@@ -392,7 +409,7 @@ class Workspace(Part):
     model_config = ConfigDict(extra="forbid", validate_assignment=False, allow_inf_nan=False)
 
     format: Literal["quartiers-en-transitions/espace"] = Field(FORMAT, title="format")
-    schema_version: Literal[2] = Field(SCHEMA_VERSION, title="version du format")
+    schema_version: Literal[3] = Field(SCHEMA_VERSION, title="version du format")
     id: EntityId = Field(title="identifiant")
     revision: int = Field(default=0, ge=0, title="révision")
     name: Name = Field(title="nom")
@@ -531,8 +548,14 @@ def _add_application(raw: dict) -> dict:
     return {**raw, "application": raw.get("application") or {}}
 
 
+def _add_first_meetings(raw: dict) -> dict:
+    """Version 3 adds each body's first meeting and meeting time, both optional: nothing to change (the
+    version is bumped so that an older kit refuses a file that may hold them, with a clear message)."""
+    return raw
+
+
 # Each entry upgrades a raw document from version N to N + 1.
-MIGRATIONS: dict[int, Any] = {1: _add_application}
+MIGRATIONS: dict[int, Any] = {1: _add_application, 2: _add_first_meetings}
 
 
 def migrate(raw: dict) -> dict:

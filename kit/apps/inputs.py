@@ -10,7 +10,7 @@ repeats them, and `DateInput` tells the kernel when the browser holds a date it 
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 
 import anywidget
@@ -126,3 +126,16 @@ def checked_date(day: DateInput | date | None, what: str) -> date | None:
     if day is not None and not (2000 <= day.year <= 2100):
         raise KitError(f"{what} ({day:%d/%m/%Y}) n'est pas plausible : vérifiez l'année.")
     return day
+
+
+def checked_time(text: str | None, what: str) -> time | None:
+    """A time of day typed in a text box ("14h30", "14:30", "9h"; empty: none), or a `KitError` naming it.
+    A text box rather than the browser's time box: that one shows AM/PM in an English browser, and a
+    half-typed time in it reaches Python as no time at all, as with dates. `what`: « L'heure des réunions »."""
+    from kit.methods.meetings import parse_time
+
+    try:
+        return parse_time(text)
+    except ValueError:
+        raise KitError(f"{what} : « {str(text).strip()} » n'est pas une heure. Écrivez-la comme 14h30 ou 14:30 "
+                       "(de 0h00 à 23h59) ; rien n'a été enregistré.") from None

@@ -10,22 +10,44 @@ from __future__ import annotations
 import ipywidgets as w
 
 from kit import charts, edits
-from kit.sessions import project
+from kit.sessions import project, steering
 from kit.reference.resources import load_actor_types
 from kit.errors import KitError
 from kit.methods import governance, network
+from kit.methods.meetings import french_time
 from kit.model import Actor, GovernanceBody, GroupMember, Objective, Relation, Vision, checked
 from kit.reports.tables import csv_bytes
 from kit.store import Store
 
 from .grid import Grid
-from .inputs import checked_number
+from .inputs import DateInput, checked_date, checked_number, checked_time
 from .session_app import SessionApp
 from .session_plan import session_plan
-from .ui import (EntityForm, button, checks_html, choice, download_link, esc, near_line, set_options, table_html,
-                 tagged)
+from .ui import (EntityForm, button, checks_html, choice, download_link, esc, near_line, on_choice, set_options,
+                 table_html, tagged)
 
 PARTS = ("cap", "actors", "network", "governance", "mactor", "plan")
+
+
+FIRST_MEETING, MEETING_TIME = "La date de la première réunion", "L'heure des réunions"
+
+
+def meeting_inputs(day_css: str, time_css: str, label: str = "Première réunion le") -> tuple[DateInput, w.Text]:
+    """A body's first meeting: the browser's date box, and the time typed as 14h30 (see `checked_time`)."""
+    width = f"{len(label) * 9 + 200}px"  # the label whole, and the date in full beside it
+    day = tagged(tagged(DateInput(description=label, layout=w.Layout(width=width)), day_css), "kit-label-whole")
+    at = tagged(w.Text(description="à", placeholder="14h30", layout=w.Layout(width="150px"),
+                       style={"description_width": "initial"}), time_css)
+    return day, at
+
+
+def bodies_frame(ws):
+    """The bodies as the governance tab lists them, with their first meeting."""
+    import pandas as pd
+
+    return pd.DataFrame([{"instance": b.name, "type": b.kind, "rythme": b.rhythm,
+                          "première réunion": steering.first_meeting_text(b)} for b in ws.bodies],
+                        columns=["instance", "type", "rythme", "première réunion"])
 
 
 class ProjectApp(SessionApp):
@@ -300,7 +322,19 @@ class ProjectApp(SessionApp):
         rhythm = tagged(w.Text(placeholder="Rythme (ex. : trimestriel)", layout=w.Layout(width="300px")), "kit-body-rhythm")
         decides = tagged(w.Text(placeholder="Ce qu'elle décide", layout=w.Layout(width="520px")), "kit-body-decides")
         reports_to = choice("Rend compte à", "kit-body-reports", "420px")
+        first, at = meeting_inputs("kit-body-first", "kit-body-time")
         add = tagged(button("Ajouter l'instance", style="primary", icon="plus"), "kit-add-body")
+        body_note = near_line("kit-body-note")
+        listing = tagged(w.HTML(), "kit-bodies-list")
+        # The first meeting of a body already described (in the application, or before this field existed).
+        chosen_body = choice("Première réunion de", "kit-body-meeting-choice", "460px")
+        first_edit, at_edit = meeting_inputs("kit-body-first-edit", "kit-body-time-edit", "le")
+        save_meeting = tagged(button("Enregistrer", icon="save"), "kit-save-body-meeting")
+        meeting_note = near_line("kit-body-meeting-note")
+        meeting_form = EntityForm({"first_meeting": first_edit, "meeting_time": at_edit},
+                                  show={"meeting_time": lambda t: french_time(t) if t else ""},
+                                  read={"first_meeting": lambda box: checked_date(box, FIRST_MEETING),
+                                        "meeting_time": lambda box: checked_time(box.value, MEETING_TIME)})
         remove_choice = choice("Instance", "kit-body-remove-choice")
         remove = tagged(button("Retirer l'instance", icon="trash"), "kit-remove-body")
         checklist = tagged(w.HTML(), "kit-governance-checklist")
@@ -313,16 +347,32 @@ class ProjectApp(SessionApp):
         view = self.figure(lambda: figure(self.ws), "kit-governance-map")
 
         def on_add(_):
+            day, moment = checked_date(first, FIRST_MEETING), checked_time(at.value, MEETING_TIME)
             new = checked(lambda: GovernanceBody(name=name.value, kind=kind.value, lead_id=lead.value or None,
                                                  member_ids=list(members.value), rhythm=rhythm.value,
-                                                 decides=decides.value, reports_to=reports_to.value or None))
+                                                 decides=decides.value, reports_to=reports_to.value or None,
+                                                 first_meeting=day, meeting_time=moment))
 
             def change(ws):
                 edits.require_unique(ws.bodies, new.name, f"L'instance « {new.name} » existe déjà.", field="name")
                 ws.bodies.append(new)
 
             self.save(change, f"Instance « {new.name} » ajoutée.", parts=("governance", "actors"))
-            name.value = rhythm.value = decides.value = ""
+            name.value = rhythm.value = decides.value = at.value = ""
+            first.value = None
+
+        def show_meeting(_=None):
+            found = next((b for b in self.ws.bodies if b.id == chosen_body.value), None)
+            if found is None:
+                first_edit.value, at_edit.value = None, ""
+            meeting_form.show(found, self.ws.revision)
+
+        def on_save_meeting(_):
+            chosen = chosen_body.value
+            if not chosen:
+                raise KitError("Choisissez l'instance dont vous fixez la première réunion.")
+            self.save_form(meeting_form, lambda ws: edits.body(ws, chosen), "Première réunion enregistrée.",
+                           parts=("governance",))
 
         def on_remove(_):
             chosen = remove_choice.value
@@ -337,14 +387,21 @@ class ProjectApp(SessionApp):
             body_options = [("", "")] + [(b.name, b.id) for b in ws.bodies]
             set_options(reports_to, body_options)
             set_options(remove_choice, body_options)
+            set_options(chosen_body, body_options)
+            show_meeting()
+            listing.value = table_html(bodies_frame(ws)) if ws.bodies else ""
             view.show(lambda: figure(ws))
             checklist.value = checks_html(project.governance_checks(ws))
 
-        add.on_click(self.messages.guard(on_add))
+        add.on_click(self.messages.guard(on_add, near=body_note))
+        save_meeting.on_click(self.messages.guard(on_save_meeting, near=meeting_note))
+        on_choice(chosen_body, self.messages.guard(show_meeting))
         remove.on_click(self.messages.guard(on_remove))
         self.on(("governance", "actors"), redraw)
         return w.VBox([w.HTML("<h2>Les instances du projet</h2>"), w.HBox([name, kind]), w.HBox([lead, reports_to]),
-                       members, w.HBox([rhythm, decides]), add, view.widget, checklist, w.HBox([remove_choice, remove])])
+                       members, w.HBox([rhythm, decides]), w.HBox([first, at]), add, body_note, listing,
+                       w.HBox([chosen_body, first_edit, at_edit, save_meeting]), meeting_note,
+                       view.widget, checklist, w.HBox([remove_choice, remove])])
 
     # -- 5. MACTOR and power/interest -------------------------------------------------------------------
 

@@ -130,20 +130,54 @@ class FollowUpApp(SessionApp):
                        w.HBox([indicator, on, value, add_value]), value_note, history])
 
     def _progress(self) -> w.Widget:
+        # The date the situation is judged at: the follow-up meeting's, rarely today. A view setting, not
+        # saved in the workspace: each person (each tab) may prepare a different meeting, and reopening
+        # the page starts again from today, as a facilitator expects.
+        on = tagged(tagged(DateInput(description="À la date du", value=date.today()), "kit-followup-on"),
+                    "kit-label-whole")
+        situation = tagged(w.HTML(), "kit-followup-situation")
+        on_note = near_line("kit-followup-on-note")
         warnings = tagged(w.HTML(), "kit-followup-alerts")
         by_objective, by_theme = tagged(w.HTML(), "kit-progress-objectives"), tagged(w.HTML(), "kit-progress-themes")
+        shown = {"day": date.today()}  # the last date accepted: kept while the box holds a refused one
 
-        def redraw(ws):
-            found = followup.alerts(ws)
+        def chosen_day() -> date:
+            """The box's date (empty: today), or a `KitError` for a date it cannot take."""
+            return checked_date(on, "La date de la situation") or date.today()
+
+        def draw(ws, day: date):
+            shown["day"] = day
+            today = " (aujourd'hui)" if day == date.today() else ""
+            situation.value = (f"<p class='kit-sub'><b>Situation au {day:%d/%m/%Y}</b>{today} : les échéances sont "
+                               "comparées à cette date ; statuts, étapes et valeurs sont ceux enregistrés.</p>")
+            found = followup.alerts(ws, today=day)
             warnings.value = "".join(f"<div class='kit-msg kit-msg-error'>{esc(a)}</div>" for a in found) or (
                 "<div class='kit-msg kit-msg-ok'>Rien en retard, aucun indicateur oublié.</div>")
-            objectives, themes = followup.progress_by_objective(ws), followup.progress_by_theme(ws)
+            objectives, themes = followup.progress_by_objective(ws, on=day), followup.progress_by_theme(ws, on=day)
             by_objective.value = table_html(objectives) if not objectives.empty else ""
             by_theme.value = table_html(themes) if not themes.empty else ""
 
+        def redraw(ws):
+            try:
+                day = chosen_day()
+            except KitError:
+                day = shown["day"]  # a save redraws at the last date accepted; the box says what is wrong
+            draw(ws, day)
+
+        def on_date(_):
+            try:
+                day = chosen_day()
+            except KitError:
+                shown["refused"] = True
+                raise
+            draw(self.ws, day)
+            if shown.pop("refused", False):
+                self.messages.clear()  # the refusal no longer holds
+
+        on.observe(self.messages.guard(on_date, near=on_note), names=["value", "unreadable"])
         self.on("followup", redraw)
-        return w.VBox([w.HTML("<h2>À surveiller</h2>"), warnings, w.HTML("<h2>Par objectif</h2>"), by_objective,
-                       w.HTML("<h2>Par thème</h2>"), by_theme])
+        return w.VBox([on, on_note, situation, w.HTML("<h2>À surveiller</h2>"), warnings,
+                       w.HTML("<h2>Par objectif</h2>"), by_objective, w.HTML("<h2>Par thème</h2>"), by_theme])
 
     def _changes(self) -> w.Widget:
         since = tagged(DateInput(description="Depuis le"), "kit-changes-since")

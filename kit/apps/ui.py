@@ -63,6 +63,7 @@ PAGE_CSS = """
 .kit-app .lm-TabBar-tab.lm-mod-current { font-weight: 700; }
 .kit-app .kit-cards { display: flex; flex-wrap: wrap; gap: 10px; }
 .kit-app .kit-cards .kit-card { width: 370px; }
+.kit-app .kit-label-whole > .widget-label { width: auto; max-width: none; margin-right: 8px; }
 .kit-app table.kit-table { border-collapse: collapse; font-size: 17px; }
 .kit-app table.kit-table td, .kit-app table.kit-table th { border-bottom: 1px solid #ccd; padding: 4px 10px;
   text-align: left; }

@@ -2,9 +2,11 @@
 
 - `parse_rhythm(text)` reads a rhythm as people write it ("mensuel", "tous les 2 mois", "toutes les 6
   semaines"...) into a `Rhythm`; `rhythm_note(name, text)` says in French why a rhythm is not understood.
-- `meetings(bodies, start, end)` lists each body's meetings over a period, with what it reviews there and,
-  given the action plan, the actions ending since its previous meeting; `kit.reports.icalendar_file.to_ics`
-  writes them as an iCalendar file.
+- `meetings(bodies, start, end)` lists each body's meetings over a period, dated from the body's own first
+  meeting when it has one (``first_meeting``; else from `start`), at its ``meeting_time`` if given, with what
+  it reviews there and, given the action plan, the actions ending since its previous meeting;
+  `kit.reports.icalendar_file.to_ics` writes them as an iCalendar file.
+- `parse_time(text)` reads a time of day as people write it ("14:30", "14h30", "9h").
 
 A monthly rhythm keeps the day of the first meeting, or the last day of a shorter month (a meeting on the
 31st falls on 28/29 February, 30 April...): every date is counted from the first meeting, never from the
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 
 from dateutil.relativedelta import relativedelta
 
@@ -28,6 +30,8 @@ from kit.text import as_text, fold, quote
 UNITS = ("day", "week", "month")
 MAX_MEETINGS_PER_BODY = 1000
 _STEPS = {"day": "days", "week": "weeks", "month": "months"}  # Rhythm.unit → relativedelta argument
+_LONGEST_STEP_DAYS = {"day": 1, "week": 7, "month": 31}  # to skip quickly to a period far from the first meeting
+_TIME = re.compile(r"^(\d{1,2})\s*(?:[:hH.]\s*(\d{2})?)?$")
 
 
 def _fold(text: object) -> str:
@@ -181,6 +185,25 @@ def rhythm_note(name: str, text: str) -> str | None:
             "exemple « mensuel », « trimestriel », « tous les 2 mois » ou « toutes les 6 semaines »).")
 
 
+def parse_time(value) -> time | None:
+    """A time of day from a `time`, "14:30", "14h30", "14 h 30", "14h" or "9"; None when empty. Raises
+    ValueError for anything else, or an hour or minute out of range ("25h", "14:75")."""
+    if isinstance(value, time):
+        return value.replace(second=0, microsecond=0, tzinfo=None)
+    text = as_text(value).strip()
+    if not text:
+        return None
+    match = _TIME.match(" ".join(text.split()))
+    if not match or int(match.group(1)) > 23 or int(match.group(2) or 0) > 59:
+        raise ValueError(text)
+    return time(int(match.group(1)), int(match.group(2) or 0))
+
+
+def french_time(moment: time) -> str:
+    """A time of day as written in French: "14h30", "9h00"."""
+    return f"{moment.hour}h{moment.minute:02d}"
+
+
 # ---------------------------------------------------------------------------------------------
 # Meetings
 # ---------------------------------------------------------------------------------------------
@@ -195,17 +218,20 @@ class MeetingList(list):
 
 
 def meetings(bodies, start, end, *, actions=None) -> MeetingList:
-    """The meetings of each governance body from `start` (its first meeting) to `end` (included), at the
-    rhythm written in its ``rhythm`` (see `parse_rhythm`), sorted by date then body.
+    """The meetings of each governance body from `start` to `end` (included), at the rhythm written in its
+    ``rhythm`` (see `parse_rhythm`), sorted by date then body. Each body's meetings are counted from its own
+    ``first_meeting`` when it has one (those before `start` are left out, those after keep their number),
+    else from `start`, which is then its first meeting.
 
     `bodies`: `GovernanceBody` objects, dicts or a DataFrame with ``name``, ``rhythm`` and optionally
-    ``kind`` and ``decides``. Each meeting is a dict: ``body`` (name), ``date``, ``title`` (the body's name),
-    ``reviews`` (what the body decides or follows, its ``decides``), ``number`` (1 for the first),
-    ``kind``, ``rhythm`` (the rhythm in French). With `actions` (records with ``title``, ``end`` and
-    ``status``, e.g. `kit.methods.roadmap.actions_frame(ws)`), ``actions`` lists the titles of the actions
-    ending since the previous meeting (for the first: within one period before it), to review there.
-    Bodies whose rhythm is empty, irregular, ambiguous or not understood get no meeting and a note in
-    ``.notes``."""
+    ``kind``, ``decides``, ``first_meeting`` and ``meeting_time``. Each meeting is a dict: ``body`` (name),
+    ``date``, ``time`` (the body's ``meeting_time``, or None), ``title`` (the body's name), ``reviews``
+    (what the body decides or follows, its ``decides``), ``number`` (1 for the first), ``kind``, ``rhythm``
+    (the rhythm in French). With `actions` (records with ``title``, ``end`` and ``status``, e.g.
+    `kit.methods.roadmap.actions_frame(ws)`), ``actions`` lists the titles of the actions ending since the
+    previous meeting (for the first: within one period before it), to review there. Bodies whose rhythm
+    is empty, irregular, ambiguous or not understood get no meeting (only their first one, when it is
+    dated and in the period) and a note in ``.notes``."""
     try:
         first, last = parse_day(start), parse_day(end)
     except ValueError as error:
@@ -225,22 +251,50 @@ def meetings(bodies, start, end, *, actions=None) -> MeetingList:
     result, notes = [], []
     for body in as_records(bodies):
         name = as_text(body.get("name")) or "Instance sans nom"
+        try:
+            own_first = parse_day(body.get("first_meeting"))
+            at = parse_time(body.get("meeting_time"))
+        except ValueError as error:
+            raise KitError(f"{quote(name)} : date ou heure de première réunion illisible ({quote(error)}).") from None
+        anchor = own_first or first
         rhythm_text = as_text(body.get("rhythm"))
         rhythm = parse_rhythm(rhythm_text)
-        if rhythm is None:
-            notes.append(rhythm_note(name, rhythm_text))
+
+        def meeting(day, k, label=""):
+            return {"body": name, "date": day, "time": at, "title": name, "reviews": as_text(body.get("decides")),
+                    "number": k + 1, "kind": as_text(body.get("kind")), "rhythm": label}
+
+        if own_first and own_first > last:
+            notes.append(f"{quote(name)} : première réunion le {french_date(own_first)}, après la fin du calendrier "
+                         f"({french_date(last)}).")
             continue
-        k = 0
-        while (day := rhythm.step(first, k)) <= last:
-            if k >= MAX_MEETINGS_PER_BODY:
+        if rhythm is None:
+            if own_first and own_first >= first:
+                found = meeting(own_first, 0)
+                if actions is not None:
+                    found["actions"] = []
+                result.append(found)
+                reason = "aucun rythme renseigné" if not _fold(rhythm_text) else \
+                    f"rythme {quote(rhythm_text.strip())} non compris ou sans régularité"
+                notes.append(f"{quote(name)} : seule la première réunion, le {french_date(own_first)}, est datée "
+                             f"({reason}).")
+            else:
+                notes.append(rhythm_note(name, rhythm_text))
+            continue
+        # A first meeting long before the period: skip ahead (never past it: the longest step is counted).
+        k = max(0, (first - anchor).days // (rhythm.count * _LONGEST_STEP_DAYS[rhythm.unit]) - 1)
+        while rhythm.step(anchor, k) < first:
+            k += 1
+        dated = 0
+        while (day := rhythm.step(anchor, k)) <= last:
+            if dated >= MAX_MEETINGS_PER_BODY:
                 notes.append(f"{quote(name)} : seules les {MAX_MEETINGS_PER_BODY} premières réunions sont datées.")
                 break
-            meeting = {"body": name, "date": day, "title": name, "reviews": as_text(body.get("decides")),
-                       "number": k + 1, "kind": as_text(body.get("kind")), "rhythm": rhythm.label()}
+            found = meeting(day, k, rhythm.label())
             if actions is not None:
-                since = rhythm.step(first, k - 1) if k else first - (rhythm.step(first, 1) - first)
-                meeting["actions"] = [title for end_day, title in sorted(ending) if since < end_day <= day]
-            result.append(meeting)
-            k += 1
-    result.sort(key=lambda m: (m["date"], m["body"]))
+                since = rhythm.step(anchor, k - 1) if k else anchor - (rhythm.step(anchor, 1) - anchor)
+                found["actions"] = [title for end_day, title in sorted(ending) if since < end_day <= day]
+            result.append(found)
+            k, dated = k + 1, dated + 1
+    result.sort(key=lambda m: (m["date"], m["time"] or time.min, m["body"]))
     return MeetingList(result, notes)

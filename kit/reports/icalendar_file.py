@@ -11,9 +11,13 @@ Choices:
   agenda without an exception rule, a monthly meeting on the 31st falls on the last day of shorter
   months (an RRULE would skip those months), and the file says exactly what `meetings` listed. An event
   may still carry an ``rrule`` (e.g. ``Rhythm.rrule()``), written as given.
-- all-day events (DTSTART;VALUE=DATE): a rhythm gives a day, not an hour, and dated events need no time
-  zone; they are marked TRANSP:TRANSPARENT so that importing them does not block whole days in the
-  agenda: each body fixes the hour in its own agenda.
+- all-day events (DTSTART;VALUE=DATE) when an event has no time: a rhythm gives a day, not an hour, and
+  dated events need no time zone; they are marked TRANSP:TRANSPARENT so that importing them does not
+  block whole days in the agenda: each body fixes the hour in its own agenda.
+- an event with a ``time`` (a body's meeting time) starts then in Europe/Paris time (DTSTART;TZID=
+  Europe/Paris, the VTIMEZONE written in the file, as Outlook needs it) and lasts ``duration`` (default
+  `DEFAULT_DURATION`, 2 hours); it blocks its slot (TRANSP:OPAQUE). The kit's meetings are held in France
+  (its time zone is the Paris one, overseas territories aside: an agenda elsewhere shows its own time).
 - stable UIDs derived from the title and the day: importing an updated file updates the events
   instead of duplicating them.
 """
@@ -23,13 +27,15 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 
 from kit.errors import KitError
 from kit.methods.roadmap import as_records, parse_day  # one reader of days and rows for the kit
 from kit.text import as_text, quote
 
 PRODID = "-//Quartiers en transitions//Kit d'atelier//FR"
+TZID = "Europe/Paris"
+DEFAULT_DURATION = timedelta(hours=2)  # a steering committee or a residents' workshop
 UID_DOMAIN = "quartiers-en-transitions"
 DEFAULT_NAME = "Quartiers en transitions"
 
@@ -78,6 +84,36 @@ def fold_line(line: str) -> bytes:
     return b"\r\n ".join(parts) + b"\r\n"
 
 
+def _paris_timezone():
+    """The VTIMEZONE of Europe/Paris, with the European rules in force since 1996 (summer time from the
+    last Sunday of March, 2:00, to the last Sunday of October, 3:00), written once rather than read from
+    the machine's time zone database (a Windows laptop may have none)."""
+    from icalendar import Timezone, TimezoneDaylight, TimezoneStandard
+    from icalendar.prop import vInline
+
+    zone = Timezone()
+    zone.add("tzid", TZID)
+    for part, start, rule, offsets, name in (
+            (TimezoneDaylight(), datetime(1970, 3, 29, 2), "FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU", ("+0100", "+0200"), "CEST"),
+            (TimezoneStandard(), datetime(1970, 10, 25, 3), "FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU", ("+0200", "+0100"), "CET")):
+        part.add("tzoffsetfrom", vInline(offsets[0]))
+        part.add("tzoffsetto", vInline(offsets[1]))
+        part.add("tzname", name)
+        part.add("dtstart", start)
+        part.add("rrule", vInline(rule))
+        zone.add_component(part)
+    return zone
+
+
+def _time_of(event: dict, title: str) -> time | None:
+    from kit.methods.meetings import parse_time
+
+    try:
+        return parse_time(event.get("time"))
+    except ValueError as error:
+        raise KitError(f"L'événement {quote(title)} a une heure illisible ({quote(error)}).") from None
+
+
 def _event(event: dict, stamp: datetime, used: set[str]):
     from icalendar import Event
     from icalendar.prop import vInline, vText
@@ -113,8 +149,17 @@ def _event(event: dict, stamp: datetime, used: set[str]):
     vevent = Event()  # properties in the order the kit has always written them
     vevent.add("uid", vText(_clean(uid)))
     vevent.add("dtstamp", stamp)
-    vevent.add("dtstart", day)  # a date: written DTSTART;VALUE=DATE
-    vevent.add("dtend", last + timedelta(days=1))  # DTEND is exclusive: the day after the last one
+    at = _time_of(event, title)
+    if at is None:
+        vevent.add("dtstart", day)  # a date: written DTSTART;VALUE=DATE
+        vevent.add("dtend", last + timedelta(days=1))  # DTEND is exclusive: the day after the last one
+    else:
+        duration = event.get("duration") or DEFAULT_DURATION
+        if not isinstance(duration, timedelta) or duration <= timedelta(0):
+            raise KitError(f"La durée de l'événement {quote(title)} n'est pas une durée positive.")
+        begins = datetime.combine(day, at)  # local Paris time, named by its TZID
+        vevent.add("dtstart", begins, parameters={"TZID": TZID})
+        vevent.add("dtend", begins + duration, parameters={"TZID": TZID})
     vevent.add("summary", vText(_clean(title)))
     if description:
         vevent.add("description", vText(_clean(description)))
@@ -128,14 +173,16 @@ def _event(event: dict, stamp: datetime, used: set[str]):
             raise KitError(f"La règle de répétition de {quote(title)} n'est pas reconnue ({rule}).")
         # Checked above, then written as given: the library's vRecur would reorder its parts.
         vevent.add("rrule", vInline(rule))
-    vevent.add("transp", "TRANSPARENT")
+    vevent.add("transp", "TRANSPARENT" if at is None else "OPAQUE")  # a meeting at a set time blocks its slot
     return vevent
 
 
 def to_ics(events, calendar_name: str, *, stamp: datetime | None = None) -> bytes:
-    """An iCalendar file (RFC 5545, UTF-8, CRLF line ends, lines folded at 75 octets) with one all-day
-    VEVENT per event. Events are dicts such as `meetings` and `programme_milestones` give: ``title`` (or
-    ``intitule``, or ``body``), ``date`` (or ``on``), optional ``end`` (or ``fin``, last day included),
+    """An iCalendar file (RFC 5545, UTF-8, CRLF line ends, lines folded at 75 octets) with one VEVENT per
+    event, all-day unless it has a time. Events are dicts such as `meetings` and `programme_milestones` give:
+    ``title`` (or ``intitule``, or ``body``), ``date`` (or ``on``), optional ``time`` (a `datetime.time` or
+    "14h30": the event then starts at that Paris time and lasts ``duration``, a `timedelta`, by default
+    `DEFAULT_DURATION`), optional ``end`` (or ``fin``, last day included, for an all-day event),
     ``description``, ``reviews``, ``actions``, ``rhythm`` (written into the description), ``type`` or
     ``kind`` (CATEGORIES), ``uid``, ``rrule`` (a `kit.methods.meetings.Rhythm` or an RRULE value). All text is escaped.
     `stamp` (default: now) is the DTSTAMP, in UTC (a naive `stamp` is read as UTC). An empty list raises
@@ -154,7 +201,10 @@ def to_ics(events, calendar_name: str, *, stamp: datetime | None = None) -> byte
                        ("name", name), ("x-wr-calname", name)):  # NAME (RFC 7986) and its older X- spelling
         calendar.add(key, value)
     used: set[str] = set()
-    for event in records:
-        calendar.add_component(_event(event, moment, used))
+    events = [_event(event, moment, used) for event in records]
+    if any("TZID" in e["DTSTART"].params for e in events):
+        calendar.add_component(_paris_timezone())  # before the events that name it
+    for vevent in events:
+        calendar.add_component(vevent)
     # The library writes each content line (names, parameters, escaped values); the folding is ours.
     return b"".join(fold_line(line) for line in calendar.content_lines(sorted=False) if line)

@@ -1,6 +1,8 @@
 """Phases 2 and 3, implementation and follow-up, as plain pandas: progress, overdue work, what changed.
 
-Pure functions of the workspace (and, for "what changed", of an earlier revision of it).
+Pure functions of the workspace (and, for "what changed", of an earlier revision of it). What is late is
+judged at a date (`on`, by default today): the follow-up meeting is rarely held the day its tables are
+drawn up. Statuses, steps and values are those saved now; only deadlines are compared with that date.
 """
 
 from __future__ import annotations
@@ -19,9 +21,17 @@ def _steps_done(actions: list[Action]) -> tuple[int, int]:
     return sum(s.done for a in actions for s in a.steps), sum(len(a.steps) for a in actions)
 
 
-def progress_by_objective(ws: Workspace) -> pd.DataFrame:
+def is_late(action: Action, on: date) -> bool:
+    """An open action whose end, or one of whose steps not done, is due before `on` (as `alerts` says)."""
+    if action.status in CLOSED:
+        return False
+    return bool(action.end and action.end < on) or any(s.due and s.due < on and not s.done for s in action.steps)
+
+
+def progress_by_objective(ws: Workspace, on: date | None = None) -> pd.DataFrame:
     """For each objective: its actions (with those of its operational objectives), how many are done,
-    and the share of their steps done."""
+    in progress and late at `on` (default today), and the share of their steps done."""
+    on = on or date.today()
     rows = []
     for objective in ws.objectives:
         # A strategic objective advances through the fiches of its operational objectives too.
@@ -31,13 +41,16 @@ def progress_by_objective(ws: Workspace) -> pd.DataFrame:
         rows.append({"objectif": objective.title, "fiches": len(actions),
                      "réalisées": sum(a.status == "réalisé" for a in actions),
                      "en cours": sum(a.status == "en cours" for a in actions),
+                     "en retard": sum(is_late(a, on) for a in actions),
                      "étapes faites": f"{done}/{steps}" if steps else "—",
                      "avancement (%)": round(100 * done / steps) if steps else None})
-    return pd.DataFrame(rows, columns=["objectif", "fiches", "réalisées", "en cours", "étapes faites", "avancement (%)"])
+    return pd.DataFrame(rows, columns=["objectif", "fiches", "réalisées", "en cours", "en retard", "étapes faites",
+                                       "avancement (%)"])
 
 
-def progress_by_theme(ws: Workspace) -> pd.DataFrame:
+def progress_by_theme(ws: Workspace, on: date | None = None) -> pd.DataFrame:
     """The same by transition theme, through the stakes the actions' objectives answer."""
+    on = on or date.today()
     themes: dict[str, set[str]] = {}
     stakes = {s.id: s for s in ws.stakes}
     for action in ws.actions:
@@ -49,12 +62,14 @@ def progress_by_theme(ws: Workspace) -> pd.DataFrame:
         actions = [a for a in ws.actions if a.id in ids]
         done, steps = _steps_done(actions)
         rows.append({"thème": theme, "fiches": len(actions), "réalisées": sum(a.status == "réalisé" for a in actions),
+                     "en retard": sum(is_late(a, on) for a in actions),
                      "avancement (%)": round(100 * done / steps) if steps else None})
-    return pd.DataFrame(rows, columns=["thème", "fiches", "réalisées", "avancement (%)"])
+    return pd.DataFrame(rows, columns=["thème", "fiches", "réalisées", "en retard", "avancement (%)"])
 
 
 def alerts(ws: Workspace, today: date | None = None) -> list[str]:
-    """Late actions, overdue steps and indicators without a recent value, as French sentences."""
+    """Late actions, overdue steps and indicators without a recent value at `today` (default: the real
+    today; the follow-up app passes the date of the meeting), as French sentences."""
     today = today or date.today()
     found = []
     for action in ws.actions:

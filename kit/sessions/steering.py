@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from kit.methods.meetings import meetings as dated_meetings
+from kit.methods.meetings import french_time, meetings as dated_meetings
 from kit.model import Workspace
 
 
@@ -57,12 +57,26 @@ def indicator_dashboard(ws: Workspace) -> pd.DataFrame:
 
 
 def bodies_meetings(ws: Workspace, start: date | None = None, months: int = 12):
-    """The meetings of the governance bodies from `start` over `months` (a list with `.notes`)."""
+    """The meetings of the governance bodies from `start` over `months` (a list with `.notes`): each body's
+    counted from its own first meeting when it has one, at its meeting time."""
     start = start or date.today()
-    bodies = [{"name": b.name, "kind": b.kind, "rhythm": b.rhythm, "decides": b.decides} for b in ws.bodies]
+    bodies = [{"name": b.name, "kind": b.kind, "rhythm": b.rhythm, "decides": b.decides,
+               "first_meeting": b.first_meeting, "meeting_time": b.meeting_time} for b in ws.bodies]
     return dated_meetings(bodies, start, start + timedelta(days=round(months * 30.5)))
 
 
+def first_meeting_text(body) -> str:
+    """A body's first meeting as the tables show it: « 12/03/2027 à 14h30 », « 12/03/2027 », « 14h30 » or ""."""
+    day = f"{body.first_meeting:%d/%m/%Y}" if body.first_meeting else ""
+    at = french_time(body.meeting_time) if body.meeting_time else ""
+    return f"{day} à {at}" if day and at else day or at
+
+
 def meetings_frame(meetings) -> pd.DataFrame:
-    return pd.DataFrame([{"date": m["date"].strftime("%d/%m/%Y"), "instance": m["body"], "ordre du jour": m["reviews"]}
-                         for m in meetings], columns=["date", "instance", "ordre du jour"])
+    """The meetings as a table: date, time (a column only when some body has a meeting time), body, agenda."""
+    timed = any(m.get("time") for m in meetings)
+    columns = ["date", "heure", "instance", "ordre du jour"] if timed else ["date", "instance", "ordre du jour"]
+    return pd.DataFrame([{"date": m["date"].strftime("%d/%m/%Y"),
+                          "heure": french_time(m["time"]) if m.get("time") else "",
+                          "instance": m["body"], "ordre du jour": m["reviews"]}
+                         for m in meetings], columns=columns)

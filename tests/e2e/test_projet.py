@@ -3,6 +3,8 @@ deliverable downloaded."""
 
 from __future__ import annotations
 
+import base64
+
 import docx
 
 from kit.store import Store
@@ -56,3 +58,48 @@ def test_actors_relations_graph_checklist_and_deliverable(page, voila_server, op
     saved = download(page, ".kit-deliverable a")
     headings = [p.text for p in docx.Document(str(saved)).paragraphs if p.style.name.startswith("Heading")]
     assert "Les acteurs et leurs relations" in headings and "Le groupe projet" in headings
+
+
+def test_a_body_with_its_first_meeting_date_and_time_is_in_the_steering_calendar(page, voila_server, open_app):
+    from datetime import date, timedelta
+
+    store = Store(voila_server.espaces)
+    ws = store.create("CA du Grand Chalon")
+    first = date.today() + timedelta(days=20)
+    open_app(page, voila_server.base_url, APP, f"espace={ws.id}")
+    page.get_by_role("tab", name="4. Gouvernance").click()
+    for css, text in (("kit-body-name", "Comité de pilotage du quartier"), ("kit-body-rhythm", "trimestriel"),
+                      ("kit-body-time", "18h")):
+        field = page.locator(f".{css} input")
+        field.fill(text)
+        field.press("Tab")
+    pick(page, "kit-body-kind", "comité de pilotage")
+    box = page.locator(".kit-body-first input")
+    box.fill(first.isoformat())
+    box.press("Tab")
+    page.locator(".kit-add-body").click()
+    shown = f"{first:%d/%m/%Y} à 18h00"
+    page.wait_for_selector(f".kit-bodies-list td:has-text('{shown}')", timeout=30_000)
+    saved = store.load(ws.id).bodies[0]
+    assert (saved.first_meeting, saved.meeting_time.hour) == (first, 18)
+
+    # An impossible time is refused beside the form, in French.
+    field = page.locator(".kit-body-name input")
+    field.fill("Comité technique")
+    field.press("Tab")
+    field = page.locator(".kit-body-time input")
+    field.fill("18h75")
+    field.press("Tab")
+    page.locator(".kit-add-body").click()
+    page.wait_for_selector(".kit-body-note .kit-msg-error:has-text(\"n'est pas une heure\")")
+    assert len(store.load(ws.id).bodies) == 1
+
+    # Session 3 dates the committee's meetings from its first one, at its time.
+    open_app(page, voila_server.base_url, "notebooks/30_action.ipynb", f"espace={ws.id}")
+    page.get_by_role("tab", name="3. Pilotage").click()
+    row = page.locator(".kit-meetings tr", has_text="Comité de pilotage du quartier").first
+    row.wait_for(timeout=30_000)
+    assert f"{first:%d/%m/%Y}" in row.inner_text() and "18h00" in row.inner_text()
+    href = page.locator(".kit-ics a").get_attribute("href")
+    ics = base64.b64decode(href.split("base64,", 1)[1]).decode("utf-8")
+    assert f"DTSTART;TZID=Europe/Paris:{first:%Y%m%d}T180000" in ics and "BEGIN:VTIMEZONE" in ics

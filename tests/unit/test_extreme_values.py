@@ -91,7 +91,8 @@ def full_document() -> Workspace:
         relations=[Relation(id="rel-aaaaaa", source="act-aaaaaa", target="act-bbbbbb")],
         project_group=[GroupMember(actor_id="act-aaaaaa", role="acteur clé")],
         bodies=[GovernanceBody(id="inst-bbbbbb", name="COTECH", lead_id="act-aaaaaa", member_ids=["act-bbbbbb"],
-                               reports_to="inst-aaaaaa"),
+                               reports_to="inst-aaaaaa", first_meeting=dt.date(2025, 2, 3),
+                               meeting_time=dt.time(14, 30)),
                 GovernanceBody(id="inst-aaaaaa", name="COPIL")],
         actor_influences=[ActorInfluence(source="act-aaaaaa", target="act-bbbbbb", value=2)],
         actor_positions=[ActorPosition(actor_id="act-aaaaaa", objective_id="obj-aaaaaa", value=-2)],
@@ -243,6 +244,11 @@ def scalar_cases(kind: Kind) -> list[Case] | None:
                 Case("2100", dt.date(2100, 12, 31), EITHER), Case("dernière date", dt.date.max, EITHER),
                 Case("date et heure", dt.datetime(2025, 5, 1, 13, 30), EITHER),
                 Case("30 février", "2025-02-30", REFUSED)]
+    if base is dt.time:
+        return [Case("minuit", dt.time(0, 0)), Case("23h59", dt.time(23, 59)),
+                Case("avec secondes", dt.time(14, 30, 45, 12), expected=dt.time(14, 30)),
+                Case("avec fuseau", dt.time(14, 30, tzinfo=dt.timezone(dt.timedelta(hours=14))), EITHER),
+                Case("25 heures", "25:00", REFUSED)]
     if base is dt.datetime:
         utc, far_east = dt.timezone.utc, dt.timezone(dt.timedelta(hours=14))
         return [Case("premier instant", dt.datetime.min.replace(tzinfo=utc), EITHER),

@@ -157,3 +157,39 @@ def test_a_long_french_description_round_trips_exactly():
     assert str(event["SUMMARY"]) == "Comité de pilotage, bilan ; suite"
     _calendar, parsed = parse(ics)
     assert parsed[0]["DESCRIPTION"] == description
+
+
+def test_a_meeting_with_a_time_is_a_two_hour_event_in_paris_time():
+    from datetime import time, timedelta
+    from zoneinfo import ZoneInfo
+
+    found = km.meetings([{"name": "Comité de pilotage", "rhythm": "trimestriel", "first_meeting": date(2027, 3, 12),
+                          "meeting_time": time(14, 30)},
+                         {"name": "Bureau", "rhythm": "mensuel"}], date(2027, 3, 1), date(2027, 7, 31))
+    ics = ki.to_ics(found, "Pilotage", stamp=STAMP)
+    lines = unfold(ics)
+    # The time zone is described once, before the events, with the European summer time rules.
+    assert lines.count("BEGIN:VTIMEZONE") == 1 and lines.index("END:VTIMEZONE") < lines.index("BEGIN:VEVENT")
+    assert "TZID:Europe/Paris" in lines and "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU" in lines
+    _, events = parse(ics)
+    copil = [e for e in events if e["SUMMARY"] == "Comité de pilotage"]
+    assert [(e["DTSTART;TZID=Europe/Paris"], e["DTEND;TZID=Europe/Paris"]) for e in copil] == [
+        ("20270312T143000", "20270312T163000"), ("20270612T143000", "20270612T163000")]
+    assert all(e["TRANSP"] == "OPAQUE" for e in copil)
+    bureau = next(e for e in events if e["SUMMARY"] == "Bureau")
+    assert bureau["DTSTART;VALUE=DATE"] == "20270301" and bureau["TRANSP"] == "TRANSPARENT"  # no time: all day
+    # What an agenda reads: 14:30 in Paris, i.e. 13:30 UTC in winter and 12:30 UTC in summer.
+    read = [c for c in icalendar.Calendar.from_ical(ics).walk("VEVENT") if str(c["SUMMARY"]) == "Comité de pilotage"]
+    starts = [c.decoded("DTSTART") for c in read]
+    assert [s.astimezone(timezone.utc).hour for s in starts] == [13, 12]
+    assert starts[0].utcoffset() == ZoneInfo("Europe/Paris").utcoffset(datetime(2027, 3, 12, 14, 30))
+    assert read[0].decoded("DTEND") - starts[0] == timedelta(hours=2)
+    # A calendar without any time has no VTIMEZONE, as before.
+    assert b"VTIMEZONE" not in ki.to_ics([{"title": "Bureau", "date": date(2027, 3, 1)}], "Pilotage", stamp=STAMP)
+
+
+def test_an_unreadable_time_or_duration_is_refused_in_french():
+    with pytest.raises(KitError, match="heure illisible"):
+        ki.to_ics([{"title": "Copil", "date": date(2027, 3, 1), "time": "25h"}], "Pilotage")
+    with pytest.raises(KitError, match="durée positive"):
+        ki.to_ics([{"title": "Copil", "date": date(2027, 3, 1), "time": "14h", "duration": 2}], "Pilotage")

@@ -99,7 +99,7 @@ def test_meetings_content_order_and_notes():
         (date(2025, 2, 15), "Bureau communautaire"), (date(2025, 3, 15), "Bureau communautaire"),
         (date(2025, 4, 15), "Bureau communautaire"), (date(2025, 4, 15), "Comité de pilotage")]
     copil = found[1]
-    assert copil == {"body": "Comité de pilotage", "date": date(2025, 1, 15), "title": "Comité de pilotage",
+    assert copil == {"body": "Comité de pilotage", "date": date(2025, 1, 15), "time": None, "title": "Comité de pilotage",
                      "reviews": "Orientations et suivi du plan d'action", "number": 1, "kind": "comité de pilotage",
                      "rhythm": "tous les 3 mois"}
     assert len(found.notes) == 2
@@ -149,3 +149,56 @@ def test_monthly_steps_are_counted_from_the_first_date():
 def test_dashes_are_read_as_spaces_in_rhythms():
     assert km.parse_rhythm("Tous-les-deux-mois") == km.Rhythm(2, "month")
     assert km.parse_rhythm("TRIMESTRIEL – 1er jeudi") == km.Rhythm(3, "month")
+
+
+# -- each body's own first meeting ------------------------------------------------------------------------
+
+
+def test_each_body_is_dated_from_its_own_first_meeting_at_its_time():
+    from datetime import time
+
+    bodies = [GovernanceBody(name="Copil", rhythm="trimestriel", first_meeting=date(2025, 2, 10),
+                             meeting_time=time(14, 30)),
+              GovernanceBody(name="Bureau", rhythm="mensuel")]  # no first meeting: from the period's start
+    found = km.meetings(bodies, date(2025, 1, 15), date(2025, 8, 31))
+    copil = [m for m in found if m["body"] == "Copil"]
+    assert [(m["date"], m["time"], m["number"]) for m in copil] == [
+        (date(2025, 2, 10), time(14, 30), 1), (date(2025, 5, 10), time(14, 30), 2), (date(2025, 8, 10), time(14, 30), 3)]
+    assert [m["date"] for m in found if m["body"] == "Bureau"][:2] == [date(2025, 1, 15), date(2025, 2, 15)]
+    assert all(m["time"] is None for m in found if m["body"] == "Bureau")
+
+
+def test_a_first_meeting_before_the_period_keeps_the_rhythm_and_the_numbers():
+    found = km.meetings([{"name": "Copil", "rhythm": "trimestriel", "first_meeting": "2020-01-31"}],
+                        date(2025, 1, 1), date(2025, 12, 31))
+    assert [(m["date"], m["number"]) for m in found] == [
+        (date(2025, 1, 31), 21), (date(2025, 4, 30), 22), (date(2025, 7, 31), 23), (date(2025, 10, 31), 24)]
+    daily = km.meetings([{"name": "Veille", "rhythm": "quotidien", "first_meeting": date(2000, 1, 1)}],
+                        date(2025, 3, 1), date(2025, 3, 3))
+    assert [m["date"] for m in daily] == [date(2025, 3, 1), date(2025, 3, 2), date(2025, 3, 3)]
+
+
+def test_a_first_meeting_after_the_period_or_without_rhythm_is_said():
+    found = km.meetings([{"name": "Copil", "rhythm": "mensuel", "first_meeting": date(2027, 1, 5)},
+                         {"name": "Atelier", "rhythm": "à la demande", "first_meeting": date(2025, 3, 4),
+                          "meeting_time": "18h"}],
+                        date(2025, 1, 1), date(2025, 12, 31), actions=[])
+    assert [(m["body"], m["date"], m["time"].hour) for m in found] == [("Atelier", date(2025, 3, 4), 18)]
+    assert found.notes == ["« Copil » : première réunion le 05/01/2027, après la fin du calendrier (31/12/2025).",
+                           "« Atelier » : seule la première réunion, le 04/03/2025, est datée (rythme « à la demande » "
+                           "non compris ou sans régularité)."]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("14:30", (14, 30)), ("14h30", (14, 30)), ("14 h 30", (14, 30)), ("9h", (9, 0)), ("9", (9, 0)),
+    ("09.05", (9, 5)), ("18H00", (18, 0)), ("", None), (None, None)])
+def test_times_of_day_are_read_as_people_write_them(text, expected):
+    from datetime import time
+
+    assert km.parse_time(text) == (time(*expected) if expected else None)
+
+
+@pytest.mark.parametrize("text", ["25h", "14:75", "midi", "14h3", "-1"])
+def test_impossible_times_are_refused(text):
+    with pytest.raises(ValueError):
+        km.parse_time(text)

@@ -97,6 +97,49 @@ def test_governance_checks_and_a_reporting_cycle_is_refused(store):
     assert "✓ <b>Les habitants participent à la gouvernance" in one(app.root, "kit-governance-checklist").value
 
 
+def test_a_body_gets_its_first_meeting_date_and_time_and_they_date_the_calendar(store):
+    from datetime import date, time
+
+    from kit.sessions import steering
+
+    ws = create_demo(store)
+    app = opened(store, ws.id)
+    one(app.root, "kit-body-name").value = "Comité technique"
+    one(app.root, "kit-body-rhythm").value = "mensuel"
+    one(app.root, "kit-body-first").value = date(2027, 3, 12)
+    one(app.root, "kit-body-time").value = "25h"  # refused beside the form, nothing saved
+    one(app.root, "kit-add-body").click()
+    assert "« 25h » n'est pas une heure" in one(app.root, "kit-body-note").value
+    assert len(store.load(ws.id).bodies) == len(ws.bodies)
+    one(app.root, "kit-body-time").value = "14h30"
+    one(app.root, "kit-add-body").click()
+    added = store.load(ws.id).bodies[-1]
+    assert (added.first_meeting, added.meeting_time) == (date(2027, 3, 12), time(14, 30))
+    assert "12/03/2027 à 14h30" in one(app.root, "kit-bodies-list").value
+    assert one(app.root, "kit-body-first").value is None and one(app.root, "kit-body-time").value == ""
+    calendar = steering.bodies_meetings(store.load(ws.id), start=date(2027, 1, 1))
+    assert [(m["date"], m["time"]) for m in calendar if m["body"] == "Comité technique"][:2] == [
+        (date(2027, 3, 12), time(14, 30)), (date(2027, 4, 12), time(14, 30))]
+
+    # A body described before (here the demo's steering committee) is given its first meeting afterwards.
+    copil = next(b for b in ws.bodies if b.kind == "comité de pilotage")
+    one(app.root, "kit-body-meeting-choice").value = copil.id
+    one(app.root, "kit-body-first-edit").value = date(1927, 1, 1)
+    one(app.root, "kit-save-body-meeting").click()
+    assert "n'est pas plausible" in one(app.root, "kit-body-meeting-note").value
+    one(app.root, "kit-body-first-edit").value = date(2027, 2, 2)
+    one(app.root, "kit-body-time-edit").value = "9:00"
+    one(app.root, "kit-save-body-meeting").click()
+    saved = edits_body(store.load(ws.id), copil.id)
+    assert (saved.first_meeting, saved.meeting_time, saved.name) == (date(2027, 2, 2), time(9, 0), copil.name)
+    assert one(app.root, "kit-body-time-edit").value == "9h00"  # shown as saved
+    assert "02/02/2027 à 9h00" in one(app.root, "kit-bodies-list").value
+
+
+def edits_body(ws, body_id):
+    return next(b for b in ws.bodies if b.id == body_id)
+
+
 def test_mactor_grids_update_the_balance_of_power(store):
     ws = create_demo(store)
     app = opened(store, ws.id)

@@ -1,5 +1,6 @@
 """Follow-up (phases 2 and 3): statuses, steps, dated indicator values, progress, alerts, changes."""
 
+import re
 from datetime import date, timedelta
 
 from kit.sessions import followup
@@ -111,3 +112,40 @@ def test_two_people_updating_one_fiche_lose_nothing(store):
     one(second.root, "kit-followup-save-status").click()
     assert "Statut enregistré" in second.messages.widget.value
     assert store.load(ws.id).actions[0].status == "en pause"
+
+
+def test_alerts_and_progress_are_judged_at_the_date_of_the_meeting(store):
+    ws = prepared(store)  # the fiche ends on 31/03/2027, its first step is due on 01/11/2026
+    app = FollowUpApp(store, ws.id)
+    on, situation = one(app.root, "kit-followup-on"), one(app.root, "kit-followup-situation")
+    assert on.value == date.today() and f"Situation au {date.today():%d/%m/%Y}</b> (aujourd'hui)" in situation.value
+
+    on.value = date(2026, 10, 1)  # before every deadline
+    assert "Situation au 01/10/2026" in situation.value
+    alerts = one(app.root, "kit-followup-alerts").value
+    assert "Étape en retard" not in alerts and "devait finir" not in alerts
+    late = followup.progress_by_objective(ws, on=date(2026, 10, 1)).set_index("objectif")["en retard"]
+    assert late["Réduire la précarité énergétique"] == 0
+
+    on.value = date(2027, 6, 1)  # the fiche and its step are late then
+    alerts = one(app.root, "kit-followup-alerts").value
+    assert "devait finir le 31/03/2027" in alerts and "Visites des logements" in alerts
+    assert "Situation au 01/06/2027" in situation.value
+    cells = re.sub(r"<td[^>]*>", "<td>", one(app.root, "kit-progress-objectives").value)
+    assert "<td>Réduire la précarité énergétique</td><td>1</td><td>0</td><td>1</td><td>1</td>" in cells  # 1 late
+
+    # An absurd or unreadable date is refused beside the box; the views stay at the last date accepted.
+    on.value = date(1927, 6, 1)
+    assert "La date de la situation (01/06/1927) n'est pas plausible" in one(app.root, "kit-followup-on-note").value
+    assert "Situation au 01/06/2027" in situation.value
+    with on.hold_trait_notifications():  # as the browser's message sets both at once
+        on.value, on.unreadable = None, True
+    assert "n'est pas une date qui existe" in one(app.root, "kit-followup-on-note").value
+    # A save redraws at the date accepted, and the date is a view setting: nothing of it is saved.
+    one(app.root, "kit-followup-choice").value = ws.actions[0].id
+    one(app.root, "kit-followup-status").value = "en cours"
+    one(app.root, "kit-followup-save-status").click()
+    assert "Situation au 01/06/2027" in situation.value and "devait finir" in one(app.root, "kit-followup-alerts").value
+    assert "01/06/2027" not in store.path(ws.id).read_text() and "2027-06-01" not in store.path(ws.id).read_text()
+    on.unreadable = False  # emptied (the box sends no date, readable): today again
+    assert "(aujourd'hui)" in situation.value and app.messages.widget.value == ""
