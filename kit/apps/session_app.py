@@ -18,7 +18,7 @@ from kit.store import Store
 from .address import PageAddress
 from .plot import RenderedSignal
 from .steps_panel import StepsPanel
-from .ui import EntityForm, FigureView, Messages, esc, esc_attr, heading, page
+from .ui import EntityForm, FigureView, Messages, esc, esc_attr, heading, page, set_options
 from .workspace_choice import workspace_chooser
 
 
@@ -57,6 +57,7 @@ class SessionApp:
     def _build(self, ws) -> None:
         self.ws_id, self.ws = ws.id, ws
         self.refreshers: dict[str, list[Callable]] = {part: [] for part in self.parts}
+        self.choice_lists: list[tuple[w.Widget, Callable]] = []
         self.views: list[FigureView] = []
         sections = self.sections()
         self.tabs = w.Tab(children=[body for _, body in sections], titles=[title for title, _ in sections])
@@ -125,11 +126,25 @@ class SessionApp:
     def refresh(self, ws, parts: tuple[str, ...] | None = None) -> None:
         self.header.value = (f"<h1>{esc(self.title)}</h1><p class='kit-sub'>{esc(ws.name)} · révision {ws.revision} · "
                              f"<a class='kit-link' href='./00_accueil.ipynb?espace={esc_attr(ws.id)}'>accueil</a></p>")
+        # Every list that offers entities first, whatever the parts: a thing just saved is offered at once,
+        # in every tab (a form redrawn below then finds its choices).
+        for widget, options in self.choice_lists:
+            set_options(widget, options(ws))
         # A redraw that depends on several of the parts runs once, in the order the tabs registered them.
         redraws = [r for part in (parts or self.parts) for r in self.refreshers[part]]
         for redraw in dict.fromkeys(redraws):
             redraw(ws)
         self.steps.redraw(ws)
+
+    def choices(self, widget: w.Widget, options: Callable) -> w.Widget:
+        """`widget` (a list offering entities: actors, stakes, fiches...) gets `options(ws)` now and after every
+        save, from the saved workspace, in every tab: the one mechanism that keeps choice lists current, so a
+        link to something just created is never dropped for want of being offered. Keeps the person's choice
+        while it is still offered (`ui.set_options`)."""
+        self.choice_lists.append((widget, options))
+        if self.ws is not None:
+            set_options(widget, options(self.ws))
+        return widget
 
     def on(self, parts: str | tuple[str, ...], redraw: Callable) -> None:
         for part in (parts,) if isinstance(parts, str) else parts:
