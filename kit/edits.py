@@ -233,6 +233,10 @@ def body(ws: Workspace, body_id: str):
     return _find(ws.bodies, body_id, "instance")
 
 
+def neighbourhood(ws: Workspace, neighbourhood_id: str):
+    return _find(ws.neighbourhoods, neighbourhood_id, "quartier")
+
+
 def remove_actor(ws: Workspace, actor_id: str) -> None:
     """Remove an actor and every mention of it (relations, group, bodies, MACTOR, fiches action)."""
     actor(ws, actor_id)
@@ -289,3 +293,36 @@ def _integer(value: int | str, allowed: range, expected: str) -> int:
     if text.lstrip("-").isdigit() and int(text) in allowed:
         return int(text)
     raise KitError(f"« {value} » n'est pas une valeur de la matrice : {expected}.")
+
+
+def actor_references(ws: Workspace, actor_id: str) -> list[str]:
+    """What names the actor, as French phrases (what removing it would take away): its relations, its places
+    in the project group and the bodies, the fiches it pilots or joins, its MACTOR cells. Empty: nothing does."""
+    actor(ws, actor_id)
+    names = {a.id: a.name for a in ws.actors}
+    found = []
+    others = [names.get(r.target if r.source == actor_id else r.source, "?") for r in ws.relations
+              if actor_id in (r.source, r.target)]
+    if others:
+        shown = join_french([quote(shorten(n, 60)) for n in dict.fromkeys(others)][:5])
+        more = " …" if len(dict.fromkeys(others)) > 5 else ""
+        found.append(f"{len(others)} relation{'s' if len(others) > 1 else ''} du réseau (avec {shown}{more})")
+    roles = [m.role for m in ws.project_group if m.actor_id == actor_id]
+    if roles:
+        found.append(f"le groupe projet ({join_french(roles)})")
+    for body_ in ws.bodies:
+        places = (["pilote"] if body_.lead_id == actor_id else []) + (["membre"] if actor_id in body_.member_ids else [])
+        if places:
+            found.append(f"l'instance {quote(shorten(body_.name, 80))} ({' et '.join(places)})")
+    for action in ws.actions:
+        places = ((["pilote"] if action.lead_id == actor_id else [])
+                  + (["partenaire"] if actor_id in action.partner_ids else []))
+        if places:
+            found.append(f"la fiche action {quote(shorten(action.title, 80))} ({' et '.join(places)})")
+    influences = sum(actor_id in (c.source, c.target) for c in ws.actor_influences)
+    positions = sum(c.actor_id == actor_id for c in ws.actor_positions)
+    cells = ([f"{influences} influence{'s' if influences > 1 else ''} entre acteurs"] if influences else []) + (
+        [f"{positions} position{'s' if positions > 1 else ''} sur les objectifs"] if positions else [])
+    if cells:
+        found.append(f"MACTOR ({join_french(cells)})")
+    return found

@@ -15,6 +15,7 @@ import ipywidgets as w
 
 from kit import edits
 from kit.reference import geography
+from kit.reference.qpv_list import official_qpv_list, unknown_code_message
 from kit.errors import KitError, megabytes
 from kit.model import Neighbourhood, checked
 from kit.sessions.progress import DONE, IN_PROGRESS, SENT, programme_progress
@@ -52,6 +53,7 @@ class HomeApp:
         self.store = store or Store()
         self.messages = Messages()
         self.current: str | None = None
+        self._select_next: str | None = None  # the neighbourhood the editor shows after the next redraw
         self._refreshing = False
 
         self.chooser = tagged(w.Dropdown(description="Espace", layout=w.Layout(width="560px")), "kit-chooser")
@@ -92,12 +94,25 @@ class HomeApp:
         self.qpv_code = tagged(w.Text(placeholder="Code QPV (QN03301M)", layout=w.Layout(width="210px")), "kit-new-qpv-code")
         self.qpv_commune = tagged(w.Combobox(placeholder="Commune", ensure_option=False, layout=w.Layout(width="230px")),
                                    "kit-new-qpv-commune")
+        self.qpv_note = near_line("kit-qpv-note")
         add = tagged(button("Ajouter le quartier", style="primary", icon="plus"), "kit-add-qpv")
-        add.on_click(self.messages.guard(lambda _: self._add_neighbourhood()))
-        self.removable = tagged(w.Dropdown(layout=w.Layout(width="360px")), "kit-remove-choice")
+        add.on_click(self.messages.guard(lambda _: self._add_neighbourhood(), near=self.qpv_note))
+        # A neighbourhood is corrected in place (a typo in its name, its code once known), never removed
+        # and added again: its data, stakes and fiches stay linked to it.
+        self.removable = tagged(w.Dropdown(description="Quartier", layout=w.Layout(width="360px")), "kit-remove-choice")
+        self.removable.observe(self.messages.guard(lambda _: self._show_neighbourhood()), names="value")
+        edit_name = tagged(w.Text(placeholder="Nom du quartier", layout=w.Layout(width="260px")), "kit-edit-qpv-name")
+        edit_code = tagged(w.Text(placeholder="Code QPV", layout=w.Layout(width="170px")), "kit-edit-qpv-code")
+        edit_commune = tagged(w.Text(placeholder="Commune", layout=w.Layout(width="230px")), "kit-edit-qpv-commune")
+        self.neighbourhood_form = EntityForm({"name": edit_name, "qpv_code": edit_code, "commune": edit_commune})
+        self.edit_note = near_line("kit-edit-qpv-note")
+        save = tagged(button("Enregistrer le quartier", icon="save"), "kit-save-qpv")
+        save.on_click(self.messages.guard(lambda _: self._save_neighbourhood(), near=self.edit_note))
         remove = tagged(button("Retirer ce quartier", icon="trash"), "kit-remove-qpv")
-        remove.on_click(self.messages.guard(lambda _: self._remove_neighbourhood()))
-        self.remove_row = w.HBox([self.removable, remove])
+        remove.on_click(self.messages.guard(lambda _: self._remove_neighbourhood(), near=self.edit_note))
+        self.remove_row = w.VBox([w.HTML("<p class='kit-sub'>Corriger ou retirer un quartier :</p>"), self.removable,
+                                  w.HBox([edit_name, edit_code, edit_commune, save, remove],
+                                         layout=w.Layout(flex_flow="row wrap")), self.edit_note])
 
         self.rename_text = tagged(w.Text(layout=w.Layout(width="420px")), "kit-rename-text")
         self.rename_form = EntityForm({"name": self.rename_text})  # a rename never undoes another one unasked
@@ -129,6 +144,7 @@ class HomeApp:
             w.HTML("<h2>Où en est le projet</h2>"), self.sessions,
             w.HTML("<h2>Quartiers prioritaires</h2>"), self.neighbourhood_list,
             w.HBox([self.qpv_name, self.qpv_code, self.qpv_commune, add], layout=w.Layout(flex_flow="row wrap")),
+            self.qpv_note,
             self.remove_row,
             w.HTML("<h2>Nom de l'espace</h2>"), w.HBox([self.rename_text, rename]),
             w.HTML("<h2>Garder et partager son travail</h2><p class='kit-sub'>Le fichier téléchargé contient "
@@ -225,6 +241,10 @@ class HomeApp:
             self.neighbourhood_list.value = "<p class='kit-sub'>Aucun quartier pour l'instant : ajoutez-en un ci-dessous.</p>"
         set_options(self.removable, [(f"{n.name} ({n.qpv_code})" if n.qpv_code else n.name, n.id) for n in ws.neighbourhoods])
         _shown(self.remove_row, bool(ws.neighbourhoods))
+        if self._select_next in {n.id for n in ws.neighbourhoods}:
+            self.removable.value = self._select_next
+        self._select_next = None
+        self._show_neighbourhood(ws)
         siren = ws.territory.epci_siren
         set_options(self.qpv_commune, [c["nom"] for c in geography.communes_of_epci(siren)] if siren else [])
 
@@ -252,15 +272,45 @@ class HomeApp:
         if not name.strip():
             raise KitError("Indiquez le nom du quartier.")
         new = checked(lambda: Neighbourhood(name=name, qpv_code=code, commune=commune))
+        _check_official_code(new.qpv_code)
 
         def add(ws):
-            if new.qpv_code and any(n.qpv_code == new.qpv_code for n in ws.neighbourhoods):
-                raise KitError(f"Le quartier {new.qpv_code} figure déjà dans cet espace.")
+            _check_code_unique(ws, new)
             ws.neighbourhoods.append(new)
 
         ws = self.store.update(self.current, add)
         self.qpv_name.value = self.qpv_code.value = self.qpv_commune.value = ""
+        self._select_next = new.id  # the editor below shows what was just added
         self._saved(ws, f"Quartier « {new.name} » ajouté et enregistré.")
+
+    def _show_neighbourhood(self, ws=None) -> None:
+        """The editor shows the neighbourhood chosen in the list (its fields being typed stay as typed)."""
+        ws = ws or self.store.load(self.current)
+        chosen = next((n for n in ws.neighbourhoods if n.id == self.removable.value), None)
+        self.neighbourhood_form.show(chosen, ws.revision)
+
+    def _save_neighbourhood(self) -> None:
+        neighbourhood_id = self.removable.value
+        if not neighbourhood_id:
+            raise KitError("Choisissez le quartier à corriger.")
+
+        def change(ws):
+            neighbourhood = edits.neighbourhood(ws, neighbourhood_id)
+            self.neighbourhood_form.apply(neighbourhood, ws)
+            checked(lambda: Neighbourhood.model_validate(neighbourhood.model_dump()))
+            if not neighbourhood.name.strip():
+                raise KitError("Le nom du quartier ne peut pas être vide.")
+            _check_official_code(neighbourhood.qpv_code)
+            _check_code_unique(ws, neighbourhood)
+
+        try:
+            ws = self.store.update(self.current, change)
+        except edits.EditCollision as collision:
+            self.neighbourhood_form.adopt(collision)
+            raise
+        saved = edits.neighbourhood(ws, neighbourhood_id)
+        self.neighbourhood_form.load(saved, ws.revision)
+        self._saved(ws, f"Quartier « {saved.name} » enregistré.")
 
     def _remove_neighbourhood(self) -> None:
         neighbourhood_id = self.removable.value
@@ -379,6 +429,20 @@ class HomeApp:
                            details=error.details) from None
         self.open(ws.id)
         self.messages.ok(message)
+
+
+def _check_official_code(code: str) -> None:
+    """A code absent from the official list, once a data command has loaded it, is refused."""
+    if code:
+        message = unknown_code_message(code, official_qpv_list())
+        if message:
+            raise KitError(message)
+
+
+def _check_code_unique(ws, neighbourhood) -> None:
+    if neighbourhood.qpv_code and any(n.qpv_code == neighbourhood.qpv_code and n.id != neighbourhood.id
+                                      for n in ws.neighbourhoods):
+        raise KitError(f"Le quartier {neighbourhood.qpv_code} figure déjà dans cet espace.")
 
 
 def home_app(store: Store | None = None, workspace_id: str | None = None) -> w.Widget:

@@ -282,3 +282,59 @@ def test_workspaces_with_the_same_name_read_differently_in_the_list(app, store):
     assert labels[ids[0]] != labels[ids[1]]
     assert all(labels[i].startswith("Grand Dax — CA du Grand Dax (modifié le ") and i in labels[i] for i in ids)
     assert labels[other] == "Pau"  # a name of its own stays as it is
+
+
+def test_a_neighbourhood_is_corrected_in_place_and_keeps_its_links(store, app):
+    from kit.model import Stake
+
+    one(app.root, "kit-new-name").value = "Grand Dax"
+    one(app.root, "kit-create").click()
+    ws_id = app.current
+    one(app.root, "kit-new-qpv-name").value = "Le Sablard"
+    one(app.root, "kit-new-qpv-code").value = "QN04001M"
+    one(app.root, "kit-add-qpv").click()
+    first = store.load(ws_id).neighbourhoods[0]
+    store.update(ws_id, lambda ws: ws.stakes.append(Stake(title="Îlots de chaleur", neighbourhood_ids=[first.id])))
+    # The editor shows what was just added; a second one, then the first corrected.
+    assert one(app.root, "kit-remove-choice").value == first.id
+    assert one(app.root, "kit-edit-qpv-name").value == "Le Sablard"
+    one(app.root, "kit-new-qpv-name").value = "Cuyès"
+    one(app.root, "kit-add-qpv").click()
+    one(app.root, "kit-remove-choice").value = first.id
+    one(app.root, "kit-edit-qpv-name").value = "Le Sablar"
+    one(app.root, "kit-edit-qpv-commune").value = "Dax"
+    one(app.root, "kit-save-qpv").click()
+    saved = store.load(ws_id)
+    assert [(n.name, n.qpv_code, n.commune) for n in saved.neighbourhoods] == [
+        ("Le Sablar", "QN04001M", "Dax"), ("Cuyès", "", "")]
+    assert saved.stakes[0].neighbourhood_ids == [first.id], "same neighbourhood, links kept"
+    assert "« Le Sablar » enregistré" in one(app.root, "kit-edit-qpv-note").value
+    # A malformed or duplicate code is refused beside the form, and nothing changes.
+    one(app.root, "kit-remove-choice").value = saved.neighbourhoods[1].id
+    for code, said in (("QN0400", "QN"), ("QN04001M", "figure déjà")):
+        one(app.root, "kit-edit-qpv-code").value = code
+        one(app.root, "kit-save-qpv").click()
+        assert said in one(app.root, "kit-edit-qpv-note").value
+        assert store.load(ws_id).revision == saved.revision
+
+
+def test_a_code_absent_from_the_official_list_is_refused_once_the_list_is_loaded(store, app, tmp_path, monkeypatch):
+    from kit.reference import datafetch
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    source = datafetch.load_sources().query("kind == 'anct_qpv_list'").iloc[0].to_dict()
+    path = datafetch.cache_path(source, datafetch.default_cache_dir())
+    path.parent.mkdir(parents=True)
+    path.write_bytes("code_qp;lib_qp;insee_reg;lib_reg;insee_dep;lib_dep;insee_com;lib_com;siren_epci;lib_epci\r\n"
+                     "QN04001M;Le Sablar;75;Nouvelle-Aquitaine;040;Landes;40088;Dax;244000675;CA du Grand Dax\r\n"
+                     .encode("utf-8"))
+    one(app.root, "kit-new-name").value = "Grand Dax"
+    one(app.root, "kit-create").click()
+    one(app.root, "kit-new-qpv-name").value = "Inconnu"
+    one(app.root, "kit-new-qpv-code").value = "QN04099M"
+    one(app.root, "kit-add-qpv").click()
+    assert "liste officielle" in one(app.root, "kit-qpv-note").value
+    assert store.load(app.current).neighbourhoods == []
+    one(app.root, "kit-new-qpv-code").value = "QN04001M"
+    one(app.root, "kit-add-qpv").click()
+    assert [n.qpv_code for n in store.load(app.current).neighbourhoods] == ["QN04001M"]
