@@ -373,7 +373,7 @@ class HomeApp:
             found = geography.search_epcis(change["new"], limit=8) if len(change["new"].strip()) >= 2 else []
             set_options(results, [(geography.epci_label(e), e["siren"]) for e in found])
             _shown(results, bool(found))
-            no_match.value = NO_EPCI if change["new"].strip() and not found else ""
+            no_match.value = _siren_note(change["new"]) or (NO_EPCI if change["new"].strip() and not found else "")
 
         def on_create(_):
             epci = geography.epci_by_siren(results.value) if results.value else None
@@ -429,6 +429,20 @@ class HomeApp:
                            details=error.details) from None
         self.open(ws.id)
         self.messages.ok(message)
+
+
+def _siren_note(query: str) -> str:
+    """What a typed SIREN (9 digits) calls for: a wrong check digit, or no EPCI of the region with it."""
+    digits = "".join(query.split())
+    if len(digits) != 9 or not digits.isdigit():
+        return ""
+    if not geography.is_valid_siren(digits):
+        return (f"<div class='kit-msg kit-msg-error' role='alert'>Le SIREN {digits} n'est pas valide : sa clé de "
+                "contrôle (le dernier chiffre) ne correspond pas. Vérifiez-le sur l'avis de situation de l'EPCI.</div>")
+    if geography.epci_by_siren(digits) is None:
+        return (f"<div class='kit-msg kit-msg-info' role='status'>Aucun EPCI de Nouvelle-Aquitaine n'a le SIREN "
+                f"{digits} : vérifiez-le, ou donnez simplement un nom à l'espace.</div>")
+    return ""
 
 
 def _check_official_code(code: str) -> None:

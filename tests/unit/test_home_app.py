@@ -338,3 +338,14 @@ def test_a_code_absent_from_the_official_list_is_refused_once_the_list_is_loaded
     one(app.root, "kit-new-qpv-code").value = "QN04001M"
     one(app.root, "kit-add-qpv").click()
     assert [n.qpv_code for n in store.load(app.current).neighbourhoods] == ["QN04001M"]
+
+
+def test_a_siren_typed_at_creation_is_checked(app):
+    search = one(app.root, "kit-epci-search")
+    search.value = "244000675"
+    assert "CA du Grand Dax (244000675)" in [label for label, _ in one(app.root, "kit-epci-results").options]
+    assert one(app.root, "kit-epci-none").value == ""
+    search.value = "244000676"  # one digit off: the Luhn key no longer matches
+    assert "n'est pas valide" in one(app.root, "kit-epci-none").value
+    search.value = "200000016"  # a valid key, but no EPCI of the region
+    assert "Aucun EPCI de Nouvelle-Aquitaine n'a le SIREN 200000016" in one(app.root, "kit-epci-none").value
