@@ -8,6 +8,7 @@ and strong contrast: these are projected in a workshop room.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from kit.lazy import plotly_go as go  # imported on first chart (see kit.lazy)
@@ -15,6 +16,9 @@ from kit.lazy import plotly_go as go  # imported on first chart (see kit.lazy)
 from kit.methods.micmac import MicmacResult
 from kit.methods.drawing import FONT, plain
 from kit.text import shorten
+
+if TYPE_CHECKING:
+    from kit.reference.contours import NeighbourhoodShapes
 
 SECTOR_COLOURS = {"motrice": "#b3261e", "relais": "#c77700", "dépendante": "#1f5fa8", "autonome": "#6b6b6b"}
 SECTOR_HELP = {
@@ -145,9 +149,200 @@ def portrait_gaps(portrait: pd.DataFrame, reference: str = "France") -> go.Figur
                    height=max(320, 60 + 34 * len(rows)))
 
 
+# The map's colours: darker is the side the indicator's direction calls less favourable; a neutral
+# indicator in blues. Grey is « no value », never a colour of the scale.
+MAP_SCALES = {"bas": "YlOrRd", "haut": "YlOrRd_r", "neutre": "Blues"}
+NO_VALUE_FILL = "#c9c9c9"
+MAP_SIZE = (1100, 620)  # px: the app's chart width, and room for a territory's shape
+MAP_MARGIN = dict(l=20, r=150, t=70, b=90)
+LABEL_FONT_PX = 15
+MARKER_PX = 28  # the numbered markers, when names would overlap
+
+
+def neighbourhood_map(shapes: NeighbourhoodShapes, frame: pd.DataFrame, indicator: str, unit: str,
+                      direction: str = "neutre") -> go.Figure:
+    """The territory's neighbourhoods coloured by one indicator, drawn in metres (no map tiles, no request
+    outside the computer). `frame` comes from `kit.sessions.diagnostic.map_frame` (indexed by QPV code);
+    a neighbourhood without a value is grey and named under the map. Labels sit inside each shape; when two
+    would overlap, shapes are numbered and named in the legend."""
+    from plotly.colors import sample_colorscale
+
+    if not shapes.shapes:
+        return placeholder("Importez les contours officiels des quartiers pour dessiner la carte")
+    rows = []
+    for shape in shapes.shapes:
+        known = shape.code in frame.index
+        value = float(frame.at[shape.code, "valeur"]) if known else float("nan")
+        note = (frame.at[shape.code, "note"] or "sans valeur") if known else "hors de l'espace de travail"
+        text = f"{frame.at[shape.code, 'texte']} {unit}".strip() if known and not math.isnan(value) else note
+        rows.append((shape, frame.at[shape.code, "quartier"] if known else shape.name, value, text))
+    values = [v for _, _, v, _ in rows if not math.isnan(v)]
+    low, high = (min(values), max(values)) if values else (0.0, 1.0)
+    if high == low:
+        low, high = low - 1, high + 1
+    # The palest tenth of a scale is left out: on a projector it reads as the page's white.
+    scale = [[i / 10, colour] for i, colour in
+             enumerate(sample_colorscale(MAP_SCALES.get(direction, "Blues"), [0.15 + 0.085 * i for i in range(11)]))]
+
+    def colour(value: float) -> str:
+        return NO_VALUE_FILL if math.isnan(value) else sample_colorscale(scale, [(value - low) / (high - low)])[0]
+
+    labels = [shorten(name, 24) for _, name, _, _ in rows]
+    x_range, y_range, pixels_per_metre = _map_frame(shapes, max(_label_width(label, text) for label, (*_, text)
+                                                                  in zip(labels, rows)))
+    numbered = _labels_collide(shapes, [(label, text) for label, (_, _, _, text) in zip(labels, rows)],
+                               pixels_per_metre)
+    fig = go.Figure()
+    for number, ((shape, name, value, text), label) in enumerate(zip(rows, labels), start=1):
+        xs, ys = [], []
+        for polygon in shape.polygons:
+            for ring in polygon:
+                xs += [x for x, _ in ring] + [None]
+                ys += [y for _, y in ring] + [None]
+        legend = f"{number}. {plain(label)} : {plain(text)}"
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=colour(value),
+                                 line=dict(color="#222", width=1.5), hoveron="fills", hoverinfo="name",
+                                 name=legend if numbered else f"{plain(name)} ({shape.code}) : {plain(text)}",
+                                 showlegend=numbered))
+    hover = [(plain(name), shape.code, plain(text), plain(", ".join(shape.communes)))
+             for shape, name, _, text in rows]
+    places = [shape.label for shape, *_ in rows]
+    if numbered:
+        # Each number sits just above its shape (never hiding a small one), numbers too close to read are
+        # moved apart, and each is tied to its shape by a thin line.
+        above = [(shape.label[0] * pixels_per_metre,
+                  max(y for p in shape.polygons for _, y in p[0]) * pixels_per_metre + MARKER_PX / 2 + 3)
+                 for shape, *_ in rows]
+        places = [(x / pixels_per_metre, y / pixels_per_metre) for x, y in _spread(above, MARKER_PX + 4)]
+        leaders_x, leaders_y = [], []
+        for (shape, *_), (x, y) in zip(rows, places):
+            if math.dist(shape.label, (x, y)) * pixels_per_metre > 2:
+                leaders_x += [shape.label[0], x, None]
+                leaders_y += [shape.label[1], y, None]
+        if leaders_x:
+            fig.add_trace(go.Scatter(x=leaders_x, y=leaders_y, mode="lines", line=dict(color="#111", width=1),
+                                     showlegend=False, hoverinfo="skip", cliponaxis=False))
+    fig.add_trace(go.Scatter(
+        x=[x for x, _ in places], y=[y for _, y in places], showlegend=False,
+        mode="markers+text" if numbered else "text",
+        text=[str(i) for i in range(1, len(rows) + 1)] if numbered else
+        [f"<b>{plain(label)}</b><br>{plain(text)}" for label, (*_, text) in zip(labels, rows)],
+        textposition="middle center", cliponaxis=False, textfont=dict(size=LABEL_FONT_PX, shadow="auto", color=[
+            "#111" if numbered or _light(colour(value)) else "#fff" for _, _, value, _ in rows]),
+        marker=dict(size=MARKER_PX, color="rgba(255,255,255,0.95)", line=dict(color="#111", width=1.5)),
+        customdata=hover, hovertemplate="<b>%{customdata[0]}</b> (%{customdata[1]})<br>%{customdata[3]}"
+                                        "<br>%{customdata[2]}<extra></extra>"))
+    fig.add_trace(_scale_bar(shapes))
+    if values:  # the colour bar: an invisible trace carries the scale and its unit
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", showlegend=False, hoverinfo="skip",
+                                 marker=dict(colorscale=scale, cmin=low, cmax=high, color=[low], showscale=True,
+                                             colorbar=dict(title=dict(text=plain(unit), side="top"), thickness=22,
+                                                           len=0.8))))
+    missing = [name for _, name, value, _ in rows if math.isnan(value)]
+    notes = []
+    if missing:
+        notes.append(f"En gris, sans valeur : {plain(shorten(', '.join(missing), 150))}")
+    notes.append(f"Contours : ANCT, quartiers prioritaires 2024 (Licence Ouverte) · projection {plain(shapes.projection)}")
+    # Numbered: the legend (number, name, value) goes under the map, the page grows by its lines, so the
+    # map keeps its size and the colour bar keeps the right side.
+    width, height = MAP_SIZE
+    plot_height = height - MAP_MARGIN["t"] - MAP_MARGIN["b"]
+    legend_px = 24 * len(rows) + 8 if numbered else 0
+    fig.add_annotation(text="<br>".join(notes), showarrow=False, xref="paper", yref="paper", x=0,
+                       y=-(legend_px + 6) / plot_height, xanchor="left", yanchor="top", align="left",
+                       font=dict(size=14, color="#333"))
+    title = f"Carte des quartiers : {plain(indicator)}" + (f" ({plain(unit)})" if unit else "") if values else \
+        f"Carte des quartiers : {plain(indicator)} (aucune valeur)"
+    return _layout(fig, title, width=width, height=height + legend_px,
+                   margin={**MAP_MARGIN, "b": MAP_MARGIN["b"] + legend_px}, separators=", ",
+                   xaxis=dict(visible=False, constrain="domain", range=x_range),
+                   yaxis=dict(visible=False, scaleanchor="x", scaleratio=1, constrain="domain", range=y_range),
+                   legend=dict(orientation="v", x=0, xanchor="left", y=-6 / plot_height, yanchor="top",
+                               font=dict(size=15), itemclick=False, itemdoubleclick=False),
+                   hoverlabel=dict(namelength=-1, font=dict(size=16)))
+
+
+def _spread(points: list[tuple[float, float]], distance: float) -> list[tuple[float, float]]:
+    """`points` (pixels) pushed apart, pair by pair, until none is closer than `distance` to another."""
+    moved = [list(p) for p in points]
+    for _ in range(100):
+        crowded = False
+        for i, a in enumerate(moved):
+            for b in moved[i + 1:]:
+                dx, dy = b[0] - a[0], b[1] - a[1]
+                gap = math.hypot(dx, dy)
+                if gap >= distance:
+                    continue
+                crowded = True
+                if gap < 1e-6:  # the same place: side by side
+                    dx, dy, gap = 1.0, 0.0, 1.0
+                push = (distance - gap) / 2 + 0.5
+                a[0], a[1] = a[0] - dx / gap * push, a[1] - dy / gap * push
+                b[0], b[1] = b[0] + dx / gap * push, b[1] + dy / gap * push
+        if not crowded:
+            break
+    return [(x, y) for x, y in moved]
+
+
+def _scale_bar(shapes: NeighbourhoodShapes) -> go.Scatter:
+    """A bar of a round length (about a fifth of the map's width) under its left corner: distances read."""
+    xs = [x for s in shapes.shapes for p in s.polygons for x, _ in p[0]]
+    ys = [y for s in shapes.shapes for p in s.polygons for _, y in p[0]]
+    width = max(max(xs) - min(xs), max(ys) - min(ys), 1)
+    length = max([n for n in (50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000) if n <= width / 4] or [50])
+    x0, y0 = min(xs), min(ys) - 0.06 * width  # within the room `_map_frame` keeps under the shapes
+    text = f"{length // 1000} km" if length >= 1000 else f"{length} m"
+    return go.Scatter(x=[x0, x0 + length], y=[y0, y0], mode="lines+text", text=["", text],
+                      textposition="middle right", textfont=dict(size=14, color="#333"), showlegend=False,
+                      line=dict(color="#333", width=4), hoverinfo="skip")
+
+
+def _light(colour: str) -> bool:
+    """Whether dark text reads on this fill ("rgb(r, g, b)" or "#rrggbb"), by its relative luminance."""
+    from plotly.colors import hex_to_rgb, unlabel_rgb
+
+    red, green, blue = hex_to_rgb(colour) if colour.startswith("#") else unlabel_rgb(colour)
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue > 140
+
+
+def _label_width(name: str, value: str) -> float:
+    """Pixels a two-line label takes (bold name, value) in the map's font: about 0.58 em a character."""
+    return 0.58 * LABEL_FONT_PX * max(len(name), len(value)) + 8
+
+
+def _map_frame(shapes: NeighbourhoodShapes, label_width: float) -> tuple[list[float], list[float], float]:
+    """The axes' ranges (metres) and the scale (pixels a metre): the shapes and the scale bar, with room at
+    the sides for half the widest label and above and below for a label's height."""
+    xs = [x for s in shapes.shapes for p in s.polygons for x, _ in p[0]]
+    ys = [y for s in shapes.shapes for p in s.polygons for _, y in p[0]]
+    extent = max(max(xs) - min(xs), max(ys) - min(ys), 1)
+    ys.append(min(ys) - 0.09 * extent)  # the scale bar
+    width = MAP_SIZE[0] - MAP_MARGIN["l"] - MAP_MARGIN["r"]
+    height = MAP_SIZE[1] - MAP_MARGIN["t"] - MAP_MARGIN["b"]
+    pad_x, pad_y = min(label_width / 2 + 10, width / 3), 2 * 1.3 * LABEL_FONT_PX / 2 + 6
+    dx = max(max(xs) - min(xs), 1) / (1 - 2 * pad_x / width)
+    dy = max(max(ys) - min(ys), 1) / (1 - 2 * pad_y / height)
+    pixels_per_metre = min(width / dx, height / dy)
+    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    dx, dy = width / pixels_per_metre, height / pixels_per_metre  # the plot's box, as plotly will fill it
+    return [cx - dx / 2, cx + dx / 2], [cy - dy / 2, cy + dy / 2], pixels_per_metre
+
+
+def _labels_collide(shapes: NeighbourhoodShapes, labels: list[tuple[str, str]], pixels_per_metre: float) -> bool:
+    """Whether two labels (two lines: name, value) would overlap at the map's scale (in pixels)."""
+    boxes = []
+    for shape, (name, value) in zip(shapes.shapes, labels):
+        box_w, box_h = _label_width(name, value), 2 * 1.3 * LABEL_FONT_PX
+        boxes.append((shape.label[0] * pixels_per_metre, shape.label[1] * pixels_per_metre, box_w, box_h))
+    return any(abs(a[0] - b[0]) < (a[2] + b[2]) / 2 and abs(a[1] - b[1]) < (a[3] + b[3]) / 2
+               for i, a in enumerate(boxes) for b in boxes[i + 1:])
+
+
 # -- session 2 ---------------------------------------------------------------------------------------
 
 ACTOR_SECTOR_COLOURS = {"dominant": "#b3261e", "relais": "#c77700", "dominé": "#1f5fa8", "autonome": "#6b6b6b"}
+ACTOR_SECTOR_LEGEND = {"dominant": "acteurs dominants", "relais": "acteurs relais", "dominé": "acteurs dominés",
+                       "autonome": "acteurs autonomes"}  # « relais » has no plural -s
 
 
 def objective_tree(objectives: pd.DataFrame, ambition: str, horizon: int) -> go.Figure:
@@ -174,7 +369,7 @@ def actor_plane(actors: pd.DataFrame, cuts: pd.Series) -> go.Figure:
     for sector, colour in ACTOR_SECTOR_COLOURS.items():
         rows = actors[actors["sector"] == sector]
         fig.add_trace(go.Scatter(
-            x=rows["dependence"], y=rows["influence"], mode="markers+text", name=f"acteurs {sector}s",
+            x=rows["dependence"], y=rows["influence"], mode="markers+text", name=ACTOR_SECTOR_LEGEND[sector],
             text=[plain(shorten(i, 26)) for i in rows.index], textposition="top center", marker=dict(size=16, color=colour),
             customdata=list(zip([plain(i) for i in rows.index], rows["ri_star"].round(2))),
             hovertemplate="%{customdata[0]}<br>dépendance %{x}<br>influence %{y}<br>rapport de force ri* %{customdata[1]}<extra></extra>"))

@@ -67,6 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
     fetch = data_commands.add_parser("fetch", help="télécharge et met en cache les fichiers officiels")
     fetch.add_argument("--refresh", action="store_true", help="télécharge à nouveau même si le fichier est en cache")
 
+    shapes = commands.add_parser("contours", help="garde les contours officiels des quartiers d'un espace (carte de "
+                                                   "la session 1), lus dans le fichier de l'ANCT")
+    shapes.add_argument("workspace_id", metavar="ID")
+    shapes.add_argument("file", metavar="FICHIER", help="GeoJSON, ou archive .zip du shapefile, tel que publié par l'ANCT")
+
     history = commands.add_parser("history", help="liste les révisions conservées d'un espace")
     history.add_argument("workspace_id", metavar="ID")
 
@@ -118,7 +123,11 @@ def run(args: argparse.Namespace) -> None:
         if args.deliverable:
             from kit.reports.deliverables import export
 
-            name, data = export(store.load(args.workspace_id), args.deliverable, args.format)
+            from kit.reference import contours
+
+            kept = store.read_side(args.workspace_id, contours.KIND, contours.MAX_KEPT_BYTES)  # the map's shapes
+            shapes = contours.loads(kept) if kept is not None else None
+            name, data = export(store.load(args.workspace_id), args.deliverable, args.format, shapes=shapes)
         elif (args.format or "json") != "json":
             raise KitError("Les formats docx et html sont ceux des livrables : ajoutez --deliverable session1, projet ou candidature.")
         else:
@@ -131,6 +140,19 @@ def run(args: argparse.Namespace) -> None:
         workspace, message = store.import_bytes(data, replace=args.replace)
         print(message)
         print(workspace.id)
+    elif args.command == "contours":
+        from kit.reference import contours
+
+        ws = store.load(args.workspace_id)
+        path = Path(args.file)
+        read = contours.read_contours(_read_file(path, limit=contours.MAX_BYTES), path.name)
+        shapes = contours.neighbourhood_shapes(read, {n.qpv_code for n in ws.neighbourhoods if n.qpv_code},
+                                               ws.territory.epci_siren, source=path.name)
+        kept = store.write_side(ws.id, contours.KIND, contours.dumps(shapes))
+        print(f"Contours de {len(shapes.shapes)} quartier(s) gardés pour « {ws.name} » ({shapes.points_read} sommets "
+              f"lus, {shapes.points} gardés) dans {kept}.")
+        for code in shapes.not_found:
+            print(f"Sans contour dans ce fichier : {code}")
     elif args.command == "history":
         for revision in store.history(args.workspace_id):
             mark = " (actuelle)" if revision.current else ""
@@ -140,12 +162,16 @@ def run(args: argparse.Namespace) -> None:
         print(f"Révision {args.revision} rétablie : elle devient la révision {workspace.revision}.")
 
 
-def _read_file(path: Path) -> bytes:
+def _read_file(path: Path, limit: int | None = None) -> bytes:
+    """A file's bytes, at most MAX_FILE_BYTES + 1 of them (`limit` + 1 if given: the reader refuses more)."""
     from kit.store import read_bounded
     from kit.text import shorten
 
     shown = shorten(path, 80)
     try:
+        if limit is not None:
+            with open(path, "rb") as handle:
+                return handle.read(limit + 1)
         return read_bounded(path)  # at most MAX_FILE_BYTES + 1 bytes: /dev/zero is refused at once
     except FileNotFoundError:
         raise KitError(f"Fichier introuvable : {shown}") from None

@@ -6,6 +6,7 @@ Layout of the folder (``$KIT_ESPACES``, by default ``~/quartiers-en-transitions/
     historique/<id>/<rev>.json     earlier revisions, the last HISTORY_KEPT of them
     corbeille/<id>-<when>.json     deleted workspaces, never destroyed by the kit
     .verrous/<id>.lock             one lock file per workspace
+    pieces/<kind>/<id>.json        what a workspace keeps beside its document (« contours »: its map shapes)
 
 Every edit is a function applied by `Store.update` to the latest revision *on disk*, under the
 workspace's lock: two kernels editing at once are serialised, each edit sees the other's, and none
@@ -137,6 +138,48 @@ class Store:
         folder.mkdir(exist_ok=True)
         return FileLock(folder / f"{workspace_id}.lock", timeout=LOCK_TIMEOUT_S)
 
+    # -- side files ----------------------------------------------------------------------------
+    # What belongs to one workspace but is no part of its document: a file kept beside it, one per
+    # `kind` (« contours »: the neighbourhoods' simplified shapes, a few kB), in `pieces/<kind>/<id>.json`.
+    # It lives in the workspaces' folder, so whoever opens the workspace (a technician next month, on the
+    # same server or shared folder) finds it; it is not in the workspace's history nor its export.
+
+    def side_path(self, workspace_id: str, kind: str) -> Path:
+        if not re.fullmatch(r"[a-z]{1,30}", kind):
+            raise ValueError(f"side file kind {kind!r}")
+        return self.folder / "pieces" / kind / self.path(workspace_id).name
+
+    def write_side(self, workspace_id: str, kind: str, data: bytes) -> Path:
+        """Save a side file at once (temporary file, fsync, rename: never half a file)."""
+        path = self.side_path(workspace_id, kind)
+        temporary = path.with_name(f".{path.stem}.{os.getpid()}.tmp")
+        with self._disk_errors("L'enregistrement", "Rien n'a été enregistré."):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                with open(temporary, "wb") as handle:
+                    handle.write(data)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                _replace(temporary, path)
+            finally:
+                with suppress(OSError):
+                    temporary.unlink()
+        _fsync_folder(path.parent)
+        return path
+
+    def read_side(self, workspace_id: str, kind: str, limit: int) -> bytes | None:
+        """A side file's bytes (None when there is none); one over `limit` bytes is read as damaged (b"")."""
+        try:
+            with open(self.side_path(workspace_id, kind), "rb") as handle:
+                data = handle.read(limit + 1)
+        except FileNotFoundError:
+            return None
+        return data if len(data) <= limit else b""
+
+    def remove_side(self, workspace_id: str, kind: str) -> None:
+        with self._disk_errors("La suppression", "Rien n'a été supprimé."):
+            self.side_path(workspace_id, kind).unlink(missing_ok=True)
+
     def exists(self, workspace_id: str) -> bool:
         return self.path(workspace_id).exists()
 
@@ -244,8 +287,12 @@ class Store:
     def duplicate(self, workspace_id: str, name: str | None = None) -> Workspace:
         source = self.load(workspace_id)
         name = name or f"{source.name} (copie)"
-        return self._create_new(name, lambda ws_id: revalidate(source.model_copy(update={
+        copy = self._create_new(name, lambda ws_id: revalidate(source.model_copy(update={
             "id": ws_id, "name": name, "revision": 0, "created_at": utc_now(), "updated_at": utc_now()})))
+        for side in sorted((self.folder / "pieces").glob(f"*/{workspace_id}.json")):  # its map shapes too
+            with suppress(OSError):
+                shutil.copyfile(side, self.side_path(copy.id, side.parent.name))
+        return copy
 
     def delete(self, workspace_id: str) -> Path:
         """Move the workspace to the bin folder (the kit never destroys a participant's work)."""

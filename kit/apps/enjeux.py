@@ -15,6 +15,7 @@ from kit.errors import KitError
 from kit.reference.indicators import (MAX_ARCHIVE_BYTES, MAX_TABLE_BYTES, import_values, load_catalogue, load_themes,
                                      official_table, read_insee_qpv_zip, read_table)
 from kit.model import LocalProject, Stake, checked
+from kit.reference import contours
 from kit.store import Store
 
 from .grid import Grid
@@ -111,7 +112,107 @@ class StakesApp(SessionApp):
             grid, self._import_panel(),
             w.HTML("<h2>Portrait</h2>"), chooser, portrait_table, portrait_chart.widget,
             w.HTML("<h2>Les quartiers côte à côte</h2>"), comparison,
+            self._neighbourhood_map(),
         ])
+
+    # -- 1. diagnostic: the map of the neighbourhoods -----------------------------------------------
+
+    def stored_shapes(self) -> contours.NeighbourhoodShapes | None:
+        """The neighbourhoods' shapes kept beside the workspace (None when none were imported)."""
+        data = self.store.read_side(self.ws_id, contours.KIND, contours.MAX_KEPT_BYTES)
+        return contours.loads(data) if data is not None else None
+
+    def _neighbourhood_map(self) -> w.Widget:
+        upload = tagged(Upload(accept=".geojson,.json,.zip", description="Importer les contours",
+                               limits={"": (contours.MAX_BYTES, " pour un fichier de contours")}), "kit-contours-upload")
+        upload.on_refused(self.messages.error)
+        note = near_line("kit-contours-note")
+        status = tagged(w.HTML(), "kit-contours-status")
+        catalogue = load_catalogue()
+        indicator = tagged(w.Dropdown(options=[(f"{r.libelle} ({r.unite})", r.code) for r in catalogue.itertuples()],
+                                      description="Colorer selon", style={"description_width": "initial"},
+                                      layout=w.Layout(width="640px")), "kit-map-indicator")
+        missing = tagged(w.HTML(), "kit-map-missing")
+        state: dict = {"shapes": None, "error": ""}
+
+        def load_kept():
+            try:
+                state["shapes"], state["error"] = self.stored_shapes(), ""
+            except (KitError, OSError) as error:  # a damaged side file: said, and replaced by the next import
+                state["shapes"] = None
+                state["error"] = getattr(error, "message", "Les contours gardés pour cet espace sont illisibles : "
+                                                           "importez-les à nouveau.")
+
+        def figure(ws):
+            shapes = state["shapes"]
+            if shapes is None or not shapes.shapes:
+                return charts.placeholder("Importez les contours officiels des quartiers pour dessiner la carte")
+            meta = diagnostic.indicator_meta(indicator.value)
+            return charts.neighbourhood_map(shapes, diagnostic.map_frame(ws, indicator.value), meta["label"],
+                                            meta["unit"], meta["direction"])
+
+        view = self.figure(lambda: figure(self.ws), "kit-qpv-map")
+
+        def redraw(ws):
+            shapes = state["shapes"]
+            if shapes is None:
+                status.value = (f"<p class='kit-msg kit-msg-error'>{esc(state['error'])}</p>" if state["error"] else
+                                "<p class='kit-sub'>Aucun contour importé pour ce territoire.</p>")
+                missing.value = ""
+            else:
+                status.value = (f"<p>Contours de {len(shapes.shapes)} quartier(s), importés de « {esc(shapes.source)} » "
+                                f"et gardés avec cet espace de travail.</p>")
+                drawn = {s.code for s in shapes.shapes}
+                without_shape = [n.name for n in ws.neighbourhoods if n.qpv_code not in drawn]
+                frame = diagnostic.map_frame(ws, indicator.value)
+                no_value = [row.quartier for row in frame.itertuples() if row.Index in drawn and row.texte == ""]
+                lines = []
+                if no_value:
+                    lines.append("<b>Sans valeur pour cet indicateur (en gris) :</b> " + esc(", ".join(no_value)))
+                if without_shape:
+                    lines.append("<b>Quartiers sans contour dans le fichier importé :</b> " + esc(", ".join(without_shape))
+                                 + " (vérifiez leur code QPV sur la page d'accueil)")
+                missing.value = "".join(f"<p>{line}</p>" for line in lines)
+            view.show(lambda: figure(ws))
+
+        def on_upload(change):
+            if not change["new"]:
+                return
+            file = change["new"][0]
+            upload.value = ()
+            self.messages.info(f"Lecture des contours de « {file['name']} »…")
+            read = contours.read_contours(bytes(file["content"]), file["name"])
+            ws = self.store.load(self.ws_id)
+            shapes = contours.neighbourhood_shapes(read, {n.qpv_code for n in ws.neighbourhoods if n.qpv_code},
+                                                   ws.territory.epci_siren, source=file["name"])
+            self.store.write_side(self.ws_id, contours.KIND, contours.dumps(shapes))
+            state["shapes"], state["error"] = shapes, ""
+            known = diagnostic.map_indicators(ws)
+            wanted = indicator.value if indicator.value in known or not known else known[0]
+            if wanted != indicator.value:
+                indicator.value = wanted  # which redraws
+            else:
+                redraw(ws)
+            read_count, kept_count = (f"{n:,}".replace(",", "\u202f") for n in (shapes.points_read, shapes.points))
+            self.messages.ok(f"Contours importés : {len(shapes.shapes)} quartier(s) de « {file['name']} » "
+                             f"({read_count} sommets lus, {kept_count} gardés).")
+
+        def on_indicator(_):
+            redraw(self.ws)
+
+        load_kept()
+        first = diagnostic.map_indicators(self.ws)
+        if first:
+            indicator.value = first[0]
+        upload.observe(self.messages.guard(on_upload, near=note), names="value")
+        indicator.observe(self.messages.guard(on_indicator), names="value")
+        self.on("diagnostic", redraw)
+        return w.VBox([
+            w.HTML("<h2>Carte des quartiers</h2><p class='kit-sub'>Importez les contours officiels des quartiers "
+                   "prioritaires 2024 tels que publiés par l'ANCT sur data.gouv.fr (fichier GeoJSON, ou archive "
+                   ".zip du shapefile). Le kit ne garde que les quartiers de ce territoire, simplifiés, à côté de "
+                   "l'espace de travail : il suffit de le faire une fois. La carte se dessine sans connexion.</p>"),
+            upload, note, status, indicator, view.widget, missing])
 
     def _import_panel(self) -> w.Widget:
         upload = tagged(Upload(accept=".csv,.xlsx,.txt,.zip", description="Importer un tableau",
@@ -471,8 +572,15 @@ class StakesApp(SessionApp):
     # -- 6. work plan and deliverable -------------------------------------------------------------
 
     def _plan(self) -> w.Widget:
+        def options():
+            try:
+                return {"shapes": self.stored_shapes()}
+            except KitError:  # damaged: the deliverable goes without the map (the data tab says why)
+                return {}
+
         return session_plan(self, number=1, next_step="la session 2", deliverable="session1",
-                            contents="Portraits, enjeux, carte, analyse structurelle, positionnement et plan de travail")
+                            contents="Portraits, carte des quartiers, enjeux, carte des enjeux, analyse structurelle, "
+                                     "positionnement et plan de travail", export_options=options)
 
 
 def stakes_app(store: Store | None = None, workspace_id: str | None = None) -> w.Widget:

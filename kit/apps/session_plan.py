@@ -18,7 +18,9 @@ from .ui import EntityForm, button, download_link, esc, near_line, set_options, 
 MIME = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "html": "text/html"}
 
 
-def session_plan(app, *, number: int, next_step: str, deliverable: str, contents: str) -> w.Widget:
+def session_plan(app, *, number: int, next_step: str, deliverable: str, contents: str,
+                 export_options=None) -> w.Widget:
+    """`export_options`: a function giving `deliverables.export`'s further arguments (the map's shapes)."""
     held_on = tagged(DateInput(description="Date de la session"), "kit-session-date")
     place = tagged(w.Text(placeholder="Lieu", layout=w.Layout(width="360px")), "kit-session-place")
     save_session = tagged(button("Enregistrer", icon="save"), "kit-save-session")
@@ -74,7 +76,8 @@ def session_plan(app, *, number: int, next_step: str, deliverable: str, contents
             from kit.reports import deliverables  # the document layer is loaded when a deliverable is asked for
 
             app.messages.info("Préparation du livrable…")
-            name, data = deliverables.export(app.store.load(app.ws_id), deliverable, fmt)
+            options = export_options() if export_options else {}
+            name, data = deliverables.export(app.store.load(app.ws_id), deliverable, fmt, **options)
             link.value = download_link(data, name, f"Télécharger {name}", MIME[fmt])
             app.messages.ok("Livrable prêt : cliquez sur le lien pour le télécharger.")
         return handler

@@ -25,12 +25,15 @@ import pandas as pd
 from kit.errors import KitError, megabytes
 from kit.reference.paths import DATA_DIR
 from kit.text import slug
+from kit.reference.contours import read_contours
 from kit.reference.indicators import OfficialFormatChanged, read_anct_qpv_list, read_insee_qpv_zip
 
 SOURCES_CSV = DATA_DIR / "sources_officielles.csv"
 SOURCE_COLUMNS = ["name", "url", "kind", "licence", "page"]
 # kind -> (reader that checks the file, extension of the cached copy)
-KINDS = {"insee_qpv_zip": (read_insee_qpv_zip, ".zip"), "anct_qpv_list": (read_anct_qpv_list, ".csv")}
+KINDS = {"insee_qpv_zip": (read_insee_qpv_zip, ".zip"), "anct_qpv_list": (read_anct_qpv_list, ".csv"),
+         # the GeoJSON of the contours (a zip is recognised by its first bytes, whatever the name)
+         "anct_qpv_contours": (lambda data: read_contours(data, "contours.geojson"), ".geojson")}
 MAX_DOWNLOAD_BYTES = 200 * 1024 * 1024
 USER_AGENT = "quartiers-en-transitions/0.1 (kit d'atelier prospectif)"
 

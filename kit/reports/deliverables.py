@@ -7,6 +7,7 @@ apps, then rendered to DOCX or HTML. Adding one: write a builder and register it
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -16,8 +17,13 @@ from kit.errors import KitError
 from kit.model import Workspace
 from kit.reports import Document, deliverable_filename, render_docx, render_html
 
+if TYPE_CHECKING:
+    from kit.reference.contours import NeighbourhoodShapes
 
-def session1(ws: Workspace, *, with_plan: bool = True) -> Document:
+MAX_MAPS = 6  # maps of the neighbourhoods in a deliverable, one per indicator with values
+
+
+def session1(ws: Workspace, *, with_plan: bool = True, shapes: NeighbourhoodShapes | None = None) -> Document:
     territory = ws.territory.epci_name or ws.name
     doc = Document("Livrable de la session 1 : enjeux et défis", subtitle=ws.name, territory=territory)
     doc.toc()
@@ -39,6 +45,8 @@ def session1(ws: Workspace, *, with_plan: bool = True) -> Document:
     comparison = diagnostic.comparison(ws)
     if len(ws.neighbourhoods) > 1 and not comparison.empty:
         doc.table(comparison, caption="Les quartiers côte à côte")
+    if shapes is not None and shapes.shapes:
+        _neighbourhood_maps(doc, ws, shapes)
 
     doc.heading("Les enjeux", 1)
     frame = stakes.stakes_frame(ws)
@@ -104,6 +112,24 @@ def session1(ws: Workspace, *, with_plan: bool = True) -> Document:
             doc.heading("Annexe : données à compléter et où les trouver", 1)
             doc.table(missing, caption="Indicateurs sans valeur")
     return doc
+
+
+def _neighbourhood_maps(doc: Document, ws: Workspace, shapes: NeighbourhoodShapes) -> None:
+    """The map of the neighbourhoods, coloured by each indicator that has values (the first MAX_MAPS), or
+    their contours alone when no value is known yet."""
+    doc.heading("Carte des quartiers", 2)
+    indicators = diagnostic.map_indicators(ws)
+    for indicator in indicators[:MAX_MAPS] or ["population"]:
+        meta = diagnostic.indicator_meta(indicator)
+        doc.figure(charts.neighbourhood_map(shapes, diagnostic.map_frame(ws, indicator), meta["label"], meta["unit"],
+                                            meta["direction"]),
+                   caption=f"Les quartiers : {meta['label']} ({meta['unit']})" if indicators else
+                   "Les quartiers prioritaires du territoire (contours officiels de l'ANCT)")
+    if len(indicators) > MAX_MAPS:
+        doc.note(f"{len(indicators) - MAX_MAPS} autre(s) indicateur(s) renseigné(s) : leur carte est dans "
+                 "l'application (session 1, onglet Diagnostic).", kind="info")
+    sources = f"Contours officiels des quartiers prioritaires 2024 (ANCT, Licence Ouverte), fichier « {shapes.source} »"
+    doc.paragraph(sources + f", simplifiés ; projection {shapes.projection}.")
 
 
 def session2(ws: Workspace, *, with_plan: bool = True) -> Document:
@@ -258,7 +284,7 @@ def candidature(ws: Workspace) -> Document:
     return doc
 
 
-def projet(ws: Workspace) -> Document:
+def projet(ws: Workspace, *, shapes: NeighbourhoodShapes | None = None) -> Document:
     """Phase 1 in one document: context and application, diagnostic and stakes, cap and objectives,
     group and governance, action plan and steering, next steps. Each session's deliverable is
     included as a part (its work plan left out: the next steps gather what remains to do)."""
@@ -271,7 +297,7 @@ def projet(ws: Workspace) -> Document:
         doc.table(pd.DataFrame([{"quartier": n.name, "code QPV": n.qpv_code, "commune": n.commune}
                                 for n in ws.neighbourhoods]), caption="Les quartiers prioritaires du projet")
     _application_parts(doc, ws, level=2)
-    doc.heading("Diagnostic et enjeux", 1).include(session1(ws, with_plan=False))
+    doc.heading("Diagnostic et enjeux", 1).include(session1(ws, with_plan=False, shapes=shapes))
     doc.heading("Le cap, le groupe projet et la gouvernance", 1).include(session2(ws, with_plan=False))
     doc.heading("Le plan d'action et le pilotage", 1).include(session3(ws, with_plan=False))
     _next_steps(doc, ws)
@@ -388,8 +414,14 @@ MIME_TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocess
               "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
-def export(ws: Workspace, deliverable: str, fmt: str | None = None) -> tuple[str, bytes]:
-    """(file name, bytes) of a deliverable in a format (by default docx, or the file's own format)."""
+# The deliverables that draw the map of the neighbourhoods when their shapes are given.
+WITH_MAP = {"session1", "projet"}
+
+
+def export(ws: Workspace, deliverable: str, fmt: str | None = None, *,
+           shapes: NeighbourhoodShapes | None = None) -> tuple[str, bytes]:
+    """(file name, bytes) of a deliverable in a format (by default docx, or the file's own format).
+    `shapes`: the neighbourhoods' contours kept beside the workspace, for the deliverables that map them."""
     if deliverable not in BUILDERS and deliverable not in FILES:
         raise KitError(f"Livrable inconnu : « {deliverable} ». Livrables disponibles : "
                        f"{', '.join([*BUILDERS, *FILES])}.")
@@ -402,6 +434,6 @@ def export(ws: Workspace, deliverable: str, fmt: str | None = None) -> tuple[str
     fmt = fmt or "docx"
     if fmt not in FORMATS:
         raise KitError(f"Format inconnu pour un livrable : « {fmt} » (docx ou html).")
-    doc = BUILDERS[deliverable](ws)
+    doc = BUILDERS[deliverable](ws, shapes=shapes) if deliverable in WITH_MAP else BUILDERS[deliverable](ws)
     data = render_docx(doc) if fmt == "docx" else render_html(doc)
     return deliverable_filename(ws.name, name, fmt), data

@@ -153,3 +153,35 @@ def apply_import(ws: Workspace, values: pd.DataFrame, source: str) -> int:
                                                   value=number, note=row.note or "", source=source[:200]))
         count += 1
     return count
+
+
+def map_indicators(ws: Workspace) -> list[str]:
+    """The catalogue's indicators that have a number for at least one neighbourhood (catalogue order)."""
+    known = {v.indicator for v in ws.indicator_values if v.place_kind == "qpv" and v.value is not None}
+    return [code for code in load_catalogue()["code"] if code in known]
+
+
+def map_frame(ws: Workspace, indicator: str) -> pd.DataFrame:
+    """One row per neighbourhood with a QPV code, indexed by the code: its name, the indicator's value
+    (NaN when missing or secret), that value as the diagnostic writes it, and its note."""
+    rows = []
+    for n in ws.neighbourhoods:
+        if not n.qpv_code:
+            continue
+        own = value_of(ws, indicator, "qpv", n.id)
+        number = own.value if own is not None and own.value is not None else float("nan")
+        rows.append({"code": n.qpv_code, "quartier": n.name, "valeur": number,
+                     "texte": format_number(number) if own is not None and own.value is not None else "",
+                     "note": (own.note or "") if own is not None and own.value is None else
+                     ("" if own is not None else "non renseigné")})
+    frame = pd.DataFrame(rows, columns=["code", "quartier", "valeur", "texte", "note"]).set_index("code")
+    return frame[~frame.index.duplicated()]  # one shape per code: the first neighbourhood that names it
+
+
+def indicator_meta(indicator: str) -> dict:
+    """The catalogue's label, unit and direction (« haut », « bas », « neutre ») of an indicator."""
+    catalogue = load_catalogue().set_index("code")
+    if indicator not in catalogue.index:
+        raise KitError(f"Indicateur inconnu : {indicator}.")
+    row = catalogue.loc[indicator]
+    return {"label": row["libelle"], "unit": row["unite"], "direction": row["sens"]}

@@ -143,6 +143,24 @@ def test_session1_charts(ws):
     check(charts.portrait_gaps(portrait), shorten(typed("Ind"), 40))
 
 
+def test_the_map_of_the_neighbourhoods(ws):
+    from kit.reference import contours
+    from kit.sessions import diagnostic
+
+    # Names typed in the workspace, and names read from a contour file (which anyone could have edited).
+    ws.neighbourhoods[0].name = typed("Q1")
+    ring = [[-0.60, 44.85], [-0.59, 44.85], [-0.59, 44.86], [-0.60, 44.86], [-0.60, 44.85]]
+    features = [{"type": "Feature", "properties": {"code_qp": code, "lib_qp": typed(label), "lib_com": typed("C")},
+                 "geometry": {"type": "Polygon", "coordinates": [[[x + dx, y] for x, y in ring]]}}
+                for code, label, dx in (("QN99901N", "F1", 0), ("QN99903N", "F3", 0.3))]
+    read = contours.read_contours(json.dumps({"type": "FeatureCollection", "features": features}).encode(), "c.geojson")
+    shapes = contours.neighbourhood_shapes(read, {"QN99901N", "QN99903N"})
+    diagnostic.set_value(ws, "taux_pauvrete", "qpv", ws.neighbourhoods[0].id, "30")
+    frame = diagnostic.map_frame(ws, "taux_pauvrete")
+    check(charts.neighbourhood_map(shapes, frame, typed("Indicateur"), typed("Unité")),
+          typed("Q1"), typed("F3"), typed("C"), shorten(typed("Q1"), 24), typed("Indicateur"), typed("Unité"))
+
+
 def test_session2_charts(ws):
     check(charts.objective_tree(project.objectives_frame(ws), ws.vision.ambition, ws.vision.horizon),
           typed("O1"), typed("Ambition"), typed("E4"), shorten(typed("O2"), 40))

@@ -130,19 +130,23 @@ def test_every_upload_of_the_apps_is_refused_over_its_own_limit_and_says_so_in_t
     from kit.apps.enjeux import StakesApp
     from kit.demo import create_demo
     from kit.reference.indicators import MAX_ARCHIVE_BYTES, MAX_TABLE_BYTES
+    from kit.reference.contours import MAX_BYTES as MAX_CONTOURS_BYTES
     from kit.reports.action_plan_reading import MAX_FILE_BYTES as MAX_WORKBOOK_BYTES
     from kit.store import MAX_FILE_BYTES
     from tests.unit.test_home_app import find_all
 
     ws = create_demo(store)
     before = store.path(ws.id).read_bytes()
-    expected = {HomeApp: {"": MAX_FILE_BYTES}, StakesApp: {"": MAX_TABLE_BYTES, ".zip": MAX_ARCHIVE_BYTES},
-                ActionApp: {"": MAX_WORKBOOK_BYTES}}
+    expected = {HomeApp: [{"": MAX_FILE_BYTES}],
+                StakesApp: [{"": MAX_TABLE_BYTES, ".zip": MAX_ARCHIVE_BYTES}, {"": MAX_CONTOURS_BYTES}],
+                ActionApp: [{"": MAX_WORKBOOK_BYTES}]}
     for kind, limits in expected.items():
         app = kind(store, ws.id)
         assert find_all(app.root, w.FileUpload) == []  # it would send a file of any size, whole
-        (widget,) = find_all(app.root, Upload)
-        assert widget.max_bytes == limits
-        send(widget, {"kind": "refused", "name": "enorme.json", "size": 120 * MB})
-        assert "Fichier trop volumineux (120,0 Mo)" in app.messages.widget.value
+        widgets = find_all(app.root, Upload)
+        assert sorted((widget.max_bytes for widget in widgets), key=str) == sorted(limits, key=str)
+        for widget in widgets:
+            app.messages.clear()
+            send(widget, {"kind": "refused", "name": "enorme.json", "size": 120 * MB})
+            assert "Fichier trop volumineux (120,0 Mo)" in app.messages.widget.value
     assert store.path(ws.id).read_bytes() == before
