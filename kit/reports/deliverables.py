@@ -170,15 +170,18 @@ def session2(ws: Workspace, *, with_plan: bool = True) -> Document:
         doc.bullets(network.readings(graph, table, actors))
         doc.table(table[["name", "kind", "degree", "betweenness", "community"]].rename(columns={
             "name": "acteur", "kind": "type", "degree": "relations", "betweenness": "intermédiarité",
-            "community": "groupe"}), caption="Indicateurs du réseau")
+            "community": "groupe"}).reset_index(drop=True), caption="Indicateurs du réseau")  # no internal ids
 
     doc.heading("La gouvernance", 1)
     if ws.bodies:
+        from kit.sessions import steering  # as in session3
+
         bodies = project.bodies_records(ws)
         doc.figure(governance.governance_figure(bodies, actors), caption="Schéma de gouvernance")
         names = {a.id: a.name for a in ws.actors}
         doc.table(pd.DataFrame([{"instance": b.name, "type": b.kind, "pilote": names.get(b.lead_id, ""),
-                                 "rythme": b.rhythm, "décide de": b.decides} for b in ws.bodies]), caption="Les instances")
+                                 "rythme": b.rhythm, "première réunion": steering.first_meeting_text(b),
+                                 "décide de": b.decides} for b in ws.bodies]), caption="Les instances")
     doc.checklist([(f"{c.label} — {c.detail}" if c.detail else c.label, c.ok) for c in project.governance_checks(ws)])
 
     doc.heading("Stratégies des acteurs (MACTOR)", 1)

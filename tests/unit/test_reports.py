@@ -313,3 +313,25 @@ def test_deliverable_filename(workspace, deliverable, fmt, expected):
 def test_deliverable_filename_refuses_unknown_format():
     with pytest.raises(KitError, match="Format d'export inconnu"):
         deliverable_filename("Grand Dax", "livrable-session1", "pdf")
+
+
+def test_the_session2_deliverable_shows_no_internal_id_and_each_body_s_first_meeting(tmp_path):
+    import io
+    import re
+    from datetime import date, time
+
+    import docx
+
+    from kit.demo import create_demo
+    from kit.reports import deliverables
+    from kit.store import Store
+
+    store = Store(tmp_path / "espaces")
+    ws = create_demo(store)
+    ws = store.update(ws.id, lambda w: setattr(w.bodies[0], "first_meeting", date(2027, 3, 12)) or
+                      setattr(w.bodies[0], "meeting_time", time(14, 30)))
+    document = docx.Document(io.BytesIO(deliverables.export(ws, "session2", "docx")[1]))
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    text = "\n".join([p.text for p in document.paragraphs] + cells)
+    assert not re.search(r"\b(act|obj|stk|qpv|ins)-[0-9a-f]{6}\b", text), "an internal id reached the reader"
+    assert "12/03/2027 à 14h30" in cells
