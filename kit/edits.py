@@ -298,7 +298,7 @@ def _integer(value: int | str, allowed: range, expected: str) -> int:
 def actor_references(ws: Workspace, actor_id: str) -> list[str]:
     """What names the actor, as French phrases (what removing it would take away): its relations, its places
     in the project group and the bodies, the fiches it pilots or joins, its MACTOR cells. Empty: nothing does."""
-    actor(ws, actor_id)
+    existing(ws.actors, [actor_id], GONE["acteur"])
     names = {a.id: a.name for a in ws.actors}
     found = []
     others = [names.get(r.target if r.source == actor_id else r.source, "?") for r in ws.relations
@@ -326,3 +326,91 @@ def actor_references(ws: Workspace, actor_id: str) -> list[str]:
     if cells:
         found.append(f"MACTOR ({join_french(cells)})")
     return found
+
+
+# What a form says when something a person chose was removed meanwhile by someone else (by its kind).
+GONE = {"acteur": "Cet acteur n'existe plus : il a peut-être été supprimé par une autre personne.",
+        "acteurs": "Un acteur choisi n'existe plus : il a peut-être été supprimé par une autre personne. "
+                   "Choisissez à nouveau.",
+        "objectif": "Cet objectif n'existe plus : il a peut-être été supprimé par une autre personne.",
+        "enjeux": "Un enjeu choisi n'existe plus : il a peut-être été supprimé par une autre personne. "
+                  "Choisissez à nouveau.",
+        "instance": "Cette instance n'existe plus : elle a peut-être été supprimée par une autre personne."}
+
+
+def existing(items, ids, message: str):
+    """The items of `items` with these ids, in that order; `message` (a `KitError`) if one is gone."""
+    by_id = {item.id: item for item in items}
+    missing = [i for i in ids if i not in by_id]
+    if missing:
+        raise KitError(message)
+    return [by_id[i] for i in ids]
+
+
+# -- session 1: a MICMAC cell rated (a 0 included), local projects ------------------------------
+
+def influence_value(text: int | str) -> int | str | None:
+    """A MICMAC cell as typed or pasted from a spreadsheet: 0 to 3 (« 2 », « 2,0 »), a rating, 0 included
+    (« no influence », decided); P (potential); None when empty (not rated yet). Anything else is refused."""
+    raw = str(text).strip()
+    if not raw:
+        return None
+    if raw.upper() == "P":
+        return "P"
+    try:
+        number = float(raw.replace(",", ".").replace("\u202f", "").replace("\xa0", ""))
+    except ValueError:
+        number = None
+    if number is not None and number.is_integer() and 0 <= number <= 3:
+        return int(number)
+    raise KitError(f"« {raw} » n'est pas une valeur de la matrice : 0, 1, 2, 3 ou P.")
+
+
+def rate_influence(ws: Workspace, source: str, target: str, text: int | str) -> int | str | None:
+    """Rate one cell of the direct influence matrix as a person typed it (`influence_value`): a 0 is kept,
+    an empty cell is « not rated ». Returns the value kept."""
+    stake(ws, source), stake(ws, target)
+    if source == target:
+        raise KitError("La diagonale de la matrice reste vide : un enjeu ne s'influence pas lui-même.")
+    value = influence_value(text)
+    ws.influences = [c for c in ws.influences if (c.source, c.target) != (source, target)]
+    if value is not None:
+        ws.influences.append(Influence(source=source, target=target, value=value))
+    return value
+
+
+def local_project(ws: Workspace, project_id: str):
+    return _find(ws.local_projects, project_id, "projet")
+
+
+def remove_local_project(ws: Workspace, project_id: str) -> None:
+    local_project(ws, project_id)  # a clear message if someone else removed it already
+    ws.local_projects = [p for p in ws.local_projects if p.id != project_id]
+
+
+def objective_references(ws: Workspace, objective_id: str) -> list[str]:
+    """What removing the objective takes away with it, as French phrases: the operational objectives under
+    it, the fiches action that cite it or them, the actors' MACTOR positions on them. Empty: nothing."""
+    [chosen] = existing(ws.objectives, [objective_id], GONE["objectif"])
+    below = [o for o in ws.objectives if o.parent_id == objective_id]
+    gone = {objective_id} | {o.id for o in below}
+    found = []
+    if below:
+        titles = join_french([quote(shorten(o.title, 60)) for o in below[:5]]) + (" …" if len(below) > 5 else "")
+        found.append(f"{len(below)} objectif{'s' if len(below) > 1 else ''} opérationnel{'s' if len(below) > 1 else ''} "
+                     f"rattaché{'s' if len(below) > 1 else ''} ({titles}), retiré{'s' if len(below) > 1 else ''} avec lui")
+    for action in ws.actions:
+        if gone & set(action.objective_ids):
+            found.append(f"la fiche action {quote(shorten(action.title, 80))}, qui perd cet objectif")
+    positions = sum(c.objective_id in gone for c in ws.actor_positions)
+    if positions:
+        found.append(f"MACTOR ({positions} position{'s' if positions > 1 else ''} d'acteurs)")
+    return found
+
+
+def remove_objective_everywhere(ws: Workspace, objective_id: str) -> None:
+    """`remove_objective`, and the fiches action that cited it or an objective under it no longer do."""
+    remove_objective(ws, objective_id)
+    kept = {o.id for o in ws.objectives}
+    for action in ws.actions:
+        action.objective_ids = [i for i in action.objective_ids if i in kept]

@@ -3,6 +3,11 @@ governance, actor strategies (MACTOR) and power/interest grid, work plan and del
 
 Every number comes from `kit.sessions.project` and the pure methods it adapts; widgets are built once and
 updated in place; every edit is saved at once through `SessionApp.save`.
+
+Every list that offers actors, bodies, objectives or stakes is a `SessionApp.choices` list: what was just
+created is offered at once in every tab. Objectives, actors and bodies are edited in place (`EntityForm`,
+`SessionApp.save_form`: their ids, so their links, stay), and the edit form shows what was just created.
+Removing an actor that something cites asks first, naming what (`edits.actor_references`).
 """
 
 from __future__ import annotations
@@ -23,13 +28,90 @@ from .grid import Grid
 from .inputs import DateInput, checked_date, checked_number, checked_time
 from .session_app import SessionApp
 from .session_plan import session_plan
-from .ui import (EntityForm, button, checks_html, choice, download_link, esc, near_line, on_choice, set_options,
-                 table_html, tagged)
+from .ui import (EntityForm, button, checks_html, choice, download_link, esc, near_line, on_choice, table_html,
+                 tagged)
 
 PARTS = ("cap", "actors", "network", "governance", "mactor", "plan")
 
 
 FIRST_MEETING, MEETING_TIME = "La date de la première réunion", "L'heure des réunions"
+NEW_OBJECTIVE = ("— nouvel objectif —", "")  # the objective form's choice that adds rather than edits
+
+
+def short_enough(text: str, model, field: str, what: str) -> str:
+    """`text`, or a refusal naming how long it is when it exceeds what the model keeps in `field` (`Name`,
+    `ShortText`: 200 characters): said where the person types, rather than pydantic's words."""
+    limit = next((m.max_length for m in model.model_fields[field].metadata if hasattr(m, "max_length")), None)
+    length = len(text.strip())
+    if limit is not None and length > limit:
+        raise KitError(f"{what} compte {length} caractères, {limit} au plus : raccourcissez ce texte.")
+    return text
+
+
+def one_of(items, item_id: str, kind: str):
+    """The entity `item_id` of `items` in the latest revision, or the French sentence saying it was removed."""
+    return edits.existing(items, [item_id], edits.GONE[kind])[0]
+
+
+def blank(form: EntityForm) -> None:
+    """Empty an edit form's widgets (nothing chosen to edit): no field still shows another entity."""
+    for widget in form.widgets.values():
+        if isinstance(widget, w.SelectMultiple):
+            widget.value = ()
+        elif isinstance(widget, (w.Dropdown, w.ToggleButtons)):
+            if widget.options:
+                widget.index = 0
+        else:
+            widget.value = None if isinstance(widget, DateInput) else ""
+
+
+class Confirmation:
+    """« Supprimer » → a question naming what goes with it → « Oui, supprimer » or « Annuler » (as the home app
+    asks before removing a workspace). `asked` holds what is being confirmed while the question is open."""
+
+    def __init__(self, css: str, yes: str):
+        self.question = tagged(w.HTML(), f"{css}-question")
+        self.yes = tagged(button(yes, style="danger", icon="trash"), f"{css}-confirm")
+        self.no = tagged(button("Annuler"), f"{css}-cancel")
+        self.widget = w.VBox([self.question, w.HBox([self.yes, self.no])], layout=w.Layout(display="none"))
+        self.asked: dict = {}
+
+    def ask(self, html: str, **asked) -> None:
+        self.asked = asked
+        self.question.value = html
+        self.widget.layout.display = None
+
+    def close(self) -> None:
+        self.asked = {}
+        self.widget.layout.display = "none"
+
+
+def question_html(head: str, lead: str, found: list[str], tail: str) -> str:
+    """The question before a removal: `head` in bold, then `lead` and what goes with it (`found`), then `tail`."""
+    return (f"<b>{esc(head)}</b> {esc(lead)}<ul>" + "".join(f"<li>{esc(item)}</li>" for item in found)
+            + f"</ul>{esc(tail)}")
+
+
+def members_box(css: str) -> w.SelectMultiple:
+    return tagged(w.SelectMultiple(description="Membres", rows=6, layout=w.Layout(width="640px"),
+                                   style={"description_width": "initial"}), css)
+
+
+def chosen_line(box: w.SelectMultiple, css: str, indent: str) -> w.HTML:
+    """The members chosen in `box`, named under it (`indent`: under the list, past its label): in a long list,
+    those chosen may be scrolled out of sight."""
+    line = tagged(w.HTML(layout=w.Layout(margin=f"0 0 0 {indent}")), css)
+
+    def say(_=None):
+        labels = {value: label for label, value in box.options}
+        names = [labels[v] for v in box.value if v in labels]
+        line.value = (f"<span class='kit-sub'>Choisis ({len(names)}) : {esc(', '.join(names))}</span>" if names else
+                      "<span class='kit-sub'>Aucun membre choisi (Ctrl+clic, ou Cmd+clic sur Mac, pour en choisir "
+                      "plusieurs).</span>")
+
+    box.observe(say, names=("value", "options"))
+    say()
+    return line
 
 
 def meeting_inputs(day_css: str, time_css: str, label: str = "Première réunion le") -> tuple[DateInput, w.Text]:
@@ -73,17 +155,23 @@ class ProjectApp(SessionApp):
         ambition = tagged(w.Textarea(placeholder="L'ambition pour les quartiers à cet horizon",
                                      layout=w.Layout(width="760px", height="70px")), "kit-ambition")
         save_cap = tagged(button("Enregistrer le cap", style="primary", icon="save"), "kit-save-cap")
+        # One form adds and edits: the objective chosen is what it shows (a new one is chosen once added).
+        chooser = self.choices(choice("Objectif", "kit-objective-choice", "760px"),
+                               lambda ws: [NEW_OBJECTIVE] + [(o.title, o.id) for o in ws.objectives])
         title = tagged(w.Text(placeholder="Intitulé de l'objectif", layout=w.Layout(width="520px")), "kit-objective-title")
         level = tagged(w.ToggleButtons(options=["stratégique", "opérationnel"], style={"button_width": "auto"}),
                        "kit-objective-level")
-        parent = choice("Rattaché à", "kit-objective-parent", "520px")
-        answered = tagged(w.SelectMultiple(description="Enjeux", rows=4, layout=w.Layout(width="640px")),
-                          "kit-objective-stakes")
+        parent = self.choices(choice("Rattaché à", "kit-objective-parent", "520px", disabled=True),
+                              lambda ws: [("", "")] + [(o.title, o.id) for o in ws.objectives
+                                                       if o.level == "stratégique"])
+        answered = self.choices(tagged(w.SelectMultiple(description="Enjeux", rows=4, layout=w.Layout(width="640px")),
+                                       "kit-objective-stakes"), lambda ws: [(s.title, s.id) for s in ws.stakes])
         add = tagged(button("Ajouter l'objectif", style="primary", icon="plus"), "kit-add-objective")
-        remove_choice = choice("Objectif", "kit-objective-remove-choice", "520px")
-        remove = tagged(button("Retirer", icon="trash"), "kit-remove-objective")
-        load = tagged(button("Modifier", icon="pencil"), "kit-load-objective")
-        update = tagged(button("Enregistrer l'objectif", style="primary", icon="save"), "kit-update-objective")
+        update = tagged(button("Enregistrer l'objectif", icon="save"), "kit-update-objective")
+        remove = tagged(button("Retirer l'objectif", icon="trash"), "kit-remove-objective")
+        objective_note = near_line("kit-objective-note")
+        removal = Confirmation("kit-objective-delete", "Oui, retirer")  # asked first when it takes more with it
+
         def tree_figure(ws):
             return charts.objective_tree(project.objectives_frame(ws), ws.vision.ambition, ws.vision.horizon)
 
@@ -92,11 +180,21 @@ class ProjectApp(SessionApp):
         # What a save writes: only what the person changed since the form was loaded (see `EntityForm`).
         cap = EntityForm({"horizon": horizon, "ambition": ambition},
                          read={"horizon": lambda box: checked_number(box.value, Vision, "horizon")})
+
         def offered(ids):
             return tuple(i for i in ids if i in dict(answered.options).values())
 
-        edited = EntityForm({"title": title, "stake_ids": answered}, show={"stake_ids": offered},
-                            read={"stake_ids": lambda box: list(box.value)})
+        edited = EntityForm({"title": title, "level": level, "parent_id": parent, "stake_ids": answered},
+                            show={"parent_id": lambda v: v or "", "stake_ids": offered},
+                            read={"title": lambda box: short_enough(box.value, Objective, "title",
+                                                                    "L'intitulé de l'objectif"),
+                                  "parent_id": lambda box: box.value or None,
+                                  "stake_ids": lambda box: list(box.value)})
+
+        def on_level(change):
+            parent.disabled = change["new"] == "stratégique"
+            if parent.disabled:
+                parent.value = ""  # a strategic objective hangs under none
 
         def on_cap(_):
             self.save_form(cap, lambda ws: ws.vision, "Cap enregistré.", parts=("cap",))
@@ -105,51 +203,96 @@ class ProjectApp(SessionApp):
             top = level.value == "stratégique"
             if not top and not parent.value:
                 raise KitError("Un objectif opérationnel se rattache à un objectif stratégique : choisissez-le.")
+            short_enough(title.value, Objective, "title", "L'intitulé de l'objectif")
             new = checked(lambda: Objective(title=title.value, level=level.value, parent_id=None if top else parent.value,
                                             stake_ids=list(answered.value)))
 
             def change(ws):
                 edits.require_unique(ws.objectives, new.title, f"L'objectif « {new.title} » existe déjà.")
+                # A clear message if someone removed what the person chose meanwhile.
+                edits.existing(ws.objectives, [new.parent_id] if new.parent_id else [], edits.GONE["objectif"])
+                edits.existing(ws.stakes, new.stake_ids, edits.GONE["enjeux"])
                 ws.objectives.append(new)
 
-            self.save(change, f"Objectif « {new.title} » ajouté.", parts=("cap", "mactor"))
-            title.value = ""
-            edited.show(None, self.ws.revision)  # the form no longer edits the objective it was given
+            self.save(change, f"Objectif « {new.title} » ajouté : le voici dans le formulaire, à compléter si besoin.",
+                      parts=("cap", "mactor"))
+            chooser.value = new.id  # what was just created is what the form edits next
 
-        def on_load(_):
-            chosen = next((o for o in self.ws.objectives if o.id == remove_choice.value), None)
-            if chosen is None:
-                raise KitError("Choisissez l'objectif à modifier.")
-            edited.load(chosen, self.ws.revision)
-            self.messages.info("Modifiez l'intitulé ou les enjeux ci-dessus, puis « Enregistrer l'objectif ».")
+        def chosen_id(what: str) -> str:
+            if not chooser.value:
+                raise KitError(f"Choisissez l'objectif à {what} dans la liste « Objectif ».")
+            return chooser.value
 
         def on_update(_):
-            chosen = remove_choice.value
-            if not chosen:
-                raise KitError("Choisissez l'objectif à modifier.")
-            if edited.key != chosen:
-                raise KitError("Cliquez d'abord sur « Modifier » : l'objectif choisi vient alors dans le formulaire.")
+            chosen = chosen_id("modifier")
 
-            def unique_title(ws, objective, written):
+            def rules(ws, objective, written):
                 if "title" in written:
                     edits.require_unique(ws.objectives, objective.title,
                                          f"Un autre objectif s'intitule déjà « {objective.title} ».", ignore_id=chosen)
+                if objective.level == "stratégique":
+                    objective.parent_id = None
+                    return
+                if any(o.parent_id == chosen for o in ws.objectives):
+                    raise KitError(f"« {objective.title} » a des objectifs opérationnels : il reste stratégique "
+                                   "(rattachez-les d'abord à un autre objectif).")
+                if not objective.parent_id:
+                    raise KitError("Un objectif opérationnel se rattache à un objectif stratégique : choisissez-le.")
+                if objective.parent_id == chosen:
+                    raise KitError("Un objectif ne se rattache pas à lui-même : choisissez un autre objectif stratégique.")
+                [above] = edits.existing(ws.objectives, [objective.parent_id], edits.GONE["objectif"])
+                if above.level != "stratégique":
+                    raise KitError("Un objectif opérationnel se rattache à un objectif stratégique.")
 
-            self.save_form(edited, lambda ws: edits.objective(ws, chosen), "Objectif enregistré.",
-                           parts=("cap", "mactor"), check=unique_title)
-            title.value = ""
-            edited.show(None, self.ws.revision)  # the form adds objectives again
+            self.save_form(edited, lambda ws: one_of(ws.objectives, chosen, "objectif"), "Objectif enregistré.",
+                           parts=("cap", "mactor"), check=rules)
 
         def on_remove(_):
-            chosen = remove_choice.value
-            if not chosen:
-                raise KitError("Choisissez l'objectif à retirer.")
-            self.save(lambda ws: edits.remove_objective(ws, chosen),
-                      "Objectif retiré (avec ses objectifs opérationnels ; rétablissable depuis l'historique).",
+            chosen = chosen_id("retirer")
+            latest = self.store.load(self.ws_id)
+            found = edits.objective_references(latest, chosen)
+            label = one_of(latest.objectives, chosen, "objectif").title
+            if not found:
+                remove_now(chosen, label)
+                return
+            removal.ask(question_html(f"Retirer « {label} » ?", "Cela touche aussi :", found,
+                                      "Rétablissable depuis l'historique de l'accueil."), id=chosen, found=found)
+            self.messages.info("Confirmez, ou annulez.")
+
+        def remove_now(objective_id: str, label: str) -> None:
+            self.save(lambda ws: edits.remove_objective_everywhere(ws, objective_id),
+                      f"Objectif « {label} » retiré (rétablissable depuis l'historique de l'accueil).",
                       parts=("cap", "mactor"))
+
+        def on_confirm(_):
+            chosen = removal.asked.get("id")
+            if chosen is None or chosen != chooser.value:
+                removal.close()
+                raise KitError("Choisissez l'objectif à retirer, puis « Retirer l'objectif ».")
+            latest = self.store.load(self.ws_id)
+            if set(edits.objective_references(latest, chosen)) - set(removal.asked["found"]):
+                on_remove(None)  # cited somewhere else meanwhile: ask again, saying it
+                raise KitError("Entre-temps, d'autres éléments citent cet objectif : relisez la liste, puis "
+                               "confirmez à nouveau.")
+            label = one_of(latest.objectives, chosen, "objectif").title
+            removal.close()
+            remove_now(chosen, label)
+
+        def on_cancel(_):
+            removal.close()
+            self.messages.info("Rien n'a été retiré.")
+
+        def show_chosen(_=None):
+            found = next((o for o in self.ws.objectives if o.id == chooser.value), None)
+            if found is None and edited.key is not None:
+                title.value = ""  # back to a new objective: the form no longer shows the one it was given
+            edited.show(found, self.ws.revision)
+            if removal.asked.get("id") != chooser.value:
+                removal.close()
 
         def redraw(ws):
             cap.show(ws.vision, ws.revision)  # what the person is typing stays
+            show_chosen()
             frame = project.objectives_frame(ws)
             tree.show(lambda: tree_figure(ws))
             table.value = table_html(frame[["objectif", "niveau", "rattaché à", "enjeux"]]) if not frame.empty else ""
@@ -157,18 +300,19 @@ class ProjectApp(SessionApp):
             gaps.value = "".join([
                 f"<p><b>Enjeux auxquels aucun objectif ne répond :</b> {esc(', '.join(unanswered))}</p>" if unanswered else "",
                 f"<p><b>Objectifs rattachés à aucun enjeu :</b> {esc(', '.join(untied))}</p>" if untied else ""])
-            set_options(parent, [("", "")] + [(o.title, o.id) for o in ws.objectives if o.level == "stratégique"])
-            set_options(answered, [(s.title, s.id) for s in ws.stakes])
-            set_options(remove_choice, [("", "")] + [(o.title, o.id) for o in ws.objectives])
 
+        level.observe(self.messages.guard(on_level), names="value")
+        on_choice(chooser, self.messages.guard(show_chosen))
         save_cap.on_click(self.messages.guard(on_cap, near=cap_note))
-        for widget, handler in ((add, on_add), (remove, on_remove), (load, on_load),
-                                (update, on_update)):
-            widget.on_click(self.messages.guard(handler))
+        for widget, handler in ((add, on_add), (remove, on_remove), (update, on_update), (removal.yes, on_confirm),
+                                (removal.no, on_cancel)):
+            widget.on_click(self.messages.guard(handler, near=objective_note))
         self.on("cap", redraw)
         return w.VBox([w.HTML("<h2>Le cap</h2>"), w.HBox([horizon, save_cap]), ambition, cap_note,
-                       w.HTML("<h2>L'arbre des objectifs</h2>"), w.HBox([title, level]), parent, answered, add,
-                       tree.widget, table, gaps, w.HBox([remove_choice, load, update, remove])])
+                       w.HTML("<h2>L'arbre des objectifs</h2><p class='kit-sub'>Choisissez un objectif pour le "
+                              "modifier, ou « nouvel objectif » pour en écrire un autre.</p>"),
+                       chooser, w.HBox([title, level]), parent, answered, w.HBox([add, update, remove]),
+                       objective_note, removal.widget, tree.widget, table, gaps])
 
     # -- 2. actors and project group ----------------------------------------------------------------
 
@@ -181,17 +325,44 @@ class ProjectApp(SessionApp):
         contact = tagged(w.Text(placeholder="Contact (courriel, téléphone)", layout=w.Layout(width="300px")),
                          "kit-actor-contact")
         add = tagged(button("Ajouter l'acteur", style="primary", icon="plus"), "kit-add-actor")
+        add_note = near_line("kit-actor-note")
         listing = tagged(w.HTML(), "kit-actor-list")
-        remove_choice = choice("Acteur", "kit-actor-remove-choice")
-        remove = tagged(button("Retirer l'acteur", icon="trash"), "kit-remove-actor")
-        member = choice("Membre", "kit-member-choice")
+        # The edit form: the actor chosen (the one just added, first), each field saved in place.
+        chooser = self.choices(choice("Acteur", "kit-actor-choice", "640px"),
+                               lambda ws: [("", "")] + [(a.name, a.id) for a in ws.actors])
+        edit_name = tagged(w.Text(description="Nom", layout=w.Layout(width="640px")), "kit-actor-edit-name")
+        # The reference types, and any other a saved actor bears (typed elsewhere, or imported).
+        edit_kind = self.choices(choice("Type", "kit-actor-edit-kind", "440px"), lambda ws: kinds + sorted(
+            {a.kind for a in ws.actors if a.kind not in kinds}))
+        edit_person = tagged(w.Text(description="Personne", layout=w.Layout(width="440px")), "kit-actor-edit-person")
+        edit_contact = tagged(w.Text(description="Contact", layout=w.Layout(width="440px")), "kit-actor-edit-contact")
+        edit_role = tagged(w.Textarea(description="Rôle", placeholder="Son rôle dans le projet",
+                                      layout=w.Layout(width="900px", height="60px")), "kit-actor-edit-role")
+        save = tagged(button("Enregistrer l'acteur", style="primary", icon="save"), "kit-save-actor")
+        delete = tagged(button("Supprimer l'acteur", style="danger", icon="trash"), "kit-remove-actor")
+        edit_note = near_line("kit-actor-edit-note")
+        removal = Confirmation("kit-actor-delete", "Oui, supprimer")  # asked first when something cites the actor
+        for widget in (chooser, edit_name, edit_kind, edit_person, edit_contact, edit_role):
+            widget.style.description_width = "100px"  # one column of labels
+        form = EntityForm({"name": edit_name, "kind": edit_kind, "person": edit_person, "role": edit_role,
+                           "contact": edit_contact},
+                          read={"name": lambda box: short_enough(box.value, Actor, "name", "Le nom de l'acteur"),
+                                "person": lambda box: short_enough(box.value, Actor, "person", "La personne référente"),
+                                "contact": lambda box: short_enough(box.value, Actor, "contact", "Le contact")})
+        member = self.choices(choice("Membre", "kit-member-choice", "520px"),
+                              lambda ws: [("", "")] + [(a.name, a.id) for a in ws.actors])
         role = choice("Rôle", "kit-member-role", "380px", options=list(governance.ROLES))
         join = tagged(button("Ajouter au groupe projet", style="primary", icon="user-plus"), "kit-add-member")
         leave = tagged(button("Retirer du groupe", icon="user-times"), "kit-remove-member")
+        group_note = near_line("kit-member-note")
         group = tagged(w.HTML(), "kit-group")
         checklist = tagged(w.HTML(), "kit-group-checklist")
 
         def on_add(_):
+            for text, field, what in ((name.value, "name", "Le nom de l'acteur"),
+                                      (person.value, "person", "La personne référente"),
+                                      (contact.value, "contact", "Le contact")):
+                short_enough(text, Actor, field, what)
             new = checked(lambda: Actor(name=name.value, kind=kind.value, person=person.value, contact=contact.value))
 
             def change(ws):
@@ -199,63 +370,145 @@ class ProjectApp(SessionApp):
                 ws.actors.append(new)
 
             # The map (tab 3) is redrawn first: it is what the room looks at when an actor joins.
-            self.save(change, f"Acteur « {new.name} » ajouté.", parts=("network", "actors", "governance", "mactor"))
+            self.save(change, f"Acteur « {new.name} » ajouté : complétez-le ci-dessous si besoin.",
+                      parts=("network", "actors", "governance", "mactor"))
             name.value = person.value = contact.value = ""
+            chooser.value = new.id  # what was just created is what the edit form shows
 
-        def on_remove(_):
-            chosen = remove_choice.value
-            if not chosen:
-                raise KitError("Choisissez l'acteur à retirer.")
-            self.save(lambda ws: edits.remove_actor(ws, chosen),
-                      "Acteur retiré, avec ses relations et ses places (rétablissable depuis l'historique).")
+        def chosen_actor(what: str) -> str:
+            if not chooser.value:
+                raise KitError(f"Choisissez l'acteur à {what} dans la liste « Acteur ».")
+            return chooser.value
+
+        def on_save(_):
+            chosen = chosen_actor("modifier")
+
+            def unique_name(ws, actor, written):
+                if "name" in written:
+                    edits.require_unique(ws.actors, actor.name, f"Un autre acteur s'appelle déjà « {actor.name} ».",
+                                         field="name", ignore_id=chosen)
+
+            self.save_form(form, lambda ws: one_of(ws.actors, chosen, "acteur"), "Acteur enregistré.",
+                           check=unique_name)
+
+        def on_delete(_):
+            chosen = chosen_actor("supprimer")
+            latest = self.store.load(self.ws_id)
+            found = edits.actor_references(latest, chosen)
+            if not found:
+                remove_now(chosen, one_of(latest.actors, chosen, "acteur").name)
+                return
+            label = one_of(latest.actors, chosen, "acteur").name
+            removal.ask(question_html(f"Supprimer « {label} » ?", "Il figure dans :", found,
+                                      "Tout cela sera retiré avec lui (rétablissable depuis l'historique de l'accueil)."),
+                        id=chosen, found=found)
+            self.messages.info("Confirmez la suppression, ou annulez.")
+
+        def remove_now(actor_id: str, label: str) -> None:
+            self.save(lambda ws: edits.remove_actor(ws, actor_id),
+                      f"Acteur « {label} » supprimé, avec ses relations et ses places (rétablissable depuis "
+                      "l'historique de l'accueil).")
+
+        def on_confirm(_):
+            chosen = removal.asked.get("id")
+            if chosen is None or chosen != chooser.value:
+                removal.close()
+                raise KitError("Choisissez l'acteur à supprimer, puis « Supprimer l'acteur ».")
+            latest = self.store.load(self.ws_id)
+            if set(edits.actor_references(latest, chosen)) - set(removal.asked["found"]):
+                on_delete(None)  # cited somewhere else meanwhile: ask again, saying it
+                raise KitError("Entre-temps, d'autres éléments citent cet acteur : relisez la liste, puis confirmez "
+                               "à nouveau.")
+            label = one_of(latest.actors, chosen, "acteur").name
+            removal.close()
+            remove_now(chosen, label)
+
+        def on_cancel(_):
+            removal.close()
+            self.messages.info("Suppression annulée : rien n'a changé.")
+
+        def show_chosen(_=None):
+            found = next((a for a in self.ws.actors if a.id == chooser.value), None)
+            if found is None:
+                blank(form)
+            form.show(found, self.ws.revision)
+            if removal.asked.get("id") != chooser.value:
+                removal.close()
+
+        def member_name(ws, actor_id):
+            return one_of(ws.actors, actor_id, "acteur").name  # a clear message if someone removed it meanwhile
 
         def on_join(_):
             chosen, chosen_role = member.value, role.value
             if not chosen:
                 raise KitError("Choisissez l'acteur à ajouter au groupe projet.")
-            self.save(lambda ws: ws.project_group.append(GroupMember(actor_id=chosen, role=chosen_role)),
-                      "Groupe projet mis à jour.", parts=("actors", "governance"))
+
+            def change(ws):
+                label = member_name(ws, chosen)
+                if any(m.actor_id == chosen and m.role == chosen_role for m in ws.project_group):
+                    raise KitError(f"« {label} » est déjà dans le groupe projet ({chosen_role}).")
+                ws.project_group.append(GroupMember(actor_id=chosen, role=chosen_role))
+
+            self.save(change, "Groupe projet mis à jour.", parts=("actors", "governance"))
 
         def on_leave(_):
             chosen = member.value
-            self.save(lambda ws: setattr(ws, "project_group", [m for m in ws.project_group if m.actor_id != chosen]),
-                      "Groupe projet mis à jour.", parts=("actors", "governance"))
+            if not chosen:
+                raise KitError("Choisissez l'acteur à retirer du groupe projet.")
+
+            def change(ws):
+                if not any(m.actor_id == chosen for m in ws.project_group):
+                    raise KitError(f"« {member_name(ws, chosen)} » n'est pas dans le groupe projet.")
+                ws.project_group = [m for m in ws.project_group if m.actor_id != chosen]
+
+            self.save(change, "Groupe projet mis à jour.", parts=("actors", "governance"))
 
         def redraw(ws):
             frame = project.actors_frame(ws)
             listing.value = (table_html(frame[["name", "kind", "person", "contact"]].rename(
                 columns={"name": "acteur", "kind": "type", "person": "personne", "contact": "contact"}))
                 if not frame.empty else "<p class='kit-sub'>Aucun acteur pour l'instant.</p>")
-            options = [("", "")] + [(a.name, a.id) for a in ws.actors]
-            set_options(remove_choice, options)
-            set_options(member, options)
+            show_chosen()
             members = project.group_frame(ws)
             group.value = (table_html(members[["name", "role", "kind"]].rename(
                 columns={"name": "acteur", "role": "rôle", "kind": "type"})) if not members.empty
                 else "<p class='kit-sub'>Le groupe projet est vide.</p>")
             checklist.value = checks_html(project.group_checklist(ws))
 
-        for widget, handler in ((add, on_add), (remove, on_remove), (join, on_join), (leave, on_leave)):
-            widget.on_click(self.messages.guard(handler))
+        add.on_click(self.messages.guard(on_add, near=add_note))
+        for widget, handler in ((save, on_save), (delete, on_delete), (removal.yes, on_confirm),
+                                (removal.no, on_cancel)):
+            widget.on_click(self.messages.guard(handler, near=edit_note))
+        for widget, handler in ((join, on_join), (leave, on_leave)):
+            widget.on_click(self.messages.guard(handler, near=group_note))
+        on_choice(chooser, self.messages.guard(show_chosen))
         self.on("actors", redraw)
-        return w.VBox([w.HTML("<h2>Les acteurs</h2>"), w.HBox([name, kind]), w.HBox([person, contact, add]), listing,
-                       w.HBox([remove_choice, remove]),
+        return w.VBox([w.HTML("<h2>Les acteurs</h2>"), w.HBox([name, kind]), w.HBox([person, contact, add]), add_note,
+                       listing,
+                       w.HTML("<h3>Modifier un acteur</h3><p class='kit-sub'>Choisissez-le : ses champs s'enregistrent "
+                              "sur place, ses relations et ses places restent.</p>"),
+                       chooser, edit_name, w.HBox([edit_kind, edit_person]), edit_contact, edit_role,
+                       w.HBox([save, delete]), edit_note, removal.widget,
                        w.HTML("<h2>Le groupe projet</h2><p class='kit-sub'>Un binôme élu et technicien pour la "
                               "politique de la ville, un pour les transitions, et les acteurs clés du quartier.</p>"),
-                       w.HBox([member, role]), w.HBox([join, leave]), group, checklist])
+                       w.HBox([member, role]), w.HBox([join, leave]), group_note, group, checklist])
 
     # -- 3. network -----------------------------------------------------------------------------------
 
     def _network(self) -> w.Widget:
-        source = choice("De", "kit-relation-source", "380px")
-        target = choice("Vers", "kit-relation-target", "380px")
+        def actor_options(ws):
+            return [("", "")] + [(a.name, a.id) for a in ws.actors]
+
+        source = self.choices(choice("De", "kit-relation-source", "460px"), actor_options)
+        target = self.choices(choice("Vers", "kit-relation-target", "460px"), actor_options)
         kind = choice("Nature", "kit-relation-kind", "300px", options=list(network.RELATION_KINDS))
         intensity = tagged(w.ToggleButtons(options=[("faible", 1), ("moyenne", 2), ("forte", 3)], value=2,
                                            style={"button_width": "auto"}), "kit-relation-intensity")
         add = tagged(button("Ajouter la relation", style="primary", icon="plus"), "kit-add-relation")
-        size_by = choice("Taille selon", "kit-size-by", "380px",
+        relation_note = near_line("kit-relation-note")
+        size_by = choice("Taille selon", "kit-size-by", "520px",
                           options=[(v, k) for k, v in network.SIZE_LABELS.items()], value="betweenness")
-        highlight = choice("Mettre en avant", "kit-highlight", "420px")
+        highlight = self.choices(choice("Mettre en avant", "kit-highlight", "520px"), actor_options)
         readings = tagged(w.HTML(), "kit-network-readings")
         table = tagged(w.HTML(), "kit-network-metrics")
         exports = tagged(w.HTML(), "kit-network-exports")
@@ -277,15 +530,16 @@ class ProjectApp(SessionApp):
                 raise KitError("Une relation relie deux acteurs différents.")
             new = checked(lambda: Relation(source=source.value, target=target.value, kind=kind.value,
                                            intensity=intensity.value))
-            self.save(lambda ws: ws.relations.append(new), "Relation ajoutée.", parts=("network",))
+            names = {a.id: a.name for a in self.ws.actors}
+
+            def change(ws):
+                edits.existing(ws.actors, [new.source, new.target], edits.GONE["acteurs"])  # removed meanwhile?
+                ws.relations.append(new)
+
+            self.save(change, f"Relation ajoutée : « {names.get(new.source)} » → « {names.get(new.target)} » "
+                              f"({new.kind}).", parts=("network",))
 
         def redraw(ws):
-            options = [("", "")] + [(a.name, a.id) for a in ws.actors]
-            set_options(source, options)
-            set_options(target, options)
-            current = highlight.value
-            set_options(highlight, options)
-            highlight.value = current if current in {a.id for a in ws.actors} else ""
             view.show(lambda: figure(ws))
             actors, relations = project.actors_frame(ws), project.relations_frame(ws)
             if actors.empty:
@@ -303,40 +557,62 @@ class ProjectApp(SessionApp):
                              download_link(csv_bytes(edges), "relations.csv",
                                            "Relations (tableau CSV)", "text/csv"))
 
-        add.on_click(self.messages.guard(on_add))
+        add.on_click(self.messages.guard(on_add, near=relation_note))
         for control in (size_by, highlight):
             control.observe(self.messages.guard(lambda _: view.show(lambda: figure(self.ws))), names="value")
         self.on(("network", "actors", "governance"), redraw)
         return w.VBox([w.HTML("<h2>Les relations entre acteurs</h2>"), w.HBox([source, target]),
-                       w.HBox([kind, intensity, add]), w.HBox([size_by, highlight]), view.widget,
+                       w.HBox([kind, intensity, add]), relation_note, w.HBox([size_by, highlight]), view.widget,
                        w.HTML("<h2>Ce que dit le réseau</h2>"), readings, table, exports])
 
     # -- 4. governance --------------------------------------------------------------------------------
 
     def _governance(self) -> w.Widget:
+        def actor_options(ws):
+            return [("", "")] + [(a.name, a.id) for a in ws.actors]
+
+        def body_options(ws):
+            return [("", "")] + [(b.name, b.id) for b in ws.bodies]
+
         name = tagged(w.Text(placeholder="Nom de l'instance", layout=w.Layout(width="420px")), "kit-body-name")
         kind = choice("Type", "kit-body-kind", "360px", options=list(governance.BODY_KINDS))
-        lead = choice("Pilote", "kit-body-lead", "380px")
-        members = tagged(w.SelectMultiple(description="Membres", rows=5, layout=w.Layout(width="520px")),
-                         "kit-body-members")
+        lead = self.choices(choice("Pilote", "kit-body-lead", "420px"), actor_options)
+        members = self.choices(members_box("kit-body-members"), lambda ws: actor_options(ws)[1:])
         rhythm = tagged(w.Text(placeholder="Rythme (ex. : trimestriel)", layout=w.Layout(width="300px")), "kit-body-rhythm")
         decides = tagged(w.Text(placeholder="Ce qu'elle décide", layout=w.Layout(width="520px")), "kit-body-decides")
-        reports_to = choice("Rend compte à", "kit-body-reports", "420px")
+        reports_to = self.choices(choice("Rend compte à", "kit-body-reports", "420px"), body_options)
         first, at = meeting_inputs("kit-body-first", "kit-body-time")
         add = tagged(button("Ajouter l'instance", style="primary", icon="plus"), "kit-add-body")
         body_note = near_line("kit-body-note")
         listing = tagged(w.HTML(), "kit-bodies-list")
-        # The first meeting of a body already described (in the application, or before this field existed).
-        chosen_body = choice("Première réunion de", "kit-body-meeting-choice", "460px")
-        first_edit, at_edit = meeting_inputs("kit-body-first-edit", "kit-body-time-edit", "le")
-        save_meeting = tagged(button("Enregistrer", icon="save"), "kit-save-body-meeting")
-        meeting_note = near_line("kit-body-meeting-note")
-        meeting_form = EntityForm({"first_meeting": first_edit, "meeting_time": at_edit},
-                                  show={"meeting_time": lambda t: french_time(t) if t else ""},
-                                  read={"first_meeting": lambda box: checked_date(box, FIRST_MEETING),
-                                        "meeting_time": lambda box: checked_time(box.value, MEETING_TIME)})
-        remove_choice = choice("Instance", "kit-body-remove-choice")
+        # The edit form: the body chosen (the one just added, first), every field saved in place.
+        chooser = self.choices(choice("Instance", "kit-body-choice", "640px"), body_options)
+        edit_name = tagged(w.Text(description="Nom", layout=w.Layout(width="640px")), "kit-body-edit-name")
+        edit_kind = choice("Type", "kit-body-edit-kind", "440px", options=list(governance.BODY_KINDS))
+        edit_lead = self.choices(choice("Pilote", "kit-body-edit-lead", "420px"), actor_options)
+        edit_members = self.choices(members_box("kit-body-edit-members"), lambda ws: actor_options(ws)[1:])
+        edit_rhythm = tagged(w.Text(description="Rythme", layout=w.Layout(width="440px")), "kit-body-edit-rhythm")
+        edit_decides = tagged(w.Text(description="Ce qu'elle décide", layout=w.Layout(width="900px")),
+                              "kit-body-edit-decides")
+        edit_reports = self.choices(choice("Rend compte à", "kit-body-edit-reports", "420px"), body_options)
+        first_edit, at_edit = meeting_inputs("kit-body-first-edit", "kit-body-time-edit")
+        save = tagged(button("Enregistrer l'instance", style="primary", icon="save"), "kit-save-body")
         remove = tagged(button("Retirer l'instance", icon="trash"), "kit-remove-body")
+        edit_note = near_line("kit-body-edit-note")
+        for widget in (chooser, edit_name, edit_kind, edit_members, edit_rhythm, edit_decides):
+            widget.style.description_width = "150px"  # one column of labels
+        form = EntityForm({"name": edit_name, "kind": edit_kind, "lead_id": edit_lead, "member_ids": edit_members,
+                           "rhythm": edit_rhythm, "decides": edit_decides, "reports_to": edit_reports,
+                           "first_meeting": first_edit, "meeting_time": at_edit},
+                          show={"lead_id": lambda v: v or "", "member_ids": tuple, "reports_to": lambda v: v or "",
+                                "meeting_time": lambda t: french_time(t) if t else ""},
+                          read={"name": lambda box: short_enough(box.value, GovernanceBody, "name",
+                                                                 "Le nom de l'instance"),
+                                "rhythm": lambda box: short_enough(box.value, GovernanceBody, "rhythm", "Le rythme"),
+                                "lead_id": lambda box: box.value or None, "member_ids": lambda box: list(box.value),
+                                "reports_to": lambda box: box.value or None,
+                                "first_meeting": lambda box: checked_date(box, FIRST_MEETING),
+                                "meeting_time": lambda box: checked_time(box.value, MEETING_TIME)})
         checklist = tagged(w.HTML(), "kit-governance-checklist")
 
         def figure(ws):
@@ -346,7 +622,14 @@ class ProjectApp(SessionApp):
 
         view = self.figure(lambda: figure(self.ws), "kit-governance-map")
 
+        def cited(ws, body):
+            """A clear message if someone removed an actor or a body the person chose meanwhile."""
+            edits.existing(ws.actors, body.member_ids + ([body.lead_id] if body.lead_id else []), edits.GONE["acteurs"])
+            edits.existing(ws.bodies, [body.reports_to] if body.reports_to else [], edits.GONE["instance"])
+
         def on_add(_):
+            short_enough(name.value, GovernanceBody, "name", "Le nom de l'instance")
+            short_enough(rhythm.value, GovernanceBody, "rhythm", "Le rythme")
             day, moment = checked_date(first, FIRST_MEETING), checked_time(at.value, MEETING_TIME)
             new = checked(lambda: GovernanceBody(name=name.value, kind=kind.value, lead_id=lead.value or None,
                                                  member_ids=list(members.value), rhythm=rhythm.value,
@@ -355,53 +638,65 @@ class ProjectApp(SessionApp):
 
             def change(ws):
                 edits.require_unique(ws.bodies, new.name, f"L'instance « {new.name} » existe déjà.", field="name")
+                cited(ws, new)
                 ws.bodies.append(new)
 
-            self.save(change, f"Instance « {new.name} » ajoutée.", parts=("governance", "actors"))
+            self.save(change, f"Instance « {new.name} » ajoutée : complétez-la ci-dessous si besoin.",
+                      parts=("governance", "actors"))
             name.value = rhythm.value = decides.value = at.value = ""
-            first.value = None
+            first.value, members.value, lead.value, reports_to.value = None, (), "", ""
+            chooser.value = new.id  # what was just created is what the edit form shows
 
-        def show_meeting(_=None):
-            found = next((b for b in self.ws.bodies if b.id == chosen_body.value), None)
+        def chosen_body(what: str) -> str:
+            if not chooser.value:
+                raise KitError(f"Choisissez l'instance à {what} dans la liste « Instance ».")
+            return chooser.value
+
+        def show_chosen(_=None):
+            found = next((b for b in self.ws.bodies if b.id == chooser.value), None)
             if found is None:
-                first_edit.value, at_edit.value = None, ""
-            meeting_form.show(found, self.ws.revision)
+                blank(form)
+            form.show(found, self.ws.revision)
 
-        def on_save_meeting(_):
-            chosen = chosen_body.value
-            if not chosen:
-                raise KitError("Choisissez l'instance dont vous fixez la première réunion.")
-            self.save_form(meeting_form, lambda ws: edits.body(ws, chosen), "Première réunion enregistrée.",
-                           parts=("governance",))
+        def on_save(_):
+            chosen = chosen_body("modifier")
+
+            def rules(ws, body, written):
+                if "name" in written:
+                    edits.require_unique(ws.bodies, body.name, f"Une autre instance s'appelle déjà « {body.name} ».",
+                                         field="name", ignore_id=chosen)
+                if body.reports_to == chosen:
+                    raise KitError("Une instance ne rend pas compte à elle-même : choisissez-en une autre.")
+                cited(ws, body)
+
+            self.save_form(form, lambda ws: one_of(ws.bodies, chosen, "instance"), "Instance enregistrée.",
+                           parts=("governance", "actors"), check=rules)
 
         def on_remove(_):
-            chosen = remove_choice.value
-            if not chosen:
-                raise KitError("Choisissez l'instance à retirer.")
-            self.save(lambda ws: edits.remove_body(ws, chosen), "Instance retirée.", parts=("governance", "actors"))
+            chosen = chosen_body("retirer")
+            self.save(lambda ws: edits.remove_body(ws, chosen),
+                      "Instance retirée (rétablissable depuis l'historique de l'accueil).", parts=("governance", "actors"))
 
         def redraw(ws):
-            actor_options = [("", "")] + [(a.name, a.id) for a in ws.actors]
-            set_options(lead, actor_options)
-            set_options(members, actor_options[1:])
-            body_options = [("", "")] + [(b.name, b.id) for b in ws.bodies]
-            set_options(reports_to, body_options)
-            set_options(remove_choice, body_options)
-            set_options(chosen_body, body_options)
-            show_meeting()
+            show_chosen()
             listing.value = table_html(bodies_frame(ws)) if ws.bodies else ""
             view.show(lambda: figure(ws))
             checklist.value = checks_html(project.governance_checks(ws))
 
         add.on_click(self.messages.guard(on_add, near=body_note))
-        save_meeting.on_click(self.messages.guard(on_save_meeting, near=meeting_note))
-        on_choice(chosen_body, self.messages.guard(show_meeting))
-        remove.on_click(self.messages.guard(on_remove))
+        for widget, handler in ((save, on_save), (remove, on_remove)):
+            widget.on_click(self.messages.guard(handler, near=edit_note))
+        on_choice(chooser, self.messages.guard(show_chosen))
         self.on(("governance", "actors"), redraw)
         return w.VBox([w.HTML("<h2>Les instances du projet</h2>"), w.HBox([name, kind]), w.HBox([lead, reports_to]),
-                       members, w.HBox([rhythm, decides]), w.HBox([first, at]), add, body_note, listing,
-                       w.HBox([chosen_body, first_edit, at_edit, save_meeting]), meeting_note,
-                       view.widget, checklist, w.HBox([remove_choice, remove])])
+                       members, chosen_line(members, "kit-body-members-chosen", "90px"), w.HBox([rhythm, decides]),
+                       w.HBox([first, at]), w.HBox([add]), body_note, listing,
+                       w.HTML("<h3>Modifier une instance</h3><p class='kit-sub'>Choisissez-la : son nom, ses membres, "
+                              "son rythme ou sa première réunion s'enregistrent sur place.</p>"),
+                       chooser, edit_name, w.HBox([edit_kind, edit_lead]), edit_members,
+                       chosen_line(edit_members, "kit-body-edit-members-chosen", "158px"),
+                       w.HBox([edit_rhythm, edit_reports]), edit_decides, w.HBox([first_edit, at_edit]),
+                       w.HBox([save, remove]), edit_note, view.widget, checklist])
 
     # -- 5. MACTOR and power/interest -------------------------------------------------------------------
 

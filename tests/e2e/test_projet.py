@@ -103,3 +103,54 @@ def test_a_body_with_its_first_meeting_date_and_time_is_in_the_steering_calendar
     href = page.locator(".kit-ics a").get_attribute("href")
     ics = base64.b64decode(href.split("base64,", 1)[1]).decode("utf-8")
     assert f"DTSTART;TZID=Europe/Paris:{first:%Y%m%d}T180000" in ics and "BEGIN:VTIMEZONE" in ics
+
+
+def test_an_actor_then_a_body_with_it_as_member_then_the_actor_renamed_in_place(page, voila_server, open_app,
+                                                                                 wait_until):
+    """One sitting: what was just created is offered at once in another tab, and an edit keeps every link."""
+    store = Store(voila_server.espaces)
+    ws = store.create("CA Grand Poitiers (une séance)")
+    open_app(page, voila_server.base_url, APP, f"espace={ws.id}")
+
+    def saved():  # the workspace of this test, found by what it holds
+        return next(store.load(s.id) for s in store.list() if s.name == "CA Grand Poitiers (une séance)")
+
+    page.get_by_role("tab", name="2. Acteurs et groupe projet").click()
+    field = page.locator(".kit-actor-name input")
+    field.fill("Régie de quartier des Couronneries")
+    field.press("Tab")
+    pick(page, "kit-actor-kind", "Association")
+    page.locator(".kit-add-actor").click()
+    wait_until(lambda: [a.name for a in saved().actors] == ["Régie de quartier des Couronneries"])
+    [actor] = saved().actors
+    # The edit form shows the actor just added.
+    page.wait_for_function("document.querySelector('.kit-actor-edit-name input').value"
+                           " === 'Régie de quartier des Couronneries'", timeout=30_000)
+
+    page.get_by_role("tab", name="4. Gouvernance").click()
+    field = page.locator(".kit-body-name input")
+    field.fill("Atelier des habitants des Couronneries")
+    field.press("Tab")
+    pick(page, "kit-body-kind", "atelier d'habitants")
+    page.locator(".kit-body-members select").select_option(label="Régie de quartier des Couronneries")
+    page.wait_for_timeout(300)  # the choice reaches the kernel before the click
+    page.locator(".kit-add-body").click()
+    wait_until(lambda: [b.member_ids for b in saved().bodies] == [[actor.id]])
+    page.wait_for_selector(".kit-body-note .kit-msg-ok", timeout=30_000)
+
+    page.get_by_role("tab", name="2. Acteurs et groupe projet").click()
+    field = page.locator(".kit-actor-edit-name input")
+    field.fill("Régie des Couronneries")
+    field.press("Tab")
+    page.locator(".kit-save-actor").click()
+    wait_until(lambda: [a.name for a in saved().actors] == ["Régie des Couronneries"])
+    page.wait_for_selector(".kit-actor-edit-note .kit-msg-ok:has-text('Acteur enregistré')", timeout=30_000)
+    after = saved()
+    assert [(a.id, a.kind) for a in after.actors] == [(actor.id, "Association")]  # the same actor, edited in place
+    assert [b.member_ids for b in after.bodies] == [[actor.id]]
+    text = store.path(after.id).read_text(encoding="utf-8")
+    assert "Régie des Couronneries" in text and "Régie de quartier des Couronneries" not in text
+    # Renamed in every list, in the other tabs too.
+    page.get_by_role("tab", name="4. Gouvernance").click()
+    page.locator(".kit-body-members select option", has_text="Régie des Couronneries").wait_for(
+        state="attached", timeout=30_000)
