@@ -536,7 +536,13 @@ def _find(items: list[Any], item_id: str, what: str) -> Any:
     for item in items:
         if item.id == item_id:
             return item
-    raise KitError(f"Ce {what} n'existe plus : il a peut-être été supprimé par une autre personne.")
+    if what in _FEMININE:
+        raise KitError(f"Cette {what} n'existe plus : elle a peut-être été supprimée par une autre personne.")
+    article = "Cet" if what[:1] in "aeéèêiouyh" else "Ce"
+    raise KitError(f"{article} {what} n'existe plus : il a peut-être été supprimé par une autre personne.")
+
+
+_FEMININE = {"instance", "fiche", "fiche action", "étape", "relation", "ligne de budget", "valeur"}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -150,3 +150,16 @@ def test_a_body_keeps_its_first_meeting_and_time_and_older_files_open_without_th
         workspace_from_dict(raw(bodies=[{**body, "first_meeting": "1027-03-12"}]))
     with pytest.raises(KitError, match="heure des réunions"):
         workspace_from_dict(raw(bodies=[{**body, "meeting_time": "25:00"}]))
+
+
+def test_a_vanished_entity_is_named_in_correct_french():
+    from kit.model import _find
+
+    said = {}
+    for what in ("acteur", "instance", "projet"):
+        with pytest.raises(KitError) as error:
+            _find([], "x", what)
+        said[what] = error.value.message
+    assert said["acteur"].startswith("Cet acteur n'existe plus")
+    assert said["instance"].startswith("Cette instance n'existe plus : elle a peut-être été supprimée")
+    assert said["projet"].startswith("Ce projet n'existe plus")
