@@ -16,8 +16,15 @@ def set_date(page, css: str, iso: str) -> None:
     field.press("Tab")
 
 
+def empty_form(page) -> None:
+    """« Formulaire vide », waited for (the kernel empties the fields: typing before it answers would be lost)."""
+    page.locator(".kit-blank-action").click()
+    page.locator(".kit-blank-note .kit-msg-info", has_text="Formulaire vidé").wait_for(timeout=30_000)
+    page.wait_for_function("document.querySelector('.kit-action-title input').value === ''")
+
+
 def new_fiche(page, title: str, start: str, end: str, depends: str | None = None) -> None:
-    page.locator(".kit-action-choice select").select_option("")
+    empty_form(page)
     field = page.locator(".kit-action-title input")
     field.fill(title)
     field.press("Tab")
@@ -39,9 +46,10 @@ def test_fiches_roadmap_bad_date_and_workbook(page, voila_server, open_app, down
     open_app(page, voila_server.base_url, APP, f"espace={ws.id}")
 
     new_fiche(page, "Diagnostic des îlots de chaleur", "2027-01-04", "2027-03-31")
-    page.wait_for_selector(".kit-action-list td:has-text('Diagnostic des îlots de chaleur')")
+    # (in the folded list of fiches)
+    page.wait_for_selector(".kit-action-list td:has-text('Diagnostic des îlots de chaleur')", state="attached")
     new_fiche(page, "Plantations dans les cours", "2027-04-01", "2027-10-31", depends="Diagnostic des îlots de chaleur")
-    page.wait_for_selector(".kit-action-list td:has-text('Plantations dans les cours')")
+    page.wait_for_selector(".kit-action-list td:has-text('Plantations dans les cours')", state="attached")
     actions = store.load(ws.id).actions
     assert actions[1].depends_on == [actions[0].id]
 
@@ -96,7 +104,7 @@ def test_impossible_budget_year_and_date_are_refused_beside_the_form(page, voila
         page.locator(".kit-action-items-note .kit-msg-error", has_text=words).wait_for(timeout=30_000)
         assert amount.input_value() == typed_amount and year.input_value() == typed_year  # nothing clamped
 
-    page.locator(".kit-action-choice select").select_option("")
+    page.locator(".kit-action-choice select").select_option("— nouvelle fiche —")
     title = page.locator(".kit-action-title input")
     title.fill("Jardin partagé")
     title.press("Tab")
@@ -111,3 +119,74 @@ def test_impossible_budget_year_and_date_are_refused_beside_the_form(page, voila
     page.locator(".kit-add-action").click()
     page.locator(".kit-action-note .kit-msg-ok", has_text="Fiche « Jardin partagé » créée").wait_for(timeout=30_000)
     assert store.load(ws.id).actions[-1].start.isoformat() == "2027-02-28"
+
+
+def test_three_fiches_in_a_row_each_depending_on_the_one_before(page, voila_server, open_app):
+    """One sitting, as a facilitator writes them: A, then B depending on A right after A was created (the form
+    then shows A, and B is typed over it), then C, after « Formulaire vide », depending on B. Every link chosen
+    is saved; the critical path runs A → B → C."""
+    store = Store(voila_server.espaces)
+    ws = store.create("CC du Pays Marennes")
+    open_app(page, voila_server.base_url, APP, f"espace={ws.id}")
+    titles = ["Repérer les logements surchauffés", "Poser des protections solaires", "Mesurer la chaleur l'été suivant"]
+    dates = [("2027-01-04", "2027-02-26"), ("2027-03-01", "2027-05-28"), ("2027-06-01", "2027-09-30")]
+    for index, (title, (start, end)) in enumerate(zip(titles, dates)):
+        if index == 2:
+            empty_form(page)
+        field = page.locator(".kit-action-title input")
+        field.fill(title)
+        field.press("Tab")
+        set_date(page, "kit-action-start", start)
+        set_date(page, "kit-action-end", end)
+        depends = page.locator(".kit-action-depends select")
+        if index:
+            depends.select_option(label=titles[index - 1])
+        page.locator(".kit-add-action").click()
+        page.locator(".kit-action-note .kit-msg-ok", has_text=f"Fiche « {title} » créée").wait_for(timeout=30_000)
+    actions = {a.title: a for a in store.load(ws.id).actions}
+    assert list(actions) == titles
+    assert actions[titles[0]].depends_on == []
+    assert actions[titles[1]].depends_on == [actions[titles[0]].id]
+    assert actions[titles[2]].depends_on == [actions[titles[1]].id]
+
+    page.get_by_role("tab", name="2. Feuille de route").click()
+    shown = page.locator(".kit-critical-path")
+    shown.get_by_text("Chemin critique").wait_for(timeout=30_000)
+    assert " → ".join(titles) in shown.inner_text().replace("\u00a0", " ")
+
+
+def test_a_fiche_written_with_the_keyboard_only(page, voila_server, open_app):
+    """Title, pilot, dates and « Nouvelle fiche » without the mouse: Tab from field to field, Enter on the button;
+    then Enter in the title of an empty form creates the next fiche."""
+    from kit.model import Actor
+
+    store = Store(voila_server.espaces)
+    ws = store.create("CA Royan Atlantique")
+    ws = store.update(ws.id, lambda w: w.actors.append(Actor(name="Bailleur social de la côte",
+                                                             kind="Bailleur social")))
+    open_app(page, voila_server.base_url, APP, f"espace={ws.id}")
+    page.locator(".kit-action-title input").focus()
+    page.keyboard.type("Permanence énergie")
+    page.keyboard.press("Tab")  # the pilot
+    page.keyboard.type("Bailleur")
+    page.keyboard.press("Tab")  # the start
+    type_date(page, "kit-action-start", "04", "01", "2027")  # (types, then Tab: the end)
+    type_date(page, "kit-action-end", "30", "06", "2027")
+    tabs = 0
+    while not page.evaluate("document.activeElement.closest('.kit-add-action') !== null"):
+        page.keyboard.press("Tab")
+        tabs += 1
+        assert tabs <= 12, "« Nouvelle fiche » is not reached with Tab"
+    page.keyboard.press("Enter")
+    page.locator(".kit-action-note .kit-msg-ok", has_text="Fiche « Permanence énergie » créée").wait_for(timeout=30_000)
+    action = store.load(ws.id).actions[0]
+    assert (action.lead_id, action.start.isoformat(), action.end.isoformat()) == (
+        ws.actors[0].id, "2027-01-04", "2027-06-30")
+
+    empty_form(page)
+    title = page.locator(".kit-action-title input")
+    title.focus()
+    page.keyboard.type("Balades thermiques")
+    page.keyboard.press("Enter")
+    page.locator(".kit-action-note .kit-msg-ok", has_text="Fiche « Balades thermiques » créée").wait_for(timeout=30_000)
+    assert [a.title for a in store.load(ws.id).actions] == ["Permanence énergie", "Balades thermiques"]
