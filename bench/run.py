@@ -25,6 +25,8 @@
                                                                                   -> bench_actor.py
 7. room    a room: --pages session-1 pages opened at once, all usable (none blank), kernels before and
            after                                                                  -> bench_room_load.py
+8. entry   a stake, a relation and a fiche's minimum entered through the browser: actions counted, seconds
+           per item, vs a trivial round trip                                      -> bench_entry.py
 
 This file is the entry point: it parses the options, starts the servers the browser benchmarks share
 (tests/harness.py, as the e2e tests do) and runs the chosen benchmarks in the order above (1, 2, 5, 6 in
@@ -54,6 +56,7 @@ from common import (ACTION, APP_TITLES, BARE, CANDIDATURE, CHART_APPS, ENJEUX, P
 
 import bench_actor
 import bench_click
+import bench_entry
 import bench_import
 import bench_load
 import bench_plane
@@ -103,7 +106,7 @@ def browser_benchmarks(scratch: Scratch, args, want: set[str]) -> None:
                         bench_room_load.run, playwright, scratch, args.pages)
 
 
-BROWSER_BENCHMARKS = {"load", "enjeux", "projet", "action", "suivi", "candidature", "click", "plane", "actor"}
+BROWSER_BENCHMARKS = {"load", "enjeux", "projet", "action", "suivi", "candidature", "click", "plane", "actor", "entry"}
 
 
 def preheated_benchmarks(playwright, scratch: Scratch, args, want: set[str], apps: tuple[str, ...]) -> None:
@@ -111,7 +114,8 @@ def preheated_benchmarks(playwright, scratch: Scratch, args, want: set[str], app
     baseline preheated too; the session apps get a pool of their own here, which voila.json does not give them)."""
     pools = {BARE: 1, HOME_APP: 1, **{nb: 1 for nb in apps},
              **({PLOTLY_BARE: 1} if set(apps) & set(CHART_APPS) else {}),
-             **({PROJET: 1} if "actor" in want else {})}
+             **({PROJET: 1} if "actor" in want else {}),
+             **({ENJEUX: 1, PROJET: 1, ACTION: 1} if "entry" in want else {})}
     try:
         with voila_server(scratch, "voila-preheated", preheat=True, pools=pools) as server:
             if apps:
@@ -126,6 +130,9 @@ def preheated_benchmarks(playwright, scratch: Scratch, args, want: set[str], app
             if "actor" in want:
                 run_section("6. Actor added until the network map shows it (session-2 app) vs trivial round trip",
                             bench_actor.run, playwright, server, scratch, args.adds)
+            if "entry" in want:
+                run_section("8. Entering a stake, a relation, a fiche's minimum: actions and seconds per item",
+                            bench_entry.run, playwright, server, scratch, args.adds)
     except Exception as error:  # noqa: BLE001 - the server itself did not start
         if interrupted:
             raise KeyboardInterrupt from None
@@ -167,8 +174,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--store-runs", type=int, help="Store.update/load runs (default 30; --quick 5)")
     parser.add_argument("--pages", type=int, help="pages opened at once by the room benchmark (default 20; --quick 6)")
     parser.add_argument("--quick", action="store_true", help="few runs: checks that the benchmark works")
-    every = ["load", "enjeux", "projet", "action", "suivi", "candidature", "click", "plane", "actor", "room", "store",
-             "import"]
+    every = ["load", "enjeux", "projet", "action", "suivi", "candidature", "click", "plane", "actor", "entry", "room",
+             "store", "import"]
     parser.add_argument("--only", nargs="+", choices=every, default=every,
                         help="benchmarks to run (enjeux, projet, action, suivi, candidature: session-1, -2, -3, follow-up, "
                              "application app load; "

@@ -21,13 +21,13 @@ MIME = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.
 def session_plan(app, *, number: int, next_step: str, deliverable: str, contents: str,
                  export_options=None) -> w.Widget:
     """`export_options`: a function giving `deliverables.export`'s further arguments (the map's shapes)."""
-    held_on = tagged(DateInput(description="Date de la session"), "kit-session-date")
+    held_on = tagged(tagged(DateInput(description="Date de la session"), "kit-session-date"), "kit-label-whole")
     place = tagged(w.Text(placeholder="Lieu", layout=w.Layout(width="360px")), "kit-session-place")
     save_session = tagged(button("Enregistrer", icon="save"), "kit-save-session")
     task = tagged(w.Text(placeholder="Tâche (ex. : compléter les données de chaleur)", layout=w.Layout(width="460px")),
                    "kit-task")
     owner = tagged(w.Text(placeholder="Qui ?", layout=w.Layout(width="220px")), "kit-task-owner")
-    due = tagged(DateInput(description="Échéance"), "kit-task-due")
+    due = tagged(tagged(DateInput(description="Échéance"), "kit-task-due"), "kit-label-whole")
     add = tagged(button("Ajouter au plan de travail", style="primary", icon="plus"), "kit-add-task")
     items = tagged(w.HTML(), "kit-plan")
     item_choice = w.Dropdown(layout=w.Layout(width="460px"))
