@@ -248,6 +248,7 @@ def remove_actor(ws: Workspace, actor_id: str) -> None:
         body.lead_id = None if body.lead_id == actor_id else body.lead_id
     ws.actor_influences = [c for c in ws.actor_influences if actor_id not in (c.source, c.target)]
     ws.actor_positions = [c for c in ws.actor_positions if c.actor_id != actor_id]
+    ws.mactor_actor_ids = [i for i in ws.mactor_actor_ids if i != actor_id]
     for action in ws.actions:
         action.lead_id = None if action.lead_id == actor_id else action.lead_id
         action.partner_ids = [i for i in action.partner_ids if i != actor_id]
@@ -259,6 +260,7 @@ def remove_objective(ws: Workspace, objective_id: str) -> None:
     gone = {objective_id} | {o.id for o in ws.objectives if o.parent_id == objective_id}
     ws.objectives = [o for o in ws.objectives if o.id not in gone]
     ws.actor_positions = [c for c in ws.actor_positions if c.objective_id not in gone]
+    ws.mactor_objective_ids = [i for i in ws.mactor_objective_ids if i not in gone]
 
 
 def remove_body(ws: Workspace, body_id: str) -> None:

@@ -22,7 +22,7 @@ from kit.errors import KitError
 from kit.text import shorten, slug
 
 FORMAT = "quartiers-en-transitions/espace"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # ---------------------------------------------------------------------------------------------
 # Identifiers and small value types
@@ -150,11 +150,12 @@ class Stake(Part):
     votes: int = Field(default=0, ge=0, le=10_000, title="votes")
 
 
-InfluenceValue = Literal[1, 2, 3, "P"]
+InfluenceValue = Literal[0, 1, 2, 3, "P"]
 
 
 class Influence(Part):
-    """A cell of the MICMAC direct matrix: `source` influences `target` (0 is simply absent)."""
+    """A cell of the MICMAC direct matrix: `source` influences `target`. A cell rated 0 (« no influence »,
+    decided by the group) is kept, a cell not yet rated is absent: the matrix says how much is rated."""
 
     source: EntityId = Field(title="source")
     target: EntityId = Field(title="cible")
@@ -409,7 +410,7 @@ class Workspace(Part):
     model_config = ConfigDict(extra="forbid", validate_assignment=False, allow_inf_nan=False)
 
     format: Literal["quartiers-en-transitions/espace"] = Field(FORMAT, title="format")
-    schema_version: Literal[3] = Field(SCHEMA_VERSION, title="version du format")
+    schema_version: Literal[4] = Field(SCHEMA_VERSION, title="version du format")
     id: EntityId = Field(title="identifiant")
     revision: int = Field(default=0, ge=0, title="révision")
     name: Name = Field(title="nom")
@@ -430,6 +431,9 @@ class Workspace(Part):
     bodies: list[GovernanceBody] = Field(default_factory=list, title="instance")
     actor_influences: list[ActorInfluence] = Field(default_factory=list, title="influence entre acteurs")
     actor_positions: list[ActorPosition] = Field(default_factory=list, title="position d'acteur")
+    # MACTOR on the key actors and objectives the group chose (empty: every actor, every objective).
+    mactor_actor_ids: list[EntityId] = Field(default_factory=list, title="acteurs retenus pour MACTOR")
+    mactor_objective_ids: list[EntityId] = Field(default_factory=list, title="objectifs retenus pour MACTOR")
     actions: list[Action] = Field(default_factory=list, title="fiche action")
     milestones: list[Milestone] = Field(default_factory=list, title="jalon")
     sessions: list[SessionRecord] = Field(default_factory=list, title="session")
@@ -503,6 +507,8 @@ class Workspace(Part):
         for cell in self.actor_positions:
             _require([cell.actor_id], actors, "une position cite un acteur")
             _require([cell.objective_id], set(objectives), "une position cite un objectif")
+        _require(self.mactor_actor_ids, actors, "les acteurs retenus pour MACTOR citent un acteur")
+        _require(self.mactor_objective_ids, set(objectives), "les objectifs retenus pour MACTOR citent un objectif")
         for action in self.actions:
             _require(action.objective_ids, set(objectives), f"la fiche « {action.title} » cite un objectif")
             _require(action.neighbourhood_ids, neighbourhoods, f"la fiche « {action.title} » cite un quartier")
@@ -561,7 +567,14 @@ def _add_first_meetings(raw: dict) -> dict:
 
 
 # Each entry upgrades a raw document from version N to N + 1.
-MIGRATIONS: dict[int, Any] = {1: _add_application, 2: _add_first_meetings}
+def _add_mactor_scope(raw: dict) -> dict:
+    """Version 4 adds the key actors and objectives MACTOR works on (empty: all) and lets a MICMAC cell be
+    rated 0 (« no influence », decided, unlike a cell not yet rated): nothing to change in an older file
+    (the version is bumped so that an older kit refuses a file that may hold them, with a clear message)."""
+    return raw
+
+
+MIGRATIONS: dict[int, Any] = {1: _add_application, 2: _add_first_meetings, 3: _add_mactor_scope}
 
 
 def migrate(raw: dict) -> dict:

@@ -716,6 +716,27 @@ class ProjectApp(SessionApp):
                             "kit-power-grid")
         derive = tagged(button("Déduire de MACTOR", icon="magic"), "kit-derive-power")
         tables = tagged(w.HTML(), "kit-mactor-tables")
+        # MACTOR on the key actors and objectives (with 25 actors, a 25 x 25 MID is not filled in a session).
+        key_actors = self.choices(tagged(w.SelectMultiple(description="Acteurs clés", rows=8, layout=w.Layout(
+            width="560px"), style={"description_width": "initial"}), "kit-mactor-actors"),
+            lambda ws: [(a.name, a.id) for a in ws.actors])
+        key_objectives = self.choices(tagged(w.SelectMultiple(description="Objectifs", rows=8, layout=w.Layout(
+            width="560px"), style={"description_width": "initial"}), "kit-mactor-objectives"),
+            lambda ws: [(o.title, o.id) for o in ws.objectives])
+        scope = EntityForm({"mactor_actor_ids": key_actors, "mactor_objective_ids": key_objectives},
+                           show={"mactor_actor_ids": tuple, "mactor_objective_ids": tuple},
+                           read={"mactor_actor_ids": lambda box: list(box.value),
+                                 "mactor_objective_ids": lambda box: list(box.value)})
+        keep = tagged(button("Retenir cette sélection", icon="check"), "kit-mactor-keep")
+        scope_note, scope_line = near_line("kit-mactor-keep-note"), tagged(w.HTML(), "kit-mactor-scope")
+
+        def on_keep(_):
+            def check(ws, entity, written):
+                if len(ws.mactor_actor_ids) == 1:
+                    raise KitError("Retenez au moins deux acteurs pour MACTOR (ou aucun : MACTOR porte alors sur tous).")
+
+            ws = self.save_form(scope, lambda ws: ws, "Sélection retenue pour MACTOR.", parts=("mactor",), check=check)
+            self.messages.ok(scope_text(ws))
 
         def strategy_figure(ws, draw):
             result = project.actor_strategies(ws)
@@ -765,13 +786,16 @@ class ProjectApp(SessionApp):
                       parts=("mactor",))
 
         def redraw(ws):
-            actors = [{"id": a.id, "label": a.name} for a in ws.actors]
-            mid.rows, mid.columns = actors, actors
-            mid.disabled_cells = [f"{a.id}|{a.id}" for a in ws.actors]
+            scope.show(ws, ws.revision)
+            scope_line.value = f"<p class='kit-sub'>{esc(scope_text(ws))}</p>"
+            key = [{"id": a.id, "label": a.name} for a in project.mactor_actors(ws)]
+            mid.rows, mid.columns = key, key
+            mid.disabled_cells = [f"{a['id']}|{a['id']}" for a in key]
             mid.values = {f"{c.source}|{c.target}": str(c.value) for c in ws.actor_influences}
-            mao.rows = actors
-            mao.columns = [{"id": o.id, "label": o.title} for o in ws.objectives]
+            mao.rows = key
+            mao.columns = [{"id": o.id, "label": o.title} for o in project.mactor_objectives(ws)]
             mao.values = {f"{c.actor_id}|{c.objective_id}": f"{c.value:+d}" for c in ws.actor_positions}
+            actors = [{"id": a.id, "label": a.name} for a in ws.actors]
             power_grid.rows = actors
             power_grid.values = {f"{a.id}|{field}": str(getattr(a, field)) for a in ws.actors
                                  for field in ("power", "interest") if getattr(a, field) is not None}
@@ -792,14 +816,29 @@ class ProjectApp(SessionApp):
         for grid, handler in ((mid, on_mid), (mao, on_mao), (power_grid, on_power)):
             grid.on_edit(handler, lambda error: self.messages.error(error.message))
         derive.on_click(self.messages.guard(on_derive))
+        keep.on_click(self.messages.guard(on_keep, near=scope_note))
         self.on(("mactor", "actors", "cap"), redraw)
         return w.VBox([
+            w.HTML("<h2>Les acteurs clés et les objectifs étudiés</h2><p class='kit-sub'>MACTOR se remplit en séance "
+                   "sur les acteurs clés : choisissez-les (Ctrl+clic, ou Cmd+clic sur Mac), ainsi que les objectifs, "
+                   "puis « Retenir cette sélection ». Sans sélection, il porte sur tous.</p>"),
+            w.HBox([key_actors, key_objectives], layout=w.Layout(flex_flow="row wrap")), keep, scope_note, scope_line,
             w.HTML("<h2>Influences directes entre acteurs (MID)</h2>"), mid,
             w.HTML("<h2>Positions des acteurs sur les objectifs (2MAO)</h2>"), mao,
             plane.widget, tables, convergence.widget, mobilisation.widget,
             w.HTML("<h2>Grille pouvoir / intérêt</h2><p class='kit-sub'>Placez chaque acteur à la main, ou déduisez "
                    "son pouvoir du rapport de force et son intérêt de sa mobilisation.</p>"),
             power_grid, derive, power.widget])
+
+
+def scope_text(ws) -> str:
+    """What MACTOR works on, in a sentence (« 8 acteurs clés sur 25 et 4 objectifs sur 6 »)."""
+    actors, objectives = len(project.mactor_actors(ws)), len(project.mactor_objectives(ws))
+    who = (f"{actors} acteurs clés sur {len(ws.actors)}" if ws.mactor_actor_ids else
+           f"tous les acteurs ({len(ws.actors)})")
+    what = (f"{objectives} objectifs sur {len(ws.objectives)}" if ws.mactor_objective_ids else
+            f"tous les objectifs ({len(ws.objectives)})")
+    return f"MACTOR porte sur {who} et {what}."
 
 
 def project_app(store: Store | None = None, workspace_id: str | None = None) -> w.Widget:

@@ -78,21 +78,39 @@ def labels(items) -> dict[str, str]:
     return {i.id: (n if names.count(n) == 1 else f"{n} ({i.id})") for i, n in zip(items, names)}
 
 
+def mactor_actors(ws: Workspace) -> list:
+    """The actors MACTOR works on: the key actors the group chose, else all of them."""
+    chosen = set(ws.mactor_actor_ids)
+    return [a for a in ws.actors if not chosen or a.id in chosen]
+
+
+def mactor_objectives(ws: Workspace) -> list:
+    """The objectives MACTOR works on: those the group chose, else all of them."""
+    chosen = set(ws.mactor_objective_ids)
+    return [o for o in ws.objectives if not chosen or o.id in chosen]
+
+
 def mactor_matrices(ws: Workspace) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """MID (actors x actors) and 2MAO (actors x objectives), labelled by names, 0 where nothing is set."""
-    actor, objective = labels(ws.actors), labels(ws.objectives)
+    """MID (actors x actors) and 2MAO (actors x objectives) of the actors and objectives MACTOR works on,
+    labelled by names (unique among all the workspace's), 0 where nothing is set."""
+    kept_actors, kept_objectives = {a.id for a in mactor_actors(ws)}, {o.id for o in mactor_objectives(ws)}
+    actor = {i: label for i, label in labels(ws.actors).items() if i in kept_actors}
+    objective = {i: label for i, label in labels(ws.objectives).items() if i in kept_objectives}
     mid = pd.DataFrame(0, index=list(actor.values()), columns=list(actor.values()))
     for cell in ws.actor_influences:
-        mid.loc[actor[cell.source], actor[cell.target]] = cell.value
+        if cell.source in actor and cell.target in actor:
+            mid.loc[actor[cell.source], actor[cell.target]] = cell.value
     mao = pd.DataFrame(0, index=list(actor.values()), columns=list(objective.values()))
     for cell in ws.actor_positions:
-        mao.loc[actor[cell.actor_id], objective[cell.objective_id]] = cell.value
+        if cell.actor_id in actor and cell.objective_id in objective:
+            mao.loc[actor[cell.actor_id], objective[cell.objective_id]] = cell.value
     return mid, mao
 
 
 def actor_strategies(ws: Workspace, cut: str = "mean") -> MactorResult | None:
-    """MACTOR on the workspace, or None while there are fewer than two actors or no objective."""
-    if len(ws.actors) < 2 or not ws.objectives or not ws.actor_influences:
+    """MACTOR on the chosen actors and objectives, or None while there are fewer than two actors, no
+    objective or no influence among them."""
+    if len(mactor_actors(ws)) < 2 or not mactor_objectives(ws) or not ws.actor_influences:
         return None
     mid, mao = mactor_matrices(ws)
     return mactor(mid, mao, cut=cut)

@@ -616,3 +616,29 @@ def test_an_objective_nothing_cites_is_removed_at_once(empty, store):
     one(app.root, "kit-add-objective").click()
     one(app.root, "kit-remove-objective").click()
     assert store.load(app.ws_id).objectives == []
+
+
+def test_mactor_runs_on_the_key_actors_and_objectives_chosen(store):
+    from kit.demo import create_demo
+    from kit.sessions import project
+
+    ws = create_demo(store)
+    app = ProjectApp(store, ws.id)
+    key = [a.id for a in ws.actors[:3]]
+    one(app.root, "kit-mactor-actors").value = tuple(key)
+    one(app.root, "kit-mactor-objectives").value = (ws.objectives[0].id,)
+    one(app.root, "kit-mactor-keep").click()
+    saved = store.load(ws.id)
+    assert saved.mactor_actor_ids == key and saved.mactor_objective_ids == [ws.objectives[0].id]
+    assert [r["id"] for r in one(app.root, "kit-mid-grid").rows] == key
+    assert [c["id"] for c in one(app.root, "kit-mao-grid").columns] == [ws.objectives[0].id]
+    assert f"3 acteurs clés sur {len(ws.actors)}" in one(app.root, "kit-mactor-scope").value
+    mid, mao = project.mactor_matrices(saved)
+    assert len(mid) == 3 and list(mao.columns) == [ws.objectives[0].title]
+    # One actor alone is refused; removing a key actor takes it out of the selection.
+    one(app.root, "kit-mactor-actors").value = (key[0],)
+    one(app.root, "kit-mactor-keep").click()
+    assert "au moins deux acteurs" in one(app.root, "kit-mactor-keep-note").value
+    assert store.load(ws.id).mactor_actor_ids == key
+    store.update(ws.id, lambda w: __import__("kit.edits", fromlist=["x"]).remove_actor(w, key[0]))
+    assert store.load(ws.id).mactor_actor_ids == key[1:]
