@@ -822,7 +822,8 @@ class ProjectApp(SessionApp):
             w.HTML("<h2>Les acteurs clés et les objectifs étudiés</h2><p class='kit-sub'>MACTOR se remplit en séance "
                    "sur les acteurs clés : choisissez-les (Ctrl+clic, ou Cmd+clic sur Mac), ainsi que les objectifs, "
                    "puis « Retenir cette sélection ». Sans sélection, il porte sur tous.</p>"),
-            w.HBox([key_actors, key_objectives], layout=w.Layout(flex_flow="row wrap")), keep, scope_note, scope_line,
+            w.HBox([key_actors, key_objectives], layout=w.Layout(flex_flow="row wrap")), w.HBox([keep]), scope_note,
+            scope_line,
             w.HTML("<h2>Influences directes entre acteurs (MID)</h2>"), mid,
             w.HTML("<h2>Positions des acteurs sur les objectifs (2MAO)</h2>"), mao,
             plane.widget, tables, convergence.widget, mobilisation.widget,
