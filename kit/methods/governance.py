@@ -26,7 +26,7 @@ import pandas as pd
 from kit.lazy import plotly_go as go  # imported on first chart (see kit.lazy)
 
 from kit.errors import KitError
-from kit.methods.drawing import FONT, plain
+from kit.methods.drawing import FONT, SEPARATORS, compact_alike, plain
 from kit.methods.frames import table_with_columns
 from kit.text import as_text, fold, join_french, quote
 
@@ -352,6 +352,8 @@ def governance_figure(bodies, actors=None) -> go.Figure:
                           xaxis=dict(visible=False), yaxis=dict(visible=False))
         return fig
     _, names = _people([], actors)
+    # In a box, names shortened so that those alike stay apart (« CA du Val… service habitat »); whole in the hover.
+    short = dict(zip(names, compact_alike(list(names.values()))))
     levels = _levels(bodies)
     rows: dict[int, list[dict]] = {}
     for body in bodies:
@@ -365,9 +367,9 @@ def governance_figure(bodies, actors=None) -> go.Figure:
         lines = [f"<b>{plain(line)}</b>" for line in _wrap(body["name"], chars - 4)]
         subtitle = body["kind"] + (f" · {body['rhythm']}" if body["rhythm"] else "")
         lines += [f"<i>{plain(line)}</i>" for line in _wrap(subtitle, chars)]
-        lead = names.get(body["lead_id"], body["lead_id"]) if body["lead_id"] else "à désigner"
+        lead = short.get(body["lead_id"], body["lead_id"]) if body["lead_id"] else "à désigner"
         lines += [plain(line) for line in _wrap(f"Pilote : {lead}", chars)]
-        members = [names.get(m, m) for m in body["member_ids"] if m != body["lead_id"]]
+        members = [short.get(m, m) for m in body["member_ids"] if m != body["lead_id"]]
         if members:
             listed = members[:MAX_LISTED]
             extra = f" + {len(members) - MAX_LISTED} autre(s)" if len(members) > MAX_LISTED else ""
@@ -424,7 +426,7 @@ def governance_figure(bodies, actors=None) -> go.Figure:
         title=dict(text="Gouvernance du projet<br><sup>Flèche : « rend compte à » · en rouge, une boucle à défaire</sup>",
                    font=dict(size=22)),
         # About 62 px per unit of height and 78 per unit of width: 15 px type fits the boxes.
-        font=FONT, template="plotly_white", width=max(1100, int(2 * max(half, 6.8) * 78) + 40),
+        font=FONT, template="plotly_white", separators=SEPARATORS, width=max(1100, int(2 * max(half, 6.8) * 78) + 40),
         height=int(62 * (1 - y)) + 110,
         margin=dict(l=20, r=20, t=90, b=20), hoverlabel=dict(font=dict(size=16)), plot_bgcolor="white",
         xaxis=dict(visible=False, range=[-max(half, 6.8), max(half, 6.8)], fixedrange=True),

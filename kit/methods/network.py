@@ -48,9 +48,9 @@ import pandas as pd
 from kit.lazy import plotly_go as go  # imported on first chart (see kit.lazy)
 
 from kit.errors import KitError
-from kit.methods.drawing import FONT, plain
+from kit.methods.drawing import FONT, SEPARATORS, Spot, place_labels, plain, short_names, text_size, wrap_lines
 from kit.methods.frames import table_with_columns
-from kit.text import as_text, fold, join_french, quote, shorten
+from kit.text import as_text, fold, join_french, quote
 
 # ---------------------------------------------------------------------------------------------
 # Vocabulary and styles
@@ -725,25 +725,133 @@ def network_figure(actors, relations, metrics: pd.DataFrame | None = None, size_
     traces: list[dict] = []  # validated once, by go.Figure, rather than once per add_trace
     _add_edges(traces, graph, pos, names, highlight)
     _add_groups(traces, groups or {}, pos)
-    _add_nodes(traces, graph, table, pos, names, size_by, highlight, bright)
+    legend_texts = [t["name"] for t in traces if t.get("showlegend", True) and t.get("name")]
+    legend_texts += [plain(k) for k in _kind_order(graph.nodes[n]["kind"] for n in graph)]
+    legend_texts += ["Groupe projet et instances", "Types d'acteurs"]
+    # The legend's width, estimated from its texts, is kept as the right margin: the plot's box is then known
+    # in pixels, and the names can be placed where they overlap nothing.
+    legend_px = min(60 + max(text_size([_shown(t)], 16)[0] for t in legend_texts), 440)
+    kinds_count = len(_kind_order(graph.nodes[n]["kind"] for n in graph))
+    legend_rows = sum(1 for t in traces if t.get("showlegend", True)) + kinds_count + 2
+    width, top = 1100, 110 if highlight is not None else 90
+    height = max(760, 140 + 27 * legend_rows)
+    margin = dict(l=20, r=int(legend_px) + 20, t=top, b=20)
+    plot_w, plot_h = width - margin["l"] - margin["r"], height - margin["t"] - margin["b"]
+    x_range = _padded([p[0] for p in pos.values()], 0.9)
+    y_range = _padded([p[1] for p in pos.values()], 0.7)
+    scale = min(plot_w / (x_range[1] - x_range[0]), plot_h / (y_range[1] - y_range[0]))
+    x_range, y_range = _widened(x_range, plot_w / scale), _widened(y_range, plot_h / scale)
+    codes = {node: f"A{i + 1}" for i, node in enumerate(graph)}
+    texts, positions = _node_labels(graph, table, pos, names, size_by, bright, codes,
+                                    lambda x, y: (margin["l"] + (x - x_range[0]) * scale,
+                                                  margin["t"] + (y_range[1] - y) * scale),
+                                    (margin["l"], margin["t"], width - margin["r"], height - margin["b"]))
+    _add_nodes(traces, graph, table, pos, names, size_by, highlight, bright, texts, positions)
+    coded = [f"{codes[n]} {names[n]}" for n in graph if texts[n] == plain(codes[n])]
+    note = _note_lines(coded, width - 40)
+    extra = 21 * len(note) + (10 if note else 0)
     fig = go.Figure(data=traces)
+    if note:
+        fig.add_annotation(text="<br>".join(plain(line) for line in note), showarrow=False, xref="paper", yref="paper",
+                           x=0, y=-6 / plot_h, xanchor="left", yanchor="top", align="left",
+                           font=dict(size=15, color="#222"))
     subtitle = "◆ : fait le lien entre des acteurs"
     if size_by is not None:
         subtitle = f"Taille des points : {SIZE_LABELS[size_by]} · " + subtitle
     if highlight is not None:
         subtitle += f"<br>Voisinage de {plain(quote(names[highlight]))}"
-    legend_rows = sum(1 for t in traces if t.get("showlegend", True)) + 2
     fig.update_layout(
         title=dict(text=f"{plain(title)}<br><sup>{subtitle}</sup>", font=dict(size=22)),
-        font=FONT, template="plotly_white", width=1100, height=max(760, 140 + 27 * legend_rows),
-        margin=dict(l=20, r=20, t=110 if highlight is not None else 90, b=20),
+        font=FONT, template="plotly_white", width=width, height=height + extra, separators=SEPARATORS,
+        margin={**margin, "b": margin["b"] + extra},
         hoverlabel=dict(font=dict(size=16)), legend=dict(font=dict(size=16), itemsizing="constant",
                                                          groupclick="togglegroup", tracegroupgap=0),
-        xaxis=dict(visible=False, range=_padded([p[0] for p in pos.values()], 1.6)),
-        yaxis=dict(visible=False, scaleanchor="x", scaleratio=1, range=_padded([p[1] for p in pos.values()], 0.9)),
+        xaxis=dict(visible=False, range=x_range),
+        yaxis=dict(visible=False, scaleanchor="x", scaleratio=1, range=y_range),
         dragmode="pan", plot_bgcolor="white",
     )
     return fig
+
+
+def _shown(text: str) -> str:
+    """A plotly text as it reads (entities decoded, tags dropped): to measure it."""
+    import html
+    import re
+
+    return html.unescape(re.sub(r"<[^>]*>", "", text))
+
+
+def _widened(bounds: list[float], span: float) -> list[float]:
+    centre = (bounds[0] + bounds[1]) / 2
+    return [centre - span / 2, centre + span / 2]
+
+
+def _note_lines(parts: list[str], width_px: float) -> list[str]:
+    """The actors written by their number on the map, named under it, packed into lines."""
+    if not parts:
+        return []
+    per_line = max(int(width_px / (0.55 * 15)), 20)
+    lines, line = [], "Sur la carte par leur numéro : "
+    for part in parts:
+        for piece in wrap_lines(part, per_line, 4):
+            candidate = f"{line} · {piece}" if not line.endswith(": ") else line + piece
+            if len(candidate) <= per_line:
+                line = candidate
+            else:
+                lines.append(line)
+                line = piece
+    lines.append(line)
+    return lines
+
+
+def _node_sizes(nodes: list, table: pd.DataFrame, size_by: str | None) -> tuple[dict, pd.Series]:
+    values = table[size_by].astype(float).fillna(0.0) if size_by is not None else pd.Series(0.0, index=table.index)
+    top = values.max()
+    smallest, span = (14, 34) if len(nodes) <= SMALL_MAP else (8, 22)
+    sizes = {n: (smallest + span * math.sqrt(values[n] / top)) if top > 0 else smallest + span / 3 for n in nodes}
+    return sizes, values
+
+
+def _node_labels(graph, table, pos, names, size_by, bright, codes, to_px, bounds) -> tuple[dict, dict]:
+    """Each labelled actor's text and textposition: its name (two lines at most, unique) where it overlaps no
+    other name and no point, else its number (named under the map), else nothing (its hover names it); the
+    largest points are placed first."""
+    nodes = list(graph)
+    sizes, values = _node_sizes(nodes, table, size_by)
+    if bright is not None:
+        labelled = [n for n in nodes if n in bright]
+    elif len(nodes) <= LABEL_ALL_UP_TO:
+        labelled = nodes
+    else:  # the largest points; sorted() is stable, so ties keep the table's order
+        labelled = sorted(nodes, key=lambda n: -values[n])[:LABELS_ON_LARGE_MAPS]
+    lines = dict(zip(nodes, short_names([names[n] for n in nodes], 22, 2)))
+    spots = [Spot(*to_px(*pos[n]), sizes[n] / 2, lines[n]) for n in nodes]
+    index = {n: i for i, n in enumerate(nodes)}
+    order = sorted((index[n] for n in labelled), key=lambda i: (-values[nodes[i]], i))
+    chosen = place_labels(spots, 15, bounds, order)
+    texts = {n: "" for n in nodes}
+    positions = {n: "top center" for n in nodes}
+    for i in order:
+        if chosen[i]:
+            texts[nodes[i]], positions[nodes[i]] = "<br>".join(plain(x) for x in lines[nodes[i]]), chosen[i]
+    missing = [i for i in order if chosen[i] is None]
+    if missing:
+        from kit.methods.drawing import label_box
+
+        taken = [label_box(spots[i], chosen[i], 15) for i in order if chosen[i]]
+        for i in missing:
+            spots[i].lines = [codes[nodes[i]]]
+        again = place_labels(spots, 15, bounds, missing, taken)
+        still = [i for i in missing if again[i] is None]
+        if still:  # anywhere clear, even nearer another point; else no text (the hover still names it)
+            taken += [label_box(spots[i], again[i], 15) for i in missing if again[i]]
+            last = place_labels(spots, 15, bounds, still, taken, strict=False)
+            for i in still:
+                again[i] = last[i]
+        for i in missing:
+            if again[i]:
+                texts[nodes[i]], positions[nodes[i]] = plain(codes[nodes[i]]), again[i]
+    return texts, positions
 
 
 GROUP_COLOURS = ["#7b1fa2", "#00838f", "#ef6c00", "#2e7d32", "#ad1457", "#455a64"]
@@ -824,28 +932,12 @@ def _padded(values: list[float], margin: float) -> list[float]:
     return [min(values) - margin, max(values) + margin]
 
 
-def _label_side(graph: nx.Graph, pos: dict, node: str) -> str:
-    """A name goes on the side away from the actor's partners (above when they are below, and the reverse)."""
-    neighbours = list(graph[node])
-    if not neighbours:
-        return "top center"
-    below = sum(pos[n][1] for n in neighbours) / len(neighbours) <= pos[node][1]
-    return "top center" if below else "bottom center"
-
-
-def _add_nodes(traces: list, graph, table, pos, names, size_by, highlight, bright) -> None:
-    """One trace per actor kind (colour and legend), sized by `size_by`, names written beside the points."""
+def _add_nodes(traces: list, graph, table, pos, names, size_by, highlight, bright, texts: dict,
+               positions: dict) -> None:
+    """One trace per actor kind (colour and legend), sized by `size_by`, names written beside the points
+    (`texts` and `positions` from `_node_labels`)."""
     nodes = list(graph)
-    values = table[size_by].astype(float).fillna(0.0) if size_by is not None else pd.Series(0.0, index=table.index)
-    top = values.max()
-    smallest, span = (14, 34) if len(nodes) <= SMALL_MAP else (8, 22)
-    sizes = {n: (smallest + span * math.sqrt(values[n] / top)) if top > 0 else smallest + span / 3 for n in nodes}
-    if bright is not None:
-        labelled = bright
-    elif len(nodes) <= LABEL_ALL_UP_TO:
-        labelled = set(nodes)
-    else:  # the largest points; sorted() is stable, so ties keep the table's order
-        labelled = set(sorted(nodes, key=lambda n: -values[n])[:LABELS_ON_LARGE_MAPS])
+    sizes, _ = _node_sizes(nodes, table, size_by)
     kinds = {n: graph.nodes[n]["kind"] for n in nodes}
     rows = dict(zip(table.index, table.to_dict("records")))
     brokers = {n: bool(rows[n]["broker"]) for n in nodes}
@@ -860,8 +952,7 @@ def _add_nodes(traces: list, graph, table, pos, names, size_by, highlight, brigh
         traces.append(dict(
             type="scatter", x=[pos[n][0] for n in members], y=[pos[n][1] for n in members], mode="markers+text",
             name=plain(kind), legendgroup=f"kind-{kind}", showlegend=False,
-            text=[plain(shorten(names[n], 28)) if n in labelled else "" for n in members],
-            textposition=[_label_side(graph, pos, n) for n in members],
+            text=[texts[n] for n in members], textposition=[positions[n] for n in members],
             textfont=dict(size=15, color=["rgba(17,17,17,0.25)" if f else "#111" for f in faded]),
             marker=dict(size=[sizes[n] for n in members], color=kind_colour(kind),
                         symbol=["diamond" if brokers[n] else "circle" for n in members],

@@ -8,7 +8,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from kit.model import Actor, GovernanceBody, Relation, Stake
 from kit.reports import deliverables
 from kit.store import Store
-from kit.text import shorten
+from kit.methods.drawing import wrap_lines
 
 MARKUP = '<b>gras</b> <a href="https://evil.example">lien</a> <script>alert(1)</script> &amp; %{x}'
 
@@ -76,10 +76,11 @@ def test_stake_map_network_map_and_html_deliverable_show_markup_as_typed(page, v
 
     open_app(page, voila_server.base_url, "notebooks/10_enjeux.ipynb", f"espace={ws.id}")
     page.get_by_role("tab", name="3. Carte des enjeux").click()
-    page.wait_for_function("document.querySelectorAll('.kit-stake-map .scatterlayer .point').length === 2",
+    page.wait_for_function("document.querySelectorAll('.kit-stake-map .scatterlayer .trace:first-child .point').length === 2",
                            timeout=30_000)
-    # Labels are shortened (32 characters), then escaped: the cut falls inside the typed markup.
-    assert_shown_as_typed(read_chart(page, ".kit-stake-map"), shorten(typed("E1"), 32), shorten(typed("E2"), 32))
+    # Labels are wrapped (two lines of 24 characters), then escaped: the break falls inside the typed markup.
+    assert_shown_as_typed(read_chart(page, ".kit-stake-map"), wrap_lines(typed("E1"), 24, 2)[0],
+                          wrap_lines(typed("E2"), 24, 2)[0])
     labels = hover_labels(page, ".kit-stake-map")
     assert any(typed("E1") in label and "votes" in label for label in labels), labels
 
@@ -88,7 +89,7 @@ def test_stake_map_network_map_and_html_deliverable_show_markup_as_typed(page, v
     page.wait_for_function("document.querySelectorAll('.kit-network-map .scatterlayer .point').length >= 2",
                            timeout=30_000)
     # Names beside the points, and the legend: the kind, the relation kind and the body typed by hand.
-    assert_shown_as_typed(read_chart(page, ".kit-network-map"), shorten(typed("A1"), 28), typed("Type"),
+    assert_shown_as_typed(read_chart(page, ".kit-network-map"), wrap_lines(typed("A1"), 22, 2)[0], typed("Type"),
                           typed("Relation"), typed("I1"))
     legend = page.locator(".kit-network-map .legend .legendtext").all_text_contents()
     assert {typed("Type"), typed("Relation"), typed("I1")} <= set(legend)
@@ -99,8 +100,8 @@ def test_stake_map_network_map_and_html_deliverable_show_markup_as_typed(page, v
     assert_shown_as_typed(read_chart(page, ".kit-network-map"))  # still no link, no user bold, hover included
 
     # The HTML deliverables: plotly.js draws them from the figure JSON the file embeds, as on screen.
-    for name, expected in (("session1", [shorten(typed("E1"), 32)]),
-                           ("session2", [shorten(typed("A1"), 28), typed("Type"), typed("Relation")])):
+    for name, expected in (("session1", [wrap_lines(typed("E1"), 24, 2)[0]]),
+                           ("session2", [wrap_lines(typed("A1"), 22, 2)[0], typed("Type"), typed("Relation")])):
         _, data = deliverables.export(store.load(ws.id), name, "html")
         path = tmp_path / f"{name}.html"
         path.write_bytes(data)

@@ -15,7 +15,7 @@ import pytest
 from kit import charts, edits
 from kit.demo import create_demo
 from kit.methods import governance, network, roadmap
-from kit.methods.drawing import plain
+from kit.methods.drawing import plain, wrap_lines
 from kit.model import ActorInfluence, LocalProject, Milestone, Step
 from kit.reports import deliverables
 from kit.sessions import project, stakes
@@ -131,7 +131,7 @@ def titles(ws) -> dict[str, str]:
 
 def test_session1_charts(ws):
     shown_texts = check(charts.stake_map(stakes.stake_map_frame(ws), "maîtrise", "importance"), typed("E1"))
-    assert any(shorten(typed("E2"), 32) == text for text in shown_texts)  # shortened, then escaped
+    assert any("\n".join(wrap_lines(typed("E2"), 24, 2)) == text for text in shown_texts)  # wrapped, then escaped
     result = stakes.structural_analysis(ws)
     check(charts.micmac_plane(result, titles(ws)), typed("E1"))
     check(charts.micmac_displacement(result, titles(ws)), typed("E3"))
@@ -163,19 +163,19 @@ def test_the_map_of_the_neighbourhoods(ws):
 
 def test_session2_charts(ws):
     check(charts.objective_tree(project.objectives_frame(ws), ws.vision.ambition, ws.vision.horizon),
-          typed("O1"), typed("Ambition"), typed("E4"), shorten(typed("O2"), 40))
+          typed("O1"), typed("Ambition"), typed("E4"), wrap_lines(typed("O2"), 30, 3)[0])
     result = project.actor_strategies(ws)
     check(charts.actor_plane(result.actors, result.cuts), typed("A5"))
-    check(charts.convergence_graph(result.edges, list(result.actors.index)), shorten(typed("A5"), 24))
-    check(charts.mobilisation(result.objectives), shorten(typed("O1"), 36))
-    check(charts.power_interest(project.actors_frame(ws)), shorten(typed("A1"), 24))
+    check(charts.convergence_graph(result.edges, list(result.actors.index)), wrap_lines(typed("A5"), 24, 2)[0])
+    check(charts.mobilisation(result.objectives), wrap_lines(typed("O1"), 36, 2)[0])
+    check(charts.power_interest(project.actors_frame(ws)), wrap_lines(typed("A1"), 24, 2)[0])
 
 
 def test_network_map_hovers_and_legend(ws):
     actors, relations = project.actors_frame(ws), project.relations_frame(ws)
     fig = network.network_figure(actors, relations, highlight=ws.actors[0].id, groups=project.network_groups(ws),
                                  title=typed("Titre"))
-    check(fig, typed("A1"), typed("Type"), typed("Relation"), typed("I2"), typed("Titre"), shorten(typed("A2"), 28))
+    check(fig, typed("A1"), typed("Type"), typed("Relation"), typed("I2"), typed("Titre"), wrap_lines(typed("A2"), 22, 2)[0])
     legend = {trace.name for trace in fig.data if trace.showlegend is not False}
     assert {plain(typed("Type")), plain(typed("Relation")), plain(typed("I1"))} <= legend
     assert any(t.startswith(f"<b>{plain(typed('A1'))}</b>") for trace in fig.data for t in (trace.hovertext or []))

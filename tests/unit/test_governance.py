@@ -268,3 +268,19 @@ def test_the_model_and_the_checks_speak_of_the_same_bodies_and_roles():
 
     assert set(get_args(BodyKind)) == set(governance.BODY_KINDS)
     assert set(get_args(GroupRole)) == set(governance.ROLES)
+
+
+def test_boxes_show_alike_names_apart_and_text_escaped_once():
+    acts = pd.concat([ACTORS, pd.DataFrame([
+        ("ha", "CA du Val de Charente-Océan – service habitat", "EPCI"),
+        ("cl", "CA du Val de Charente-Océan – service climat", "EPCI")], columns=["id", "name", "kind"])])
+    bodies = [body('Atelier "ensemble" & co', "atelier d'habitants", "cs", ["ha", "cl"], decides='Dire "ensemble"')]
+    fig = governance_figure(bodies, acts)
+    box = fig.layout.annotations[0].text.replace("<br>", " ")
+    assert "service habitat" in box and "service climat" in box
+    assert box.count("CA du Val de Charente-Océan") == 0 and "CA du Val de Charente…" in box
+    assert '<b>Atelier "ensemble" &amp; co</b>' in fig.layout.annotations[0].text  # escaped once, quotes as typed
+    hover = fig.data[-1].hovertext[0]
+    assert 'Dire "ensemble"' in hover and "&quot;" not in hover and "&amp;amp;" not in hover
+    assert "Charente-Océan – service habitat" in hover and "Charente…" not in hover  # whole names in the hover
+    assert fig.layout.separators == ", "

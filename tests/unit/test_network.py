@@ -363,3 +363,23 @@ def test_edges_table_lists_each_relation_with_names_and_direction():
     assert table[["de", "vers", "sens"]].values.tolist() == [
         ["Conseil citoyen des Tilleuls", "Centre social de la Gare", "→"],
         ["Centre social de la Gare", "Habitat Rivebelle", "↔"]]
+
+
+def test_names_on_a_crowded_map_overlap_nothing_and_the_rest_are_numbered():
+    """Eight actors named alike around one hub: each name is placed where its estimated box overlaps no other
+    name and no point; an actor whose name finds no room is written by its number, named under the map."""
+    from kit.methods.drawing import LINE_EM, text_size
+
+    names = [f"CA du Val de Charente-Océan – service {s}" for s in
+             ("habitat", "climat", "mobilités", "eau", "déchets", "culture", "sport", "économie")]
+    acts = actors(("hub", "Cheffe de projet", "EPCI"), *[(f"s{i}", n, "EPCI") for i, n in enumerate(names)])
+    fig = network_figure(acts, relations(*[("hub", f"s{i}") for i in range(len(names))]))
+    nodes = [t for t in fig.data if t.customdata is not None and t.mode == "markers+text"]
+    texts = [text for t in nodes for text in t.text if text]
+    assert len(texts) == len(set(texts)) == len(names) + 1  # every actor written, no two alike
+    assert not any(text.count("CA du Val de Charente-Océan") and text.endswith("…") for text in texts)
+    numbered = [text for text in texts if text.startswith("A") and text[1:].isdigit()]
+    note = " ".join(a.text for a in fig.layout.annotations)
+    assert all(f"{code} " in note for code in numbered)
+    assert fig.layout.margin.r > 200 and fig.layout.separators == ", "  # the legend's room, French decimals
+    assert LINE_EM > 1 and text_size(["abc"], 15)[0] > 0
