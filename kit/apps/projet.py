@@ -744,10 +744,16 @@ class ProjectApp(SessionApp):
                 return charts.placeholder("Remplissez les deux matrices pour voir les rapports de force")
             return draw(result)
 
-        plane = self.figure(lambda: strategy_figure(self.ws, lambda r: charts.actor_plane(r.actors, r.cuts)),
+        def plane_of(ws, result):  # actors numbered as on every chart of the session (A1… in the list)
+            return charts.actor_plane(result.actors, result.cuts, codes=project.actor_codes(ws))
+
+        def convergence_of(ws, result):
+            return charts.convergence_graph(result.edges, list(result.actors.index), codes=project.actor_codes(ws))
+
+        plane = self.figure(lambda: strategy_figure(self.ws, lambda r: plane_of(self.ws, r)),
                             "kit-actor-plane")
         convergence = self.figure(lambda: strategy_figure(
-            self.ws, lambda r: charts.convergence_graph(r.edges, list(r.actors.index))), "kit-convergence")
+            self.ws, lambda r: convergence_of(self.ws, r)), "kit-convergence")
         mobilisation = self.figure(lambda: strategy_figure(self.ws, lambda r: charts.mobilisation(r.objectives)),
                                    "kit-mobilisation")
         power = self.figure(lambda: charts.power_interest(project.actors_frame(self.ws)), "kit-power-interest")
@@ -799,8 +805,8 @@ class ProjectApp(SessionApp):
             power_grid.rows = actors
             power_grid.values = {f"{a.id}|{field}": str(getattr(a, field)) for a in ws.actors
                                  for field in ("power", "interest") if getattr(a, field) is not None}
-            plane.show(lambda: strategy_figure(ws, lambda r: charts.actor_plane(r.actors, r.cuts)))
-            convergence.show(lambda: strategy_figure(ws, lambda r: charts.convergence_graph(r.edges, list(r.actors.index))))
+            plane.show(lambda: strategy_figure(ws, lambda r: plane_of(ws, r)))
+            convergence.show(lambda: strategy_figure(ws, lambda r: convergence_of(ws, r)))
             mobilisation.show(lambda: strategy_figure(ws, lambda r: charts.mobilisation(r.objectives)))
             power.show(lambda: charts.power_interest(project.actors_frame(ws)))
             result = project.actor_strategies(ws)

@@ -189,11 +189,13 @@ def session2(ws: Workspace, *, with_plan: bool = True) -> Document:
     if result is None:
         doc.note("Les matrices MACTOR ne sont pas encore remplies.", kind="warning")
     else:
-        doc.figure(charts.actor_plane(result.actors, result.cuts), caption="Influences et dépendances des acteurs")
+        doc.figure(charts.actor_plane(result.actors, result.cuts, codes=project.actor_codes(ws)),
+                   caption="Influences et dépendances des acteurs")
         doc.table(result.actors[["influence", "dependence", "ri_star", "sector"]].rename(columns={
             "influence": "influence", "dependence": "dépendance", "ri_star": "rapport de force ri*",
             "sector": "position"}).reset_index(names="acteur"), caption="Rapports de force")
-        doc.figure(charts.convergence_graph(result.edges, list(result.actors.index)), caption="Convergences et divergences")
+        doc.figure(charts.convergence_graph(result.edges, list(result.actors.index),
+                                           codes=project.actor_codes(ws)), caption="Convergences et divergences")
         doc.figure(charts.mobilisation(result.objectives), caption="Mobilisation sur les objectifs")
         for warning in result.warnings:
             doc.note(warning, kind="warning")

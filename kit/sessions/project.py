@@ -78,6 +78,12 @@ def labels(items) -> dict[str, str]:
     return {i.id: (n if names.count(n) == 1 else f"{n} ({i.id})") for i, n in zip(items, names)}
 
 
+def actor_codes(ws: Workspace) -> dict[str, str]:
+    """Each actor's number on the charts, « A1 »… in the workspace's list, by MACTOR label: the same on every
+    chart (network, power/interest, MACTOR's plane and convergences), whatever subset MACTOR works on."""
+    return {label: f"A{n}" for n, label in enumerate(labels(ws.actors).values(), start=1)}
+
+
 def mactor_actors(ws: Workspace) -> list:
     """The actors MACTOR works on: the key actors the group chose, else all of them."""
     chosen = set(ws.mactor_actor_ids)

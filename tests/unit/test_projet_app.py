@@ -642,3 +642,18 @@ def test_mactor_runs_on_the_key_actors_and_objectives_chosen(store):
     assert store.load(ws.id).mactor_actor_ids == key
     store.update(ws.id, lambda w: __import__("kit.edits", fromlist=["x"]).remove_actor(w, key[0]))
     assert store.load(ws.id).mactor_actor_ids == key[1:]
+
+
+def test_an_actor_keeps_its_number_on_every_chart_whatever_mactor_works_on(store):
+    from kit.demo import create_demo
+
+    ws = create_demo(store)
+    codes = project.actor_codes(ws)
+    assert list(codes.values())[:3] == ["A1", "A2", "A3"]
+    ws = store.update(ws.id, lambda w: setattr(w, "mactor_actor_ids", [a.id for a in w.actors[2:]]))
+    result = project.actor_strategies(ws)
+    assert result is not None and project.labels(ws.actors)[ws.actors[2].id] in result.actors.index
+    figure = __import__("kit.charts", fromlist=["x"]).actor_plane(result.actors, result.cuts, codes=project.actor_codes(ws))
+    legend = " ".join(a.text for a in figure.layout.annotations)
+    # MACTOR works on actors 3 to 7: the 4th of the workspace is A4 on its plane (it would be A2 in MACTOR's order).
+    assert f"A4 {ws.actors[3].name}" in legend and "A1 " not in legend and "A2 " not in legend
