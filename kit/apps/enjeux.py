@@ -14,11 +14,13 @@ from kit.sessions import diagnostic, stakes
 from kit.errors import KitError
 from kit.reference.indicators import (MAX_ARCHIVE_BYTES, MAX_TABLE_BYTES, import_values, load_catalogue, load_themes,
                                      official_table, read_insee_qpv_zip, read_table)
-from kit.model import LocalProject, Stake, checked
+from kit.model import SCORE_MAX, IndicatorValue, LocalProject, Stake, checked
 from kit.reference import contours
 from kit.store import Store
 
-from .grid import Grid
+from .entry import EntryBox
+from .grid import CellErrors, Grid
+from .inputs import checked_number
 from .session_plan import session_plan
 from .session_app import SessionApp
 from .ui import SCORE_CHOICES, EntityForm, button, esc, near_line, on_choice, set_options, table_html, tagged
@@ -28,11 +30,64 @@ PROJECT_KINDS = ["Axe du contrat de ville", "PCAET", "PLH", "NPNRU", "PAT", "CLS
 SECTOR_NAMES = {"direct": "directes", "indirect": "indirectes", "potential_direct": "directes potentielles",
                 "potential_indirect": "indirectes potentielles"}
 PARTS = ("diagnostic", "stakes", "map", "micmac", "positioning", "plan")
+SCALE = f"(0 à {SCORE_MAX})"  # how a 0-10 score is named on screen: « Importance (0 à 10) »
+COUNT_CSS = """<style>
+.kit-enjeux .kit-count { font-size: 14px; color: #555; margin: -2px 0 4px 4px; line-height: 1.2; }
+.kit-enjeux .kit-count-over { color: #b3261e; font-weight: 600; }
+</style>"""
 
 
 def _text_box(placeholder: str, css: str, width: str = "420px", area: bool = False) -> w.Widget:
     kind = w.Textarea if area else w.Text
     return tagged(kind(placeholder=placeholder, layout=w.Layout(width=width)), css)
+
+
+def text_limit(model, field: str) -> int:
+    """The most characters the model keeps in `field` (`Name`, `ShortText`: 200; `LongText`: 20 000)."""
+    return next(rule.max_length for rule in model.model_fields[field].metadata if hasattr(rule, "max_length"))
+
+
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", "\u202f")
+
+
+def within_limit(text: str, model, field: str, what: str) -> str:
+    """`text`, or the refusal saying how long it is, where the person typed it, in place of pydantic's words."""
+    limit, length = text_limit(model, field), len(text.strip())
+    if length > limit:
+        raise KitError(f"{what} compte {_thousands(length)} caractères, {_thousands(limit)} au plus : "
+                       f"raccourcissez-le de {_thousands(length - limit)} caractère(s).")
+    return text
+
+
+def counted(box: w.Widget, model, field: str) -> tuple[w.Widget, w.HTML]:
+    """`box` with its count of characters under it, « 87 / 200 caractères », red past the model's maximum;
+    updated as the person types (the boxes send each keystroke)."""
+    limit = text_limit(model, field)
+    count = tagged(w.HTML(), "kit-count")
+
+    def update(_=None):
+        length = len(box.value.strip())
+        over = length > limit
+        count.value = (f"<div class='kit-count{' kit-count-over' if over else ''}'>{_thousands(length)} / "
+                       f"{_thousands(limit)} caractères{' : trop long' if over else ''}</div>")
+
+    update()
+    box.observe(update, names="value")
+    return w.VBox([box, count], layout=w.Layout(width="auto")), count
+
+
+
+GONE_NEIGHBOURHOOD = ("Un quartier choisi n'existe plus : il a peut-être été retiré par une autre personne. "
+                      "Choisissez à nouveau.")
+
+
+def pasted_refusal(grid: Grid, refused: dict[str, str]) -> CellErrors:
+    """The refusal of a pasted block, naming each cell refused (the first ten) and why; nothing is saved."""
+    listed = [f"{grid.label(key)} : {reason}" for key, reason in list(refused.items())[:10]]
+    more = [f"… et {len(refused) - 10} autre(s)."] if len(refused) > 10 else []
+    return CellErrors(f"{len(refused)} case(s) du bloc collé refusée(s), en rouge ; rien n'a été enregistré. "
+                      "Corrigez-les (dans le tableur ou ici) puis collez à nouveau.", refused, details=listed + more)
 
 
 class StakesApp(SessionApp):
@@ -42,9 +97,31 @@ class StakesApp(SessionApp):
     notebook = "10_enjeux.ipynb"
 
     def sections(self) -> list[tuple[str, w.Widget]]:
+        self.show_next: dict[str, str] = {}  # what was just added, by kind: its editor shows it after the save
         return [("1. Diagnostic", self._diagnostic()), ("2. Enjeux", self._stakes()),
                 ("3. Carte des enjeux", self._map()), ("4. Analyse structurelle", self._micmac()),
                 ("5. Positionnement", self._positioning()), ("6. Plan de travail et livrable", self._plan())]
+
+    def grid_messages(self, grid: Grid, on_cell, on_paste) -> w.HTML:
+        """Wire a grid's typed cells and pasted blocks; what they say is shown under the grid too (the page's
+        message line is out of sight below a long matrix), refusals with the cells they name."""
+        note = near_line()
+
+        def said(handler):
+            def wrapped(*args):
+                note.value = ""
+                result = handler(*args)
+                note.value = self.messages.widget.value
+                return result
+            return wrapped
+
+        def refused(error):
+            self.messages.error(error.message, error.details)
+            note.value = self.messages.widget.value
+
+        grid.on_edit(said(on_cell), refused)
+        grid.on_paste(said(on_paste))
+        return note
 
     # -- 1. diagnostic ----------------------------------------------------------------------------
 
@@ -65,7 +142,26 @@ class StakesApp(SessionApp):
             self.save(change, "Valeur enregistrée.", parts=("diagnostic",))
             return diagnostic.shown(kept["value"])
 
-        grid.on_edit(on_cell, lambda error: self.messages.error(error.message))
+        def on_paste(cells):
+            refused = {}
+            for indicator, column, text in cells:
+                try:
+                    diagnostic.read_cell(indicator, text)
+                except KitError as error:
+                    refused[f"{indicator}|{column}"] = error.message
+            if refused:
+                raise pasted_refusal(grid, refused)
+            shown = {}
+
+            def change(ws):
+                for indicator, column, text in cells:
+                    kind, place = diagnostic.split_place(column)
+                    shown[f"{indicator}|{column}"] = diagnostic.shown(diagnostic.set_value(ws, indicator, kind, place, text))
+
+            self.save(change, f"{len(cells)} case(s) collée(s) et enregistrée(s).", parts=("diagnostic",))
+            return shown
+
+        grid_note = self.grid_messages(grid, on_cell, on_paste)
 
         def redraw_grid(ws):
             columns = diagnostic.places(ws)
@@ -74,7 +170,8 @@ class StakesApp(SessionApp):
 
         self.on("diagnostic", redraw_grid)
 
-        chooser = tagged(w.Dropdown(description="Quartier", layout=w.Layout(width="460px")), "kit-portrait-choice")
+        chooser = self.choices(tagged(w.Dropdown(description="Quartier", layout=w.Layout(width="460px")),
+                                      "kit-portrait-choice"), self.neighbourhood_options)
         portrait_table = tagged(w.HTML(), "kit-portrait-table")
         def portrait_figure(ws, neighbourhood_id):
             if not ws.neighbourhoods:
@@ -87,7 +184,6 @@ class StakesApp(SessionApp):
         comparison = w.HTML()
 
         def redraw_portrait(ws):
-            set_options(chooser, [(n.name, n.id) for n in ws.neighbourhoods])
             if not ws.neighbourhoods:
                 portrait_table.value = "<p class='kit-sub'>Ajoutez d'abord les quartiers depuis l'accueil.</p>"
                 return
@@ -108,12 +204,86 @@ class StakesApp(SessionApp):
         self.on("diagnostic", redraw_portrait)
         return w.VBox([
             w.HTML("<h2>Les données du quartier</h2><p class='kit-sub'>Tapez les valeurs connues, ligne par ligne "
-                   "(Entrée passe à la case suivante). Une valeur manquante reste vide : le kit ne l'invente pas.</p>"),
-            grid, self._import_panel(),
+                   "(Entrée passe à la case suivante), ou collez un bloc copié d'un tableur depuis sa première case. Une "
+                   "valeur manquante reste vide : le kit ne l'invente pas.</p>"),
+            grid, grid_note, self._value_editor(), self._import_panel(),
             w.HTML("<h2>Portrait</h2>"), chooser, portrait_table, portrait_chart.widget,
             w.HTML("<h2>Les quartiers côte à côte</h2>"), comparison,
             self._neighbourhood_map(),
         ])
+
+    def _value_editor(self) -> w.Widget:
+        """One value corrected in place with its year and its source (the grid holds the numbers only)."""
+        indicator = tagged(w.Dropdown(options=[(f"{r.libelle} ({r.unite})", r.code) for r in load_catalogue().itertuples()],
+                                      description="Indicateur", style={"description_width": "initial"},
+                                      layout=w.Layout(width="640px")), "kit-value-indicator")
+        place = self.choices(tagged(w.Dropdown(description="Lieu", layout=w.Layout(width="420px")), "kit-value-place"),
+                             lambda ws: [(c["label"], c["id"]) for c in diagnostic.places(ws)])
+        number = _text_box("Valeur : 12,5 ; s si secret", "kit-value-number", "230px")
+        year = _text_box("Année (ex. : 2021)", "kit-value-year", "170px")
+        source = _text_box("Source (ex. : INSEE, recensement 2021)", "kit-value-source", "460px")
+        status = tagged(w.HTML(), "kit-value-status")
+        save = tagged(button("Enregistrer la valeur", icon="save"), "kit-save-value")
+        note = near_line("kit-value-note")
+
+        def read_year(box):
+            text = box.value.strip()
+            if not text:
+                return None
+            if not text.isdigit():
+                raise KitError(f"L'année : « {text} » n'est pas une année. Indiquez-la en chiffres (2021) ; "
+                               "rien n'a été enregistré.")
+            return int(checked_number(int(text), IndicatorValue, "year"))
+
+        form = EntityForm({"value": number, "year": year, "source": source},
+                          show={"value": lambda v: "" if v is None else diagnostic.format_number(v),
+                                "year": lambda y: "" if y is None else str(y)},
+                          read={"value": lambda box: diagnostic.read_cell(indicator.value, box.value)[0],
+                                "year": read_year,
+                                "source": lambda box: within_limit(box.value, IndicatorValue, "source", "La source")})
+
+        def cell():
+            kind, where = diagnostic.split_place(place.value or "")
+            return indicator.value, kind, where
+
+        def shown(ws, again: bool):
+            if not place.value:
+                return
+            value = diagnostic.value_or_blank(ws, *cell())
+            (form.show if again else form.load)(value, ws.revision)
+            status.value = ("<p class='kit-sub'>Pas encore de valeur pour ce lieu.</p>" if value.value is None and not value.note
+                            else f"<p class='kit-sub'>Enregistré : {esc(diagnostic.shown(value))}"
+                                 f"{' (' + str(value.year) + ')' if value.year else ''}"
+                                 f"{' — ' + esc(value.source) if value.source else ''}.</p>")
+
+        def on_save(_):
+            if not place.value:
+                raise KitError("Choisissez d'abord le lieu.")
+            touched_value, text = form.touched("value"), number.value
+            target = cell()
+
+            def change(ws):
+                value = diagnostic.keep_value(ws, *target)
+                form.apply(value, ws)
+                if touched_value:
+                    value.note = diagnostic.read_cell(target[0], text)[1] if text.strip() else ""
+                diagnostic.drop_if_empty(ws, value)
+
+            try:
+                self.save(change, "Valeur enregistrée.", parts=("diagnostic",))
+            except edits.EditCollision as collision:
+                form.adopt(collision)
+                raise
+            shown(self.ws, again=False)
+
+        for chooser in (indicator, place):
+            on_choice(chooser, self.messages.guard(lambda _: shown(self.ws, again=False)))
+        save.on_click(self.messages.guard(on_save, near=note))
+        self.on("diagnostic", lambda ws: shown(ws, again=True))
+        return w.VBox([w.HTML("<h3>Corriger une valeur, son année et sa source</h3>"),
+                       w.HBox([indicator, place], layout=w.Layout(flex_flow="row wrap")),
+                       w.HBox([number, year, counted(source, IndicatorValue, "source")[0], save],
+                              layout=w.Layout(flex_flow="row wrap", align_items="flex-start")), status, note])
 
     # -- 1. diagnostic: the map of the neighbourhoods -----------------------------------------------
 
@@ -271,25 +441,71 @@ class StakesApp(SessionApp):
 
     # -- 2. stakes --------------------------------------------------------------------------------
 
+    def theme_options(self, ws) -> list[tuple[str, str]]:
+        """The transition themes a stake can take (data/themes_transition.csv), then any other theme a stake
+        of this workspace already has (typed in an older file): a stake's theme is always offered."""
+        themes = load_themes()["libelle"].tolist()
+        others = sorted({s.theme for s in ws.stakes if s.theme and s.theme not in themes})
+        return [("— thème —", "")] + [(t, t) for t in themes + others]
+
+    def neighbourhood_options(self, ws) -> list[tuple[str, str]]:
+        return [(n.name, n.id) for n in ws.neighbourhoods]
+
     def _stakes(self) -> w.Widget:
-        themes = [""] + load_themes()["libelle"].tolist()
-        title = _text_box("Intitulé de l'enjeu (ex. : Chaleur dans les logements l'été)", "kit-stake-title", "560px")
-        theme = tagged(w.Dropdown(options=themes, description="Thème"), "kit-stake-theme")
-        places = tagged(w.SelectMultiple(description="Quartiers", rows=3), "kit-stake-places")
-        raised_by = _text_box("Qui l'a soulevé ?", "kit-stake-by", "300px")
-        add = tagged(button("Ajouter l'enjeu", style="primary", icon="plus"), "kit-add-stake")
+        editor = self._stake_editor()
+        # Fast entry, keyboard only: the theme (kept from one stake to the next), the title, Enter.
+        theme = self.choices(tagged(w.Dropdown(description="Thème", layout=w.Layout(width="330px")),
+                                    "kit-stake-theme"), self.theme_options)
+        title = tagged(EntryBox(placeholder="Intitulé de l'enjeu (ex. : Chaleur dans les logements l'été)",
+                                width="520px", max_length=text_limit(Stake, "title")), "kit-stake-title")
+        add = tagged(button("Ajouter l'enjeu", style="primary", icon="plus",
+                            tooltip="Ajouter l'enjeu (ou Entrée dans l'intitulé)"), "kit-add-stake")
+        places = self.choices(tagged(w.SelectMultiple(description="Quartiers", rows=3), "kit-stake-places"),
+                              self.neighbourhood_options)
+        raised_by = _text_box("Qui l'a soulevé ? (facultatif)", "kit-stake-by", "330px")
+        add_note = near_line("kit-add-stake-note")
 
         def on_add(_):
+            within_limit(title.value, Stake, "title", "L'intitulé de l'enjeu")
             new = checked(lambda: Stake(title=title.value, theme=theme.value, neighbourhood_ids=list(places.value),
-                                           raised_by=raised_by.value))
-            self.save(lambda ws: edits.add_stake(ws, new), f"Enjeu « {new.title} » ajouté.")
-            title.value = raised_by.value = ""
+                                        raised_by=raised_by.value))
+            # The editor below moves to the stake just added: what the person typed there and did not save yet
+            # is saved with the new stake (one save), never left behind nor written over another stake.
+            form, editing = self.stake_form, self.stake_chooser.value
+            pending = bool(editing and form.key == editing and form.edited())
 
-        add.on_click(self.messages.guard(on_add))
+            def change(ws):
+                if pending:
+                    before = edits.stake(ws, editing)
+                    self.stake_rules(ws, before, form.apply(before, ws))
+                edits.existing(ws.neighbourhoods, new.neighbourhood_ids, GONE_NEIGHBOURHOOD)
+                edits.add_stake(ws, new)
+
+            also = f" (les modifications de « {form.loaded.get('title', '')} » sont enregistrées aussi)" if pending else ""
+            self.show_next["stake"] = new.id
+            typed = title.value, raised_by.value
+            # Emptied first, before the save redraws the page: the box is ready for the next stake at once (the
+            # theme and the neighbourhoods stay for it), and gets the text back if the save is refused.
+            title.value = raised_by.value = ""
+            try:
+                self.save(change, f"Enjeu « {new.title} » ajouté{also} : il est ouvert ci-dessous pour le formuler.")
+            except edits.EditCollision as collision:
+                form.adopt(collision)  # nothing was added: the editor stays on the stake and its typing
+                title.value, raised_by.value = typed
+                raise
+            except Exception:
+                title.value, raised_by.value = typed
+                raise
+            finally:
+                self.show_next.pop("stake", None)
+            title.focus()
+
+        add_guarded = self.messages.guard(on_add, near=add_note)
+        add.on_click(add_guarded)
+        title.on_submit(lambda: add_guarded(None))
         overview = tagged(w.HTML(), "kit-stake-list")
 
         def redraw(ws):
-            set_options(places, [(n.name, n.id) for n in ws.neighbourhoods])
             frame = stakes.stakes_frame(ws)
             if frame.empty:
                 overview.value = "<p class='kit-sub'>Aucun enjeu pour l'instant.</p>"
@@ -301,12 +517,21 @@ class StakesApp(SessionApp):
             overview.value = "".join(blocks)
 
         self.on("stakes", redraw)
-        return w.VBox([w.HTML("<h2>Saisir un enjeu</h2>"), w.HBox([title, add]), w.HBox([theme, raised_by]), places,
-                       w.HTML("<h2>Formuler et ordonner</h2>"), self._stake_editor(),
+        return w.VBox([w.HTML(COUNT_CSS + "<h2>Saisir un enjeu</h2><p class='kit-sub'>Un thème, un intitulé, "
+                              "Entrée : l'enjeu est ajouté et s'ouvre ci-dessous pour le formuler. Le thème reste "
+                              "choisi pour l'enjeu suivant.</p>"),
+                       w.HBox([theme, title, add], layout=w.Layout(flex_flow="row wrap", align_items="flex-start")),
+                       w.HBox([raised_by, places], layout=w.Layout(flex_flow="row wrap")), add_note,
+                       w.HTML("<h2>Formuler et ordonner</h2>"), editor,
                        w.HTML("<h2>Les enjeux par thème</h2>"), overview])
 
     def _stake_editor(self) -> w.Widget:
-        chooser = tagged(w.Dropdown(description="Enjeu", layout=w.Layout(width="640px")), "kit-edit-choice")
+        chooser = self.choices(tagged(w.Dropdown(description="Enjeu", layout=w.Layout(width="640px")),
+                                      "kit-edit-choice"),
+                               lambda ws: [(f"{i + 1}. {s.title}", s.id) for i, s in enumerate(ws.stakes)])
+        labels = {"title": "L'intitulé", "what": "Ce qui est en jeu", "for_whom": "« Pour qui »",
+                  "by_when": "L'échéance", "levers": "Les leviers", "statement": "L'énoncé",
+                  "evidence": "Les éléments de preuve", "raised_by": "« Soulevé par »"}
         fields = {
             "title": _text_box("Intitulé", "kit-edit-title", "640px"),
             "what": _text_box("Ce qui est en jeu, dit précisément", "kit-edit-what", "640px", area=True),
@@ -317,24 +542,44 @@ class StakesApp(SessionApp):
                                "kit-edit-statement", "640px", area=True),
             "evidence": _text_box("Éléments de preuve : source, chiffre, témoignage", "kit-edit-evidence", "640px"),
         }
+        shown_fields = [counted(box, Stake, name)[0] if name != "by_when" else box for name, box in fields.items()]
+        raised_by = _text_box("Soulevé par", "kit-edit-by", "420px")
+        theme = self.choices(tagged(w.Dropdown(description="Thème", layout=w.Layout(width="420px")),
+                                    "kit-edit-theme"), self.theme_options)
+        places = self.choices(tagged(w.SelectMultiple(description="Quartiers", rows=3, layout=w.Layout(width="420px")),
+                                     "kit-edit-places"), self.neighbourhood_options)
         indicators = w.SelectMultiple(options=[(r.libelle, r.code) for r in load_catalogue().itertuples()],
-                                      description="Indicateurs", rows=4, layout=w.Layout(width="640px"))
-        scores = {name: tagged(w.Dropdown(options=SCORE_CHOICES, description=label, layout=w.Layout(width="260px"),
-                                           style={"description_width": "140px"}),
-                                f"kit-edit-{name}") for name, label in stakes.AXES.items()}
+                                      description="Indicateurs", rows=4, style={"description_width": "initial"},
+                                      layout=w.Layout(width="460px"))
+        scores = {name: tagged(w.Dropdown(options=SCORE_CHOICES, description=f"{label} {SCALE}",
+                                          layout=w.Layout(width="320px"), style={"description_width": "200px"}),
+                               f"kit-edit-{name}") for name, label in stakes.AXES.items()}
         # One form over every field: a save writes only what the person changed (see `EntityForm`).
         offered = set(dict(indicators.options).values())
-        form = EntityForm({**fields, "indicator_codes": indicators, **scores},
-                          show={"indicator_codes": lambda codes: tuple(c for c in codes if c in offered)},
-                          read={"indicator_codes": lambda box: list(box.value)})
+
+        def offered_places(ids):
+            return tuple(i for i in ids if i in dict(places.options).values())
+
+        def limited(name):
+            return lambda box: within_limit(box.value, Stake, name, labels[name])
+
+        form = EntityForm({**fields, "raised_by": raised_by, "theme": theme, "neighbourhood_ids": places,
+                           "indicator_codes": indicators, **scores},
+                          show={"indicator_codes": lambda codes: tuple(c for c in codes if c in offered),
+                                "neighbourhood_ids": offered_places},
+                          read={"indicator_codes": lambda box: list(box.value),
+                                "neighbourhood_ids": lambda box: list(box.value),
+                                **{name: limited(name) for name in labels}})
         check = tagged(w.HTML(), "kit-checklist")
         save = tagged(button("Enregistrer l'enjeu", style="primary", icon="save"), "kit-save-stake")
         up, down = button("Monter", icon="arrow-up"), button("Descendre", icon="arrow-down")
         vote = tagged(button("+1 vote", icon="thumbs-up"), "kit-vote")
         remove = tagged(button("Supprimer", style="danger", icon="trash"), "kit-remove-stake")
-        merge_with = tagged(w.Dropdown(description="Fusionner avec", style={"description_width": "initial"},
-                                        layout=w.Layout(width="520px")), "kit-merge-choice")
+        merge_with = self.choices(tagged(w.Dropdown(description="Fusionner avec", style={"description_width": "initial"},
+                                                    layout=w.Layout(width="520px")), "kit-merge-choice"),
+                                  lambda ws: [("", "")] + [(s.title, s.id) for s in ws.stakes])
         merge = tagged(button("Fusionner", icon="compress"), "kit-merge")
+        note = near_line("kit-stake-note")
 
         def selected():
             if not chooser.value:
@@ -353,17 +598,19 @@ class StakesApp(SessionApp):
             assembled = stakes.guided_statement(stake)
             check.value = (f"<ul class='kit-check'>{items}</ul>" +
                            (f"<p><i>Énoncé assemblé :</i> {esc(assembled)}</p>" if assembled else ""))
-            set_options(merge_with, [("", "")] + [(s.title, s.id) for s in ws.stakes if s.id != stake.id])
+
+        def rules(ws, stake, written):
+            if "title" in written:
+                edits.require_unique(ws.stakes, stake.title, f"Un autre enjeu s'intitule déjà « {stake.title} ».",
+                                     ignore_id=stake.id)
+            if "neighbourhood_ids" in written:
+                edits.existing(ws.neighbourhoods, stake.neighbourhood_ids, GONE_NEIGHBOURHOOD)
+
+        self.stake_form, self.stake_chooser, self.stake_rules = form, chooser, rules
 
         def on_save(_):
             stake_id = selected()
-
-            def unique_title(ws, stake, written):
-                if "title" in written:
-                    edits.require_unique(ws.stakes, stake.title, f"Un autre enjeu s'intitule déjà « {stake.title} ».",
-                                         ignore_id=stake_id)
-
-            self.save_form(form, lambda ws: edits.stake(ws, stake_id), "Enjeu enregistré.", check=unique_title)
+            self.save_form(form, lambda ws: edits.stake(ws, stake_id), "Enjeu enregistré.", check=rules)
 
         def moved(offset):
             return lambda _: self.save(lambda ws: edits.move_stake(ws, selected(), offset), "Ordre enregistré.",
@@ -386,28 +633,29 @@ class StakesApp(SessionApp):
             self.save(lambda ws: edits.merge_stakes(ws, keep, drop), "Enjeux fusionnés.")
 
         def redraw(ws):
-            current = chooser.value
-            set_options(chooser, [(f"{i + 1}. {s.title}", s.id) for i, s in enumerate(ws.stakes)])
-            ids = [s.id for s in ws.stakes]
-            chooser.value = current if current in ids else (ids[0] if ids else None)
+            wanted = self.show_next.get("stake")
+            if wanted in dict(chooser.options).values() and chooser.value != wanted:
+                chooser.value = wanted  # what was just added is what the editor shows (its choice loads it)
             fill()
 
         on_choice(chooser, self.messages.guard(fill))
         for widget, handler in ((save, on_save), (up, moved(-1)), (down, moved(1)), (vote, on_vote),
                                 (remove, on_remove), (merge, on_merge)):
-            widget.on_click(self.messages.guard(handler))
+            widget.on_click(self.messages.guard(handler, near=note))
         self.on("stakes", redraw)
-        return w.VBox([chooser, w.HBox([w.VBox(list(fields.values()) + [indicators]),
-                                        w.VBox([w.HTML("<b>Énoncé opérant ?</b>"), check, *scores.values()])]),
-                       w.HBox([save, up, down, vote, remove]), w.HBox([merge_with, merge])])
+        return w.VBox([chooser, w.HBox([w.VBox(shown_fields),
+                                        w.VBox([w.HTML("<b>Énoncé opérant ?</b>"), check, *scores.values(), theme,
+                                                places, raised_by, indicators])]),
+                       w.HBox([save, up, down, vote, remove]), note, w.HBox([merge_with, merge])])
 
     # -- 3. stake map ---------------------------------------------------------------------------------
 
     def _map(self) -> w.Widget:
-        x = tagged(w.Dropdown(options=[(v, k) for k, v in stakes.AXES.items()], value="control", description="Axe horizontal",
-                               style={"description_width": "initial"}), "kit-map-x")
-        y = tagged(w.Dropdown(options=[(v, k) for k, v in stakes.AXES.items()], value="importance",
-                               description="Axe vertical", style={"description_width": "initial"}), "kit-map-y")
+        axes = [(f"{label} {SCALE}", key) for key, label in stakes.AXES.items()]
+        x = tagged(w.Dropdown(options=axes, value="control", description="Axe horizontal",
+                              style={"description_width": "initial"}), "kit-map-x")
+        y = tagged(w.Dropdown(options=axes, value="importance", description="Axe vertical",
+                              style={"description_width": "initial"}), "kit-map-y")
 
         def figure(ws):
             return charts.stake_map(stakes.stake_map_frame(ws, x.value, y.value), stakes.AXES[x.value], stakes.AXES[y.value])
@@ -417,15 +665,18 @@ class StakesApp(SessionApp):
         for axis in (x, y):
             axis.observe(self.messages.guard(lambda _: view.show(lambda: figure(self.ws))), names="value")
         return w.VBox([w.HTML("<p class='kit-sub'>Placez les enjeux dans l'onglet « Enjeux » (importance, maîtrise "
-                              "locale, urgence) ; la taille des points suit les votes des participants.</p>"),
+                              f"locale, urgence, notées de 0 à {SCORE_MAX}) ; la taille des points suit les votes des "
+                              "participants.</p>"),
                        w.HBox([x, y]), view.widget])
 
     # -- 4. structural analysis -----------------------------------------------------------------------
 
     def _micmac(self) -> w.Widget:
         grid = tagged(Grid(choices=["0", "1", "2", "3", "P"], short_headers=True, corner="influence de ↓ sur →",
-                            cell_hint="Influence de « {row} » sur « {col} » : 0 nulle, 1 faible, 2 moyenne, 3 forte, P potentielle",
-                            choice_error="« {value} » : tapez 0, 1, 2, 3 ou P"), "kit-micmac-grid")
+                           unrated=True, zero_text="0",
+                           cell_hint="Influence de « {row} » sur « {col} » : 0 nulle, 1 faible, 2 moyenne, 3 forte, P potentielle",
+                           choice_error="« {value} » : tapez 0, 1, 2, 3 ou P"), "kit-micmac-grid")
+        count = tagged(w.HTML(), "kit-micmac-count")
         cut = tagged(w.ToggleButtons(options=[("Coupure à la moyenne", "mean"), ("à la médiane", "median")],
                                       style={"button_width": "auto"}), "kit-cut")
         variant = tagged(w.ToggleButtons(options=[("Directes", "direct"), ("Indirectes", "indirect")], value="indirect",
@@ -459,16 +710,44 @@ class StakesApp(SessionApp):
         heatmap = self.figure(lambda: heatmap_figure(self.ws), "kit-micmac-heatmap")
 
         def on_cell(source: str, target: str, text: str) -> str:
-            self.save(lambda ws: edits.set_influence(ws, source, target, text), "Influence enregistrée.", parts=("micmac",))
-            return "P" if text.strip().upper() == "P" else ("" if text.strip() in ("", "0") else text.strip())
+            kept = {}
 
-        grid.on_edit(on_cell, lambda error: self.messages.error(error.message))
+            def change(ws):
+                kept["value"] = edits.rate_influence(ws, source, target, text)
+
+            self.save(change, "Case vidée : pas encore notée." if not text.strip() else "Influence enregistrée.",
+                      parts=("micmac",))
+            return "" if kept["value"] is None else str(kept["value"])
+
+        def on_paste(cells):
+            refused = {}
+            for source, target, text in cells:
+                try:
+                    edits.influence_value(text)
+                except KitError as error:
+                    refused[f"{source}|{target}"] = error.message
+            if refused:
+                raise pasted_refusal(grid, refused)
+
+            def change(ws):
+                for source, target, text in cells:
+                    edits.rate_influence(ws, source, target, text)
+
+            self.save(change, f"{len(cells)} case(s) collée(s) et enregistrée(s).", parts=("micmac",))
+            return {f"{s}|{t}": "" if edits.influence_value(text) is None else str(edits.influence_value(text))
+                    for s, t, text in cells}
+
+        grid_note = self.grid_messages(grid, on_cell, on_paste)
 
         def redraw(ws):
             rows = [{"id": s.id, "label": s.title} for s in ws.stakes]
             grid.rows, grid.columns = rows, rows
             grid.disabled_cells = [f"{s.id}|{s.id}" for s in ws.stakes]
             grid.values = {f"{c.source}|{c.target}": str(c.value) for c in ws.influences}
+            rated, total = stakes.rated_cells(ws)
+            count.value = (f"<p><b>{rated} / {total} cases notées</b>" + (
+                " — une case vide (fond jaune, ·) n'est pas encore notée ; 0 dit « aucune influence »." if rated < total
+                else " — la matrice est entièrement notée.") + "</p>") if total else ""
             result = analysis(ws)
             plane.show(lambda: plane_figure(ws))
             displacement.show(lambda: moves_figure(ws))
@@ -501,24 +780,47 @@ class StakesApp(SessionApp):
         return w.VBox([
             w.HTML("<h2>Matrice des influences directes</h2><p class='kit-sub'>Ligne par ligne : la ligne agit-elle "
                    "sur la colonne ? 0 nulle, 1 faible, 2 moyenne, 3 forte, P potentielle. Flèches et Entrée pour se "
-                   "déplacer ; survolez une case pour la lire en entier.</p>"),
-            grid, w.HBox([cut, variant]), plane.widget, result_view,
+                   "déplacer ; survolez une case pour la lire en entier. Un bloc copié d'un tableur se colle d'un "
+                   "coup depuis sa première case.</p>"),
+            count, grid, grid_note, w.HBox([cut, variant]), plane.widget, result_view,
             w.HTML("<h2>Du direct à l'indirect</h2>"), displacement.widget, stability, heatmap.widget])
 
     # -- 5. positioning ----------------------------------------------------------------------------
 
+    def kind_options(self, ws) -> list[tuple[str, str]]:
+        """The kinds of local project, then any other kind a project of this workspace has."""
+        others = sorted({p.kind for p in ws.local_projects if p.kind and p.kind not in PROJECT_KINDS})
+        return [("— type —", "")] + [(k, k) for k in PROJECT_KINDS + others]
+
     def _positioning(self) -> w.Widget:
-        name = _text_box("Nom (ex. : Axe 2 — cadre de vie, PCAET 2026-2031)", "kit-project-name", "460px")
-        kind = tagged(w.Dropdown(options=PROJECT_KINDS, description="Type"), "kit-project-kind")
+        name = tagged(EntryBox(placeholder="Nom (ex. : Axe 2 — cadre de vie, PCAET 2026-2031)", width="460px",
+                               max_length=text_limit(LocalProject, "name")), "kit-project-name")
+        kind = self.choices(tagged(w.Dropdown(description="Type"), "kit-project-kind"), self.kind_options)
         add = tagged(button("Ajouter le projet", style="primary", icon="plus"), "kit-add-project")
+        add_note = near_line("kit-add-project-note")
         grid = tagged(Grid(choices=["X"], corner="enjeu ↓ couvert par →",
-                            cell_hint="« {col} » couvre-t-il l'enjeu « {row} » ? X si oui",
-                            choice_error="« {value} » : tapez X (couvert) ou laissez vide"), "kit-positioning-grid")
-        remove_choice = w.Dropdown(layout=w.Layout(width="420px"))
-        remove = button("Retirer ce projet", icon="trash")
+                           cell_hint="« {col} » couvre-t-il l'enjeu « {row} » ? X si oui",
+                           choice_error="« {value} » : tapez X (couvert) ou laissez vide"), "kit-positioning-grid")
         reading = tagged(w.HTML(), "kit-positioning-reading")
 
+        # The project chosen is what the editor shows: the one just added, then any other, corrected in place.
+        chooser = self.choices(tagged(w.Dropdown(description="Projet", layout=w.Layout(width="640px")),
+                                      "kit-project-choice"),
+                               lambda ws: [(f"{p.name} ({p.kind})" if p.kind else p.name, p.id) for p in ws.local_projects])
+        edit_name = _text_box("Nom du projet", "kit-project-edit-name", "640px")
+        edit_kind = self.choices(tagged(w.Dropdown(description="Type"), "kit-project-edit-kind"), self.kind_options)
+        description = _text_box("Ce que le projet prévoit, son périmètre, sa période", "kit-project-description",
+                                "640px", area=True)
+        form = EntityForm({"name": edit_name, "kind": edit_kind, "description": description},
+                          read={"name": lambda box: within_limit(box.value, LocalProject, "name", "Le nom du projet"),
+                                "description": lambda box: within_limit(box.value, LocalProject, "description",
+                                                                        "La description du projet")})
+        save = tagged(button("Enregistrer le projet", icon="save"), "kit-save-project")
+        remove = tagged(button("Retirer ce projet", icon="trash"), "kit-remove-project")
+        edit_note = near_line("kit-project-note")
+
         def on_add(_):
+            within_limit(name.value, LocalProject, "name", "Le nom du projet")
             project = checked(lambda: LocalProject(name=name.value, kind=kind.value))
 
             def change(ws):
@@ -526,8 +828,33 @@ class StakesApp(SessionApp):
                                      field="name")
                 ws.local_projects.append(project)
 
-            self.save(change, f"Projet « {project.name} » ajouté.", parts=("positioning",))
-            name.value = ""
+            self.show_next["project"] = project.id  # the editor below shows the project just added
+            typed, name.value = name.value, ""  # emptied before the redraw, given back if refused
+            try:
+                self.save(change, f"Projet « {project.name} » ajouté : décrivez-le ci-dessous, et cochez les enjeux "
+                                  "qu'il couvre dans le tableau.", parts=("positioning",))
+            except Exception:
+                name.value = typed
+                raise
+            finally:
+                self.show_next.pop("project", None)
+            name.focus()
+
+        def selected():
+            if not chooser.value:
+                raise KitError("Choisissez d'abord un projet.")
+            return chooser.value
+
+        def on_save(_):
+            project_id = selected()
+
+            def unique_name(ws, project, written):
+                if "name" in written:
+                    edits.require_unique(ws.local_projects, project.name, f"Le projet « {project.name} » figure déjà.",
+                                         field="name", ignore_id=project_id)
+
+            self.save_form(form, lambda ws: edits.local_project(ws, project_id), "Projet enregistré.",
+                           parts=("positioning",), check=unique_name)
 
         def on_cell(stake_id: str, project_id: str, text: str) -> str:
             covered = text.strip().upper() == "X"
@@ -535,25 +862,42 @@ class StakesApp(SessionApp):
                 raise KitError(f"« {text} » : tapez X (couvert) ou laissez vide.")
 
             def change(ws):
-                project = next(p for p in ws.local_projects if p.id == project_id)
+                edits.stake(ws, stake_id)
+                project = edits.local_project(ws, project_id)
                 ids = [i for i in project.stake_ids if i != stake_id]
                 project.stake_ids = ids + [stake_id] if covered else ids
 
             self.save(change, "Positionnement enregistré.", parts=("positioning",))
             return "X" if covered else ""
 
+        def on_paste(cells):
+            refused = {f"{s}|{p}": f"« {text} » : tapez X (couvert) ou laissez vide." for s, p, text in cells
+                       if text and text.upper() != "X"}
+            if refused:
+                raise pasted_refusal(grid, refused)
+
+            def change(ws):
+                for stake_id, project_id, text in cells:
+                    edits.stake(ws, stake_id)
+                    project = edits.local_project(ws, project_id)
+                    ids = [i for i in project.stake_ids if i != stake_id]
+                    project.stake_ids = ids + [stake_id] if text else ids
+
+            self.save(change, f"{len(cells)} case(s) collée(s) et enregistrée(s).", parts=("positioning",))
+            return {f"{s}|{p}": "X" if text else "" for s, p, text in cells}
+
         def on_remove(_):
-            project_id = remove_choice.value
-            if not project_id:
-                raise KitError("Choisissez le projet à retirer.")
-            self.save(lambda ws: setattr(ws, "local_projects", [p for p in ws.local_projects if p.id != project_id]),
-                      "Projet retiré.", parts=("positioning",))
+            project_id = selected()
+            self.save(lambda ws: edits.remove_local_project(ws, project_id), "Projet retiré.", parts=("positioning",))
+
+        def fill(_=None):
+            ws = self.ws
+            form.show(next((p for p in ws.local_projects if p.id == chooser.value), None), ws.revision)
 
         def redraw(ws):
             grid.rows = [{"id": s.id, "label": s.title} for s in ws.stakes]
             grid.columns = [{"id": p.id, "label": f"{p.name} ({p.kind})" if p.kind else p.name} for p in ws.local_projects]
             grid.values = {f"{sid}|{p.id}": "X" for p in ws.local_projects for sid in p.stake_ids}
-            set_options(remove_choice, [(p.name, p.id) for p in ws.local_projects])
             _, uncovered, unjustified = stakes.positioning(ws)
             parts = []
             if ws.local_projects and uncovered:
@@ -561,13 +905,28 @@ class StakesApp(SessionApp):
             if unjustified:
                 parts.append("<p><b>Projets qu'aucun enjeu ne justifie :</b> " + ", ".join(esc(u) for u in unjustified) + "</p>")
             reading.value = "".join(parts)
+            wanted = self.show_next.get("project")
+            if wanted in dict(chooser.options).values() and chooser.value != wanted:
+                chooser.value = wanted
+            fill()
 
-        add.on_click(self.messages.guard(on_add))
-        remove.on_click(self.messages.guard(on_remove))
-        grid.on_edit(on_cell, lambda error: self.messages.error(error.message))
+        add_guarded = self.messages.guard(on_add, near=add_note)
+        add.on_click(add_guarded)
+        name.on_submit(lambda: add_guarded(None))
+        save.on_click(self.messages.guard(on_save, near=edit_note))
+        remove.on_click(self.messages.guard(on_remove, near=edit_note))
+        on_choice(chooser, self.messages.guard(fill))
+        grid_note = self.grid_messages(grid, on_cell, on_paste)
         self.on(("positioning", "stakes"), redraw)
-        return w.VBox([w.HTML("<h2>Le contrat de ville et les projets locaux</h2>"), w.HBox([name, kind, add]),
-                       grid, reading, w.HBox([remove_choice, remove])])
+        return w.VBox([w.HTML("<h2>Le contrat de ville et les projets locaux</h2>"),
+                       w.HBox([name, kind, add], layout=w.Layout(flex_flow="row wrap", align_items="flex-start")),
+                       add_note,
+                       w.HTML("<p class='kit-sub'>Un X quand le projet couvre l'enjeu ; un bloc copié d'un tableur se "
+                              "colle d'un coup.</p>"), grid, grid_note, reading,
+                       w.HTML("<h3>Décrire ou corriger un projet</h3>"), chooser,
+                       w.HBox([counted(edit_name, LocalProject, "name")[0], edit_kind],
+                              layout=w.Layout(flex_flow="row wrap", align_items="flex-start")),
+                       counted(description, LocalProject, "description")[0], w.HBox([save, remove]), edit_note])
 
     # -- 6. work plan and deliverable -------------------------------------------------------------
 

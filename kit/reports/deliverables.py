@@ -16,6 +16,7 @@ from kit.sessions import diagnostic, stakes
 from kit.errors import KitError
 from kit.model import Workspace
 from kit.reports import Document, deliverable_filename, render_docx, render_html
+from kit.reports.formatting import format_short_number
 
 if TYPE_CHECKING:
     from kit.reference.contours import NeighbourhoodShapes
@@ -38,13 +39,13 @@ def session1(ws: Workspace, *, with_plan: bool = True, shapes: NeighbourhoodShap
             doc.note("Aucune donnée saisie pour ce quartier : voir en annexe où les trouver.", kind="warning")
             continue
         doc.table(known[["thème", "indicateur", "unité", "quartier", "commune", "EPCI", "région", "France", "lecture"]],
-                  caption=f"Portrait de {n.name}")
+                  caption=f"Portrait de {n.name}", number_format=format_short_number)  # 3 850 habitants, as on screen
         if known[["EPCI", "région", "France"]].notna().any().any():
             reference = next(r for r in ("France", "région", "EPCI") if known[r].notna().any())
             doc.figure(charts.portrait_gaps(portrait, reference), caption=f"{n.name} : écarts à la référence « {reference} »")
     comparison = diagnostic.comparison(ws)
     if len(ws.neighbourhoods) > 1 and not comparison.empty:
-        doc.table(comparison, caption="Les quartiers côte à côte")
+        doc.table(comparison, caption="Les quartiers côte à côte", number_format=format_short_number)
     if shapes is not None and shapes.shapes:
         _neighbourhood_maps(doc, ws, shapes)
 
@@ -98,6 +99,9 @@ def session1(ws: Workspace, *, with_plan: bool = True, shapes: NeighbourhoodShap
         doc.note("Aucun projet local (axe du contrat de ville, PCAET, PLH, NPNRU…) n'est encore renseigné.", kind="warning")
     else:
         doc.table(coverage.replace({True: "✓", False: ""}).reset_index(names="enjeu"), caption="Enjeux et projets locaux")
+        if any(p.kind or p.description for p in ws.local_projects):
+            doc.table(pd.DataFrame([{"projet": p.name, "type": p.kind, "description": p.description}
+                                    for p in ws.local_projects]), caption="Les projets locaux")
         if uncovered:
             doc.paragraph("Enjeux qu'aucun projet ne couvre : " + ", ".join(uncovered) + ".")
         if unjustified:

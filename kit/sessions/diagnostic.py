@@ -44,19 +44,48 @@ def value_of(ws: Workspace, indicator: str, kind: str, place: str) -> IndicatorV
 
 
 def set_value(ws: Workspace, indicator: str, kind: str, place: str, text: str, source: str = "saisie") -> IndicatorValue | None:
-    """Set a value from what a person typed ("12,5", "s" for secret, "" to clear). Returns the value kept."""
-    if indicator not in set(load_catalogue()["code"]):
-        raise KitError(f"Indicateur inconnu : {indicator}.")
-    try:
-        number, note = parse_cell(text)
-    except ValueError as error:
-        raise KitError(f"« {text} » : {error}") from None
+    """Set a value from what a person typed ("12,5", "s" for secret, "" to clear). Returns the value kept.
+    A value typed again keeps the year and the source it was given (`edit_value`)."""
+    number, note = read_cell(indicator, text)
+    before = value_of(ws, indicator, kind, place)
     ws.indicator_values = [v for v in ws.indicator_values if (v.indicator, v.place_kind, v.place) != (indicator, kind, place)]
     if not str(text).strip():
         return None
-    value = IndicatorValue(indicator=indicator, place_kind=kind, place=place, value=number, note=note, source=source)
+    value = IndicatorValue(indicator=indicator, place_kind=kind, place=place, value=number, note=note,
+                           source=before.source if before is not None and before.source else source,
+                           year=before.year if before is not None else None)
     ws.indicator_values.append(value)
     return value
+
+
+def read_cell(indicator: str, text: str) -> tuple[float | None, str]:
+    """(number, note) of what a person typed for `indicator` (« 12,5 », « s » secret, empty), or the French refusal."""
+    if indicator not in set(load_catalogue()["code"]):
+        raise KitError(f"Indicateur inconnu : {indicator}.")
+    try:
+        return parse_cell(text)
+    except ValueError as error:
+        raise KitError(f"« {text} » : {error}") from None
+
+
+def value_or_blank(ws: Workspace, indicator: str, kind: str, place: str) -> IndicatorValue:
+    """The value of a cell, or a blank one (not in the workspace) for a cell nobody filled: what a form shows."""
+    return value_of(ws, indicator, kind, place) or IndicatorValue(indicator=indicator, place_kind=kind, place=place)
+
+
+def keep_value(ws: Workspace, indicator: str, kind: str, place: str) -> IndicatorValue:
+    """The value of a cell in `ws`, added blank if nobody filled it yet (a form is about to write it)."""
+    value = value_of(ws, indicator, kind, place)
+    if value is None:
+        value = IndicatorValue(indicator=indicator, place_kind=kind, place=place)
+        ws.indicator_values.append(value)
+    return value
+
+
+def drop_if_empty(ws: Workspace, value: IndicatorValue) -> None:
+    """A value with no number, note, year nor source says nothing: it leaves the workspace."""
+    if value.value is None and not value.note and value.year is None and not value.source:
+        ws.indicator_values = [v for v in ws.indicator_values if v is not value]
 
 
 def shown(value: IndicatorValue | None) -> str:

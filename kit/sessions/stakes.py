@@ -89,6 +89,14 @@ def influence_matrix(ws: Workspace) -> pd.DataFrame:
     return matrix
 
 
+def rated_cells(ws: Workspace) -> tuple[int, int]:
+    """(cells rated, cells to rate) of the direct influence matrix: every pair of two different stakes; a
+    cell rated 0 counts as rated, a cell nobody rated does not."""
+    ids = {s.id for s in ws.stakes}
+    rated = sum(c.source in ids and c.target in ids and c.source != c.target for c in ws.influences)
+    return rated, len(ids) * (len(ids) - 1)
+
+
 def structural_analysis(ws: Workspace, cut: str = "mean") -> MicmacResult | None:
     """MICMAC on the workspace's stakes, or None while fewer than two stakes exist."""
     if len(ws.stakes) < 2:

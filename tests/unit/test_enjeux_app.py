@@ -47,6 +47,7 @@ def test_capturing_stakes_is_saved_and_listed(app, store):
     assert "Factures d'énergie" in one(app.root, "kit-stake-list").value
     capture(app, "chaleur l'été")
     assert "fusionnez" in app.messages.widget.value
+    assert one(app.root, "kit-stake-title").value == "chaleur l'été"  # refused: the text stays to be corrected
     capture(app, "   ")
     assert "ne peut pas être vide" in app.messages.widget.value
     assert len(store.load(app.ws_id).stakes) == 3
@@ -65,7 +66,8 @@ def test_the_matrix_fills_cell_by_cell_and_the_plane_follows(app, store):
     cells = {(c.source, c.target): c.value for c in store.load(app.ws_id).influences}
     assert cells == {(ids[0], ids[1]): 3, (ids[1], ids[2]): 2, (ids[2], ids[0]): "P"}
     assert grid.values[f"{ids[2]}|{ids[0]}"] == "P"
-    points = sum(len(trace.get("text", [])) for trace in plane.figure["data"])  # x and y travel as binary
+    # x and y travel as binary: the stakes are counted by their markers' hover data
+    points = sum(len(trace.get("customdata") or []) for trace in plane.figure["data"] if trace.get("mode") == "markers")
     assert points == 3
     assert "influence" in one(app.root, "kit-micmac-table").value
 
@@ -225,12 +227,35 @@ def test_a_list_redrawn_by_a_save_does_not_reload_the_form(app, store):
     chooser.value = chooser.options[1][1]
     one(app.root, "kit-edit-what").value = "Des factures qui baissent"
     one(app.root, "kit-edit-title").value = "Énergie chère"
-    capture(app, "Alimentation")  # a save that redraws the list of stakes (one more option)
+    capture(shown(StakesApp(store, app.ws_id)), "Alimentation")  # someone else, in another tab, adds a stake
+    one(app.root, "kit-vote").click()  # a save here: the list of stakes is redrawn, one more option
+    assert len(chooser.options) == 3
     assert chooser.value == store.load(app.ws_id).stakes[1].id
     assert one(app.root, "kit-edit-what").value == "Des factures qui baissent"
     assert one(app.root, "kit-edit-title").value == "Énergie chère"
     one(app.root, "kit-save-stake").click()
     assert [s.title for s in store.load(app.ws_id).stakes] == ["Chaleur", "Énergie chère", "Alimentation"]
+
+
+def test_the_editor_shows_the_stake_just_added(app, store):
+    # « The stake editor trap »: after « Ajouter l'enjeu » the editor stayed on the previous stake, and a group
+    # wrote thirteen statements over stake 1. Whatever was just added is what the editor shows next.
+    capture(app, "Chaleur")
+    one(app.root, "kit-edit-what").value = "Des logements vivables l'été"
+    one(app.root, "kit-save-stake").click()
+    capture(app, "Énergie")
+    assert one(app.root, "kit-edit-title").value == "Énergie"
+    assert one(app.root, "kit-edit-what").value == ""
+    one(app.root, "kit-edit-what").value = "Des factures qui baissent"
+    # Typed and not saved, then a third stake added: what was typed is saved with it, on its own stake.
+    capture(app, "Alimentation")
+    assert "les modifications de « Énergie » sont enregistrées aussi" in app.messages.widget.value
+    assert one(app.root, "kit-edit-title").value == "Alimentation"
+    one(app.root, "kit-edit-what").value = "Des produits frais à deux pas"
+    one(app.root, "kit-save-stake").click()
+    assert {s.title: s.what for s in store.load(app.ws_id).stakes} == {
+        "Chaleur": "Des logements vivables l'été", "Énergie": "Des factures qui baissent",
+        "Alimentation": "Des produits frais à deux pas"}
 
 
 def test_two_people_on_the_session_record_lose_nothing(app, store):
@@ -256,3 +281,194 @@ def test_two_people_on_the_session_record_lose_nothing(app, store):
 
 def save_session(app):
     one(app.root, "kit-save-session").click()
+
+
+def paste(grid, row, col, text):
+    # The message the browser sends when a block copied from a spreadsheet is pasted in a cell.
+    block = [line.split("\t") for line in text.rstrip("\n").split("\n")]
+    grid._handle_custom_msg({"kind": "paste", "row": row, "col": col, "block": block}, [])
+
+
+def test_a_stake_typed_with_the_keyboard_only(app, store):
+    # Fast entry: the theme (kept for the next stake), the title, Enter: the stake is added.
+    theme = one(app.root, "kit-stake-theme")
+    assert "Cadre de vie" in [label for label, _ in theme.options]
+    theme.value = "Cadre de vie"
+    title = one(app.root, "kit-stake-title")
+    title.value = "Des halls"  # what the box last synced: Enter brings the whole text with it
+    title._handle_custom_msg({"kind": "submit", "value": "Des halls d'immeuble sûrs"}, [])  # as the browser sends it
+    title._handle_custom_msg({"kind": "submit", "value": "Des rues éclairées"}, [])
+    saved = store.load(app.ws_id).stakes
+    assert [(s.title, s.theme) for s in saved] == [("Des halls d'immeuble sûrs", "Cadre de vie"),
+                                                   ("Des rues éclairées", "Cadre de vie")]
+    assert title.value == "" and theme.value == "Cadre de vie"
+    assert one(app.root, "kit-edit-title").value == "Des rues éclairées"
+
+
+def test_titles_and_statements_show_their_length_and_refuse_past_the_model(app, store):
+    title = one(app.root, "kit-stake-title")
+    assert title.max_length == 200  # the page counts « 87 / 200 caractères » as the title is typed
+    title.value = "x" * 230
+    one(app.root, "kit-add-stake").click()
+    assert "compte 230 caractères, 200 au plus" in app.messages.widget.value
+    assert store.load(app.ws_id).stakes == []
+    capture(app, "Chaleur")
+    edit_title = one(app.root, "kit-edit-title")
+    edit_title.value = "x" * 87
+    assert any("87 / 200 caractères" in c.value for c in find(app.root, "kit-count"))
+    edit_title.value = "x" * 230
+    assert any("230 / 200 caractères : trop long" in c.value and "kit-count-over" in c.value
+               for c in find(app.root, "kit-count"))
+    edit_title.value = "Chaleur"
+    statement = one(app.root, "kit-edit-statement")
+    statement.value = "é" * 20_001
+    one(app.root, "kit-save-stake").click()
+    assert "L'énoncé compte 20\u202f001 caractères, 20\u202f000 au plus" in app.messages.widget.value
+    assert store.load(app.ws_id).stakes[0].statement == ""
+    assert one(app.root, "kit-edit-importance").description == "Importance (0 à 10)"
+
+
+def test_a_stake_then_its_neighbourhoods_theme_and_scores_edited_in_place(app, store):
+    capture(app, "Chaleur")
+    ws = store.load(app.ws_id)
+    one(app.root, "kit-edit-theme").value = "Adaptation au changement climatique"
+    one(app.root, "kit-edit-places").value = (ws.neighbourhoods[0].id,)
+    one(app.root, "kit-edit-urgency").value = 0
+    one(app.root, "kit-save-stake").click()
+    stake = store.load(app.ws_id).stakes[0]
+    assert (stake.theme, stake.neighbourhood_ids, stake.urgency) == (
+        "Adaptation au changement climatique", [ws.neighbourhoods[0].id], 0)
+
+
+def test_a_neighbourhood_added_elsewhere_is_offered_at_the_next_save(app, store):
+    from kit.model import Neighbourhood
+
+    new = Neighbourhood(name="Cuyès", qpv_code="QN04002M", commune="Dax")
+    store.update(app.ws_id, lambda ws: ws.neighbourhoods.append(new))  # the home page, in another tab
+    capture(app, "Chaleur")  # any save here reads the latest revision: every list offers it
+    for css in ("kit-stake-places", "kit-edit-places", "kit-portrait-choice"):
+        assert new.id in dict(one(app.root, css).options).values()
+    assert f"qpv:{new.id}" in dict(one(app.root, "kit-value-place").options).values()
+    one(app.root, "kit-stake-places").value = (new.id,)
+    capture(app, "Énergie")
+    assert store.load(app.ws_id).stakes[1].neighbourhood_ids == [new.id]
+
+
+def test_a_local_project_then_a_stake_positioned_against_it(app, store):
+    one(app.root, "kit-project-name").value = "Axe 2 — cadre de vie"
+    one(app.root, "kit-project-kind").value = "Axe du contrat de ville"
+    one(app.root, "kit-add-project").click()
+    project = store.load(app.ws_id).local_projects[0]
+    # The editor shows the project just added: its description is written there, its name corrected.
+    assert one(app.root, "kit-project-choice").value == project.id
+    assert one(app.root, "kit-project-edit-name").value == "Axe 2 — cadre de vie"
+    one(app.root, "kit-project-description").value = "Tranquillité, propreté et espaces publics des quartiers"
+    one(app.root, "kit-project-edit-name").value = "Axe 2 — Cadre de vie et tranquillité"
+    one(app.root, "kit-project-edit-kind").value = "NPNRU"
+    one(app.root, "kit-save-project").click()
+    saved = store.load(app.ws_id).local_projects[0]
+    assert (saved.id, saved.name, saved.kind, saved.description) == (
+        project.id, "Axe 2 — Cadre de vie et tranquillité", "NPNRU",
+        "Tranquillité, propreté et espaces publics des quartiers")
+    capture(app, "Des halls sûrs")
+    stake = store.load(app.ws_id).stakes[0]
+    grid = one(app.root, "kit-positioning-grid")
+    assert [r["id"] for r in grid.rows] == [stake.id] and [c["id"] for c in grid.columns] == [project.id]
+    edit_cell(grid, stake.id, project.id, "X")
+    assert store.load(app.ws_id).local_projects[0].stake_ids == [stake.id]
+    one(app.root, "kit-project-name").value = "PCAET"
+    one(app.root, "kit-add-project").click()
+    assert one(app.root, "kit-project-choice").value == store.load(app.ws_id).local_projects[1].id
+    one(app.root, "kit-project-edit-name").value = "Axe 2 — cadre de vie et tranquillité"
+    one(app.root, "kit-save-project").click()
+    assert "figure déjà" in app.messages.widget.value
+
+
+def test_a_stake_then_an_influence_with_it(app, store):
+    capture(app, "Chaleur")
+    capture(app, "Énergie")
+    a, b = [s.id for s in store.load(app.ws_id).stakes]
+    grid = one(app.root, "kit-micmac-grid")
+    edit_cell(grid, a, b, "2")  # the stake just created is a row and a column of the matrix at once
+    edit_cell(grid, b, a, "0")
+    assert {(c.source, c.target): c.value for c in store.load(app.ws_id).influences} == {(a, b): 2, (b, a): 0}
+
+
+def test_a_rated_zero_is_not_an_unrated_cell(app, store):
+    for title in ("A", "B", "C"):
+        capture(app, title)
+    a, b, c = [s.id for s in store.load(app.ws_id).stakes]
+    grid = one(app.root, "kit-micmac-grid")
+    assert grid.unrated and grid.zero_text == "0"
+    assert "0 / 6 cases notées" in one(app.root, "kit-micmac-count").value
+    edit_cell(grid, a, b, "0")
+    edit_cell(grid, a, c, "3")
+    assert grid.values[f"{a}|{b}"] == "0" and f"{b}|{a}" not in grid.values
+    assert "2 / 6 cases notées" in one(app.root, "kit-micmac-count").value
+    edit_cell(grid, a, b, "")  # emptied: not rated any more
+    assert {(x.source, x.target) for x in store.load(app.ws_id).influences} == {(a, c)}
+    assert "1 / 6 cases notées" in one(app.root, "kit-micmac-count").value
+
+
+def test_a_block_pasted_from_a_spreadsheet(app, store):
+    for title in ("A", "B", "C"):
+        capture(app, title)
+    a, b, c = [s.id for s in store.load(app.ws_id).stakes]
+    grid = one(app.root, "kit-micmac-grid")
+    # The whole matrix, diagonal included (skipped), from its first cell: one save.
+    revision = store.load(app.ws_id).revision
+    paste(grid, a, a, "\t3\t1\n0\t\t2\nP\t2,0\t\n")
+    saved = store.load(app.ws_id)
+    assert saved.revision == revision + 1
+    assert {(x.source, x.target): x.value for x in saved.influences} == {
+        (a, b): 3, (a, c): 1, (b, a): 0, (b, c): 2, (c, a): "P", (c, b): 2}
+    assert grid.values[f"{c}|{b}"] == "2" and "6 / 6 cases notées" in one(app.root, "kit-micmac-count").value
+    # French decimals are read, and a value off the scale is refused, its cell named; nothing is saved.
+    paste(grid, b, a, "2,5\t\t1")
+    message = app.messages.widget.value
+    assert "1 case(s) du bloc collé refusée(s)" in message and "rien n'a été enregistré" in message
+    assert "ligne « B », colonne « A » : « 2,5 » n'est pas une valeur de la matrice" in message
+    assert f"{b}|{a}" in grid.errors
+    assert any("colonne « A »" in near.value for near in find(app.root, "kit-near"))  # said under the grid too
+    assert store.load(app.ws_id).revision == revision + 1
+    paste(grid, c, b, "1\t1\t1")
+    assert "dépasse le tableau" in app.messages.widget.value
+    assert store.load(app.ws_id).revision == revision + 1
+
+
+def test_values_pasted_and_corrected_with_their_year_and_source(app, store):
+    ws = store.load(app.ws_id)
+    column = f"qpv:{ws.neighbourhoods[0].id}"
+    grid = one(app.root, "kit-diag-grid")
+    paste(grid, "population", column, "3 850\n2,5\n")
+    values = {v.indicator: v.value for v in store.load(app.ws_id).indicator_values}
+    assert values["population"] == 3850 and len(values) == 2
+    assert grid.values[f"population|{column}"] == "3\u202f850" or grid.values[f"population|{column}"].replace(
+        "\xa0", " ").replace("\u202f", " ") == "3 850"
+    # The value editor: the value, its year and its source, corrected in place.
+    one(app.root, "kit-value-indicator").value = "population"
+    one(app.root, "kit-value-place").value = column
+    assert one(app.root, "kit-value-number").value.replace("\xa0", " ").replace("\u202f", " ") == "3 850"
+    one(app.root, "kit-value-number").value = "3 912"
+    one(app.root, "kit-value-year").value = "2021"
+    one(app.root, "kit-value-source").value = "INSEE, recensement 2021"
+    one(app.root, "kit-save-value").click()
+    kept = next(v for v in store.load(app.ws_id).indicator_values if v.indicator == "population")
+    assert (kept.value, kept.year, kept.source) == (3912, 2021, "INSEE, recensement 2021")
+    assert "2021" in one(app.root, "kit-value-status").value
+    # Typed again in the grid, the value keeps its year and source.
+    edit_cell(grid, "population", column, "3920")
+    kept = next(v for v in store.load(app.ws_id).indicator_values if v.indicator == "population")
+    assert (kept.value, kept.year, kept.source) == (3920, 2021, "INSEE, recensement 2021")
+    one(app.root, "kit-value-year").value = "1850"
+    one(app.root, "kit-save-value").click()
+    assert "1900 à 2100" in app.messages.widget.value
+    one(app.root, "kit-value-year").value = "deux mille"
+    one(app.root, "kit-save-value").click()
+    assert "n'est pas une année" in app.messages.widget.value
+    # A secret value: the note says it.
+    one(app.root, "kit-value-indicator").value = "taux_pauvrete"
+    one(app.root, "kit-value-number").value = "s"
+    one(app.root, "kit-save-value").click()
+    secret = next(v for v in store.load(app.ws_id).indicator_values if v.indicator == "taux_pauvrete")
+    assert (secret.value, secret.note) == (None, "secret statistique")

@@ -104,3 +104,61 @@ def test_session1_deliverable_in_word_has_every_part(ws, store):
     assert b"Chaleur &lt;script&gt;alert(1)&lt;/script&gt;" in page and b"<script>alert(1)" not in page
     with pytest.raises(KitError, match="Livrable inconnu"):
         deliverables.export(ws, "session9", "docx")
+
+
+def test_a_micmac_cell_rated_zero_is_kept_and_counted(ws):
+    a, b, c, d = [s.id for s in ws.stakes]
+    assert stakes.rated_cells(ws) == (0, 12)
+    assert edits.rate_influence(ws, a, b, "0") == 0
+    assert edits.rate_influence(ws, a, c, "2,0") == 2  # a spreadsheet's « 2,0 » is a 2
+    assert edits.rate_influence(ws, b, a, "p") == "P"
+    assert stakes.rated_cells(ws) == (3, 12)
+    assert {(x.source, x.target): x.value for x in ws.influences} == {(a, b): 0, (a, c): 2, (b, a): "P"}
+    assert stakes.influence_matrix(ws).loc[a, b] == 0
+    assert edits.rate_influence(ws, a, b, " ") is None  # emptied: not rated any more
+    assert stakes.rated_cells(ws) == (2, 12)
+    for wrong in ("2,5", "4", "-1", "nan", "inf", "x"):
+        with pytest.raises(KitError, match="0, 1, 2, 3 ou P"):
+            edits.influence_value(wrong)
+    with pytest.raises(KitError, match="diagonale"):
+        edits.rate_influence(ws, d, d, "1")
+    from kit.model import Workspace
+
+    Workspace.model_validate(ws.model_dump())  # a 0 is a valid cell of the document
+
+
+def test_a_value_typed_again_keeps_its_year_and_source(ws):
+    n = ws.neighbourhoods[0].id
+    value = diagnostic.set_value(ws, "population", "qpv", n, "3 850")
+    value.year, value.source = 2021, "INSEE, recensement 2021"
+    kept = diagnostic.set_value(ws, "population", "qpv", n, "3 912")
+    assert (kept.value, kept.year, kept.source) == (3912, 2021, "INSEE, recensement 2021")
+    blank = diagnostic.value_or_blank(ws, "taux_pauvrete", "qpv", n)
+    assert blank.value is None and blank not in ws.indicator_values
+    added = diagnostic.keep_value(ws, "taux_pauvrete", "qpv", n)
+    assert added in ws.indicator_values
+    diagnostic.drop_if_empty(ws, added)
+    assert added not in ws.indicator_values
+
+
+def test_a_population_is_written_without_decimals_in_the_deliverable(ws):
+    for neighbourhood in ws.neighbourhoods:
+        diagnostic.set_value(ws, "population", "qpv", neighbourhood.id, "3850")
+    _, data = deliverables.export(ws, "session1", "html")
+    text = data.decode()
+    assert "3\xa0850</td>" in text and "3\xa0850,00" not in text
+
+
+def test_living_environment_is_a_transition_theme():
+    from kit.reference.indicators import load_themes
+
+    assert "Cadre de vie" in set(load_themes()["libelle"])
+
+
+def test_local_projects_are_described_in_the_deliverable(ws):
+    ws.local_projects = [LocalProject(name="Axe 2 — cadre de vie", kind="Axe du contrat de ville",
+                                      description="Tranquillité et propreté des espaces publics",
+                                      stake_ids=[ws.stakes[0].id])]
+    _, data = deliverables.export(ws, "session1", "html")
+    text = data.decode()
+    assert "Les projets locaux" in text and "Tranquillité et propreté des espaces publics" in text

@@ -40,6 +40,7 @@ function render({ model, el }) {
         input.disabled = disabled.has(input.dataset.key);
         input.addEventListener("change", () => send(input));
         input.addEventListener("keydown", (e) => move(e, i, j));
+        input.addEventListener("paste", (e) => paste(e, input));
         tr.insertCell().appendChild(input);
         inputs.push(input);
       });
@@ -49,13 +50,31 @@ function render({ model, el }) {
 
   function paint(all) {
     const values = model.get("values"), errors = model.get("errors");
+    const unrated = model.get("unrated"), zero = model.get("zero_text");
     for (const input of inputs) {
       const k = input.dataset.key;
       if (all || input !== document.activeElement) input.value = input.dataset.sent = values[k] ?? "";
       input.title = errors[k] || input.dataset.hint;
       input.setAttribute("aria-label", input.title);
-      input.className = "kit-grid-cell" + (errors[k] ? " kit-grid-error" : "");
+      input.placeholder = unrated && !input.disabled ? "·" : "";
+      // A rated 0 is muted, a cell nobody rated has a pale background: the two never look alike.
+      const saved = values[k] ?? "";
+      input.className = "kit-grid-cell" + (errors[k] ? " kit-grid-error" : "") +
+        (unrated && !input.disabled && saved === "" ? " kit-grid-unrated" : "") +
+        (zero && saved === zero ? " kit-grid-zero" : "");
     }
+  }
+
+  // A block copied from a spreadsheet (cells separated by tabs, lines by line breaks) goes to Python whole,
+  // from this cell; a single value is pasted as usual.
+  function paste(e, input) {
+    if (!model.get("pasting")) return;
+    const text = (e.clipboardData || window.clipboardData).getData("text");
+    const body = text.replace(/\r\n?/g, "\n").replace(/\n+$/, "");
+    if (!/[\t\n]/.test(body)) return;
+    e.preventDefault();
+    model.send({ kind: "paste", row: input.dataset.r, col: input.dataset.c,
+                 block: body.split("\n").map((line) => line.split("\t")) });
   }
 
   function send(input) {
@@ -88,6 +107,7 @@ function render({ model, el }) {
 
   build();
   for (const name of ["rows", "columns", "disabled_cells"]) model.on("change:" + name, build);
+  for (const name of ["unrated", "zero_text"]) model.on("change:" + name, () => paint(false));
   model.on("change:values", () => paint(false));
   model.on("change:errors", () => paint(false));
 }
