@@ -19,7 +19,7 @@ from kit.reference import contours
 from kit.store import Store
 
 from .entry import EntryBox
-from .grid import CellErrors, Grid
+from .grid import Grid, pasted_refusal
 from .inputs import checked_number
 from .session_plan import session_plan
 from .session_app import SessionApp
@@ -80,14 +80,6 @@ def counted(box: w.Widget, model, field: str) -> tuple[w.Widget, w.HTML]:
 
 GONE_NEIGHBOURHOOD = ("Un quartier choisi n'existe plus : il a peut-être été retiré par une autre personne. "
                       "Choisissez à nouveau.")
-
-
-def pasted_refusal(grid: Grid, refused: dict[str, str]) -> CellErrors:
-    """The refusal of a pasted block, naming each cell refused (the first ten) and why; nothing is saved."""
-    listed = [f"{grid.label(key)} : {reason}" for key, reason in list(refused.items())[:10]]
-    more = [f"… et {len(refused) - 10} autre(s)."] if len(refused) > 10 else []
-    return CellErrors(f"{len(refused)} case(s) du bloc collé refusée(s), en rouge ; rien n'a été enregistré. "
-                      "Corrigez-les (dans le tableur ou ici) puis collez à nouveau.", refused, details=listed + more)
 
 
 class StakesApp(SessionApp):

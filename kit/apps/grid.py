@@ -154,3 +154,11 @@ class Grid(anywidget.AnyWidget):
             return
         self.errors = {k: v for k, v in self.errors.items() if k != cell}
         self.values = {**self.values, cell: value if shown is None else shown}
+
+
+def pasted_refusal(grid: Grid, refused: dict[str, str]) -> CellErrors:
+    """The refusal of a pasted block, naming each cell refused (the first ten) and why; nothing is saved."""
+    listed = [f"{grid.label(key)} : {reason}" for key, reason in list(refused.items())[:10]]
+    more = [f"… et {len(refused) - 10} autre(s)."] if len(refused) > 10 else []
+    return CellErrors(f"{len(refused)} case(s) du bloc collé refusée(s), en rouge ; rien n'a été enregistré. "
+                      "Corrigez-les (dans le tableur ou ici) puis collez à nouveau.", refused, details=listed + more)

@@ -24,7 +24,7 @@ from kit.model import Actor, GovernanceBody, GroupMember, Objective, Relation, V
 from kit.reports.tables import csv_bytes
 from kit.store import Store
 
-from .grid import Grid
+from .grid import Grid, pasted_refusal
 from .inputs import DateInput, checked_date, checked_number, checked_time
 from .session_app import SessionApp
 from .session_plan import session_plan
@@ -761,11 +761,36 @@ class ProjectApp(SessionApp):
         def on_mid(source, target, text):
             self.save(lambda ws: edits.set_actor_influence(ws, source, target, text), "Influence enregistrée.",
                       parts=("mactor",))
-            return "" if text.strip() in ("", "0") else text.strip()
+            return mid_shown(text)
 
         def on_mao(actor_id, objective_id, text):
             self.save(lambda ws: edits.set_position(ws, actor_id, objective_id, text), "Position enregistrée.",
                       parts=("mactor",))
+            return mao_shown(text)
+
+        def pasted(grid, setter, shown_as, message):
+            """A block pasted from a spreadsheet into a MACTOR grid: every cell checked first (refused cells
+            named, nothing saved), then all saved at once."""
+            allowed = {c.lower() for c in grid.choices}
+
+            def handler(cells):
+                refused = {f"{r}|{c}": grid.choice_error.format(value=text.strip()) for r, c, text in cells
+                           if text.strip() and text.strip().lower() not in allowed}
+                if refused:
+                    raise pasted_refusal(grid, refused)
+
+                def change(ws):
+                    for row, col, text in cells:
+                        setter(ws, row, col, text)
+
+                self.save(change, f"{len(cells)} case(s) collée(s) et enregistrée(s) : {message}", parts=("mactor",))
+                return {f"{r}|{c}": shown_as(text) for r, c, text in cells}
+            return handler
+
+        def mid_shown(text):
+            return "" if text.strip() in ("", "0") else text.strip()
+
+        def mao_shown(text):
             number = int(text.strip() or 0)
             return "" if number == 0 else f"{number:+d}"
 
@@ -820,7 +845,9 @@ class ProjectApp(SessionApp):
                 f"<p class='kit-msg kit-msg-info'>{esc(m)}</p>" for m in result.warnings))
 
         for grid, handler in ((mid, on_mid), (mao, on_mao), (power_grid, on_power)):
-            grid.on_edit(handler, lambda error: self.messages.error(error.message))
+            grid.on_edit(handler, lambda error: self.messages.error(error.message, error.details))
+        mid.on_paste(pasted(mid, edits.set_actor_influence, mid_shown, "influences entre acteurs."))
+        mao.on_paste(pasted(mao, edits.set_position, mao_shown, "positions sur les objectifs."))
         derive.on_click(self.messages.guard(on_derive))
         keep.on_click(self.messages.guard(on_keep, near=scope_note))
         self.on(("mactor", "actors", "cap"), redraw)

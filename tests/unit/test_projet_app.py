@@ -657,3 +657,24 @@ def test_an_actor_keeps_its_number_on_every_chart_whatever_mactor_works_on(store
     legend = " ".join(a.text for a in figure.layout.annotations)
     # MACTOR works on actors 3 to 7: the 4th of the workspace is A4 on its plane (it would be A2 in MACTOR's order).
     assert f"A4 {ws.actors[3].name}" in legend and "A1 " not in legend and "A2 " not in legend
+
+
+def test_a_block_pasted_into_the_mactor_grids_is_saved_whole_or_refused_by_cell(store):
+    from kit.demo import create_demo
+
+    ws = create_demo(store)
+    app = ProjectApp(store, ws.id)
+    mid, mao = one(app.root, "kit-mid-grid"), one(app.root, "kit-mao-grid")
+    first, second, third = (a.id for a in ws.actors[:3])
+    mid.apply_paste(first, second, [["3", "1"], ["", "2"]])  # from A1→A2: A1→A2 3, A1→A3 1; A2→A3 2 (A2→A2 skipped)
+    saved = {(c.source, c.target): c.value for c in store.load(ws.id).actor_influences}
+    assert saved[(first, second)] == 3 and saved[(first, third)] == 1 and saved[(second, third)] == 2
+    before = store.load(ws.id).revision
+    objective = ws.objectives[0].id
+    mao.apply_paste(first, objective, [["+2"], ["9"], ["-1"]])
+    assert store.load(ws.id).revision == before, "a block with a refused cell saves nothing"
+    assert f"{second}|{objective}" in mao.errors and "de -4 à +4" in mao.errors[f"{second}|{objective}"]
+    mao.apply_paste(first, objective, [["+2"], ["4"], ["-1"]])
+    positions = {(c.actor_id, c.objective_id): c.value for c in store.load(ws.id).actor_positions}
+    assert [positions[(a, objective)] for a in (first, second, third)] == [2, 4, -1]
+    assert mao.errors == {} and mao.values[f"{second}|{objective}"] == "+4"
