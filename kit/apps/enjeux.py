@@ -650,7 +650,8 @@ class StakesApp(SessionApp):
                               style={"description_width": "initial"}), "kit-map-y")
 
         def figure(ws):
-            return charts.stake_map(stakes.stake_map_frame(ws, x.value, y.value), stakes.AXES[x.value], stakes.AXES[y.value])
+            return charts.stake_map(stakes.stake_map_frame(ws, x.value, y.value), f"{stakes.AXES[x.value]} {SCALE}",
+                                    f"{stakes.AXES[y.value]} {SCALE}")
 
         view = self.figure(lambda: figure(self.ws), "kit-stake-map")
         self.on(("map", "stakes"), lambda ws: view.show(lambda: figure(ws)))

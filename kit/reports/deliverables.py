@@ -71,7 +71,7 @@ def session1(ws: Workspace, *, with_plan: bool = True, shapes: NeighbourhoodShap
     placed = stakes.stake_map_frame(ws)
     if placed["placé"].any():
         doc.heading("Carte des enjeux", 1)
-        doc.figure(charts.stake_map(placed, stakes.AXES["control"], stakes.AXES["importance"]),
+        doc.figure(charts.stake_map(placed, f"{stakes.AXES['control']} (0 à 10)", f"{stakes.AXES['importance']} (0 à 10)"),
                    caption="Importance et maîtrise locale des enjeux (taille : votes des participants)")
 
     doc.heading("Analyse structurelle (MICMAC)", 1)
