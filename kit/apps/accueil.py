@@ -15,7 +15,6 @@ import ipywidgets as w
 
 from kit import edits
 from kit.reference import geography
-from kit.reference.qpv_list import official_qpv_list, unknown_code_message
 from kit.errors import KitError, megabytes
 from kit.model import Neighbourhood, checked
 from kit.sessions.progress import DONE, IN_PROGRESS, SENT, programme_progress
@@ -447,6 +446,9 @@ def _siren_note(query: str) -> str:
 
 def _check_official_code(code: str) -> None:
     """A code absent from the official list, once a data command has loaded it, is refused."""
+    # Imported here: the list is read with pandas, which the home page does not load otherwise (its start-up).
+    from kit.reference.qpv_list import official_qpv_list, unknown_code_message
+
     if code:
         message = unknown_code_message(code, official_qpv_list())
         if message:
