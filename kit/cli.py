@@ -72,6 +72,22 @@ def build_parser() -> argparse.ArgumentParser:
     shapes.add_argument("workspace_id", metavar="ID")
     shapes.add_argument("file", metavar="FICHIER", help="GeoJSON, ou archive .zip du shapefile, tel que publié par l'ANCT")
 
+    live = commands.add_parser("atelier", help="ouvre aux téléphones de la salle une activité d'un espace (propositions "
+                                               "d'enjeux, votes) : serveur des participants, adresse et code à afficher")
+    live.add_argument("workspace_ids", metavar="ID", nargs="+", help="espace(s) de travail (un code par espace)")
+    live.add_argument("--activite", choices=["propositions", "votes"], default="propositions",
+                      help="activité ouverte (propositions par défaut)")
+    live.add_argument("--port", type=int, default=8870, help="port (8870 par défaut)")
+    live.add_argument("--reseau", action="store_true", help="accepte les téléphones du réseau local (sinon : cet ordinateur seulement)")
+    live.add_argument("--hote", action="append", default=[], metavar="NOM",
+                      help="autre nom sous lequel ce serveur est joint (derrière un proxy) ; répétable")
+    live.add_argument("--points", type=int, default=None, metavar="N", help="points de vote par participant (3 par défaut)")
+    live.add_argument("--qr", nargs="?", const="-", default=None, metavar="FICHIER",
+                      help="code QR de l'adresse : dans le terminal, ou dans FICHIER (SVG)")
+    live.add_argument("--exporter", metavar="PSEUDO", help="affiche (JSON) tout ce que la séance garde d'un participant, puis s'arrête")
+    live.add_argument("--effacer", metavar="PSEUDO", help="efface les propositions et votes d'un participant, puis s'arrête")
+    live.add_argument("--fermer", action="store_true", help="ferme l'activité (les votes sont ajoutés aux enjeux), puis s'arrête")
+
     history = commands.add_parser("history", help="liste les révisions conservées d'un espace")
     history.add_argument("workspace_id", metavar="ID")
 
@@ -153,6 +169,10 @@ def run(args: argparse.Namespace) -> None:
               f"lus, {shapes.points} gardés) dans {kept}.")
         for code in shapes.not_found:
             print(f"Sans contour dans ce fichier : {code}")
+    elif args.command == "atelier":
+        from kit.live.command import run as run_atelier
+
+        run_atelier(args, store)
     elif args.command == "history":
         for revision in store.history(args.workspace_id):
             mark = " (actuelle)" if revision.current else ""
