@@ -416,3 +416,24 @@ def remove_objective_everywhere(ws: Workspace, objective_id: str) -> None:
     kept = {o.id for o in ws.objectives}
     for action in ws.actions:
         action.objective_ids = [i for i in action.objective_ids if i in kept]
+
+
+# -- the territory's own indicators ---------------------------------------------------------------
+
+def custom_indicator(ws: Workspace, indicator_id: str):
+    return _find(ws.custom_indicators, indicator_id, "indicateur du territoire")
+
+
+def custom_indicator_values(ws: Workspace, indicator_id: str) -> int:
+    """How many values (numbers or notes, any place) the territory's indicator has: what a removal takes with it."""
+    return sum(1 for v in ws.indicator_values if v.indicator == indicator_id)
+
+
+def remove_custom_indicator(ws: Workspace, indicator_id: str) -> None:
+    """The indicator, its values and the stakes' mentions of it leave together (no value cites it any more)."""
+    custom_indicator(ws, indicator_id)  # a clear message if someone else removed it already
+    ws.custom_indicators = [i for i in ws.custom_indicators if i.id != indicator_id]
+    ws.indicator_values = [v for v in ws.indicator_values if v.indicator != indicator_id]
+    for item in ws.stakes:
+        if indicator_id in item.indicator_codes:
+            item.indicator_codes = [c for c in item.indicator_codes if c != indicator_id]

@@ -168,13 +168,29 @@ PlaceKind = Literal["qpv", "commune", "epci", "region", "france"]
 class IndicatorValue(Part):
     """One value of one indicator for one place; `value` None means missing or secret (see `note`)."""
 
-    indicator: Annotated[str, Field(pattern=r"^[a-z0-9_]{1,64}$")] = Field(title="indicateur")
+    # a catalogue code (« taux_pauvrete ») or the id of one of the workspace's own indicators (« ind-3fa9c1 »)
+    indicator: Annotated[str, Field(pattern=r"^[a-z0-9_-]{1,64}$")] = Field(title="indicateur")
     place_kind: PlaceKind = Field("qpv", title="type de lieu")
     place: ShortText = Field("", title="lieu")  # a neighbourhood id for "qpv", an official code otherwise, empty for France
     value: float | None = Field(None, title="valeur")
     note: ShortText = Field("", title="note")
     year: int | None = Field(default=None, ge=1900, le=2100, title="année")
     source: ShortText = Field("", title="source")
+
+
+IndicatorDirection = Literal["bas", "haut", "neutre"]  # as the catalogue's `sens`: which way is better
+
+
+class CustomIndicator(Part):
+    """An indicator of the territory's own (« Nombre de jardins partagés »), beside the catalogue's: its values
+    are `IndicatorValue`s whose `indicator` is this id, shown wherever a catalogue indicator is."""
+
+    id: EntityId = Field(default_factory=lambda: new_id("ind"), title="identifiant")
+    name: Name = Field(title="nom")
+    unit: ShortText = Field("", title="unité")
+    direction: IndicatorDirection = Field("neutre", title="sens de lecture")
+    source: ShortText = Field("", title="source")
+    definition: LongText = Field("", title="définition")
 
 
 class LocalProject(Part):
@@ -420,6 +436,7 @@ class Workspace(Part):
     application: Application = Field(default_factory=Application, title="note d'intention")
     neighbourhoods: list[Neighbourhood] = Field(default_factory=list, title="quartier")
     indicator_values: list[IndicatorValue] = Field(default_factory=list, title="valeur d'indicateur")
+    custom_indicators: list[CustomIndicator] = Field(default_factory=list, title="indicateur du territoire")
     stakes: list[Stake] = Field(default_factory=list, title="enjeu")
     influences: list[Influence] = Field(default_factory=list, title="influence")
     local_projects: list[LocalProject] = Field(default_factory=list, title="projet local")
@@ -451,7 +468,7 @@ class Workspace(Part):
         """Ids are unique and every link points to an existing entity."""
         seen: set[str] = set()
         for collection in (self.neighbourhoods, self.stakes, self.local_projects, self.objectives, self.actors,
-                           self.relations, self.bodies, self.actions):
+                           self.relations, self.bodies, self.actions, self.custom_indicators):
             for item in collection:
                 if item.id in seen:
                     raise ValueError(f"l'identifiant {item.id} est utilisé deux fois")
@@ -473,7 +490,11 @@ class Workspace(Part):
         for project in self.local_projects:
             _require(project.stake_ids, stakes, f"le projet « {project.name} » cite un enjeu")
         places = set()
+        custom = {i.id for i in self.custom_indicators}
         for v in self.indicator_values:
+            # An id with a dash is a custom indicator's (catalogue codes have none; the diagnostic checks those).
+            if "-" in v.indicator:
+                _require([v.indicator], custom, "une valeur cite un indicateur du territoire")
             if v.place_kind == "qpv":
                 _require([v.place], neighbourhoods, f"une valeur de l'indicateur {v.indicator} cite un quartier")
             key = (v.indicator, v.place_kind, v.place, v.year)
@@ -569,7 +590,8 @@ def _add_first_meetings(raw: dict) -> dict:
 # Each entry upgrades a raw document from version N to N + 1.
 def _add_mactor_scope(raw: dict) -> dict:
     """Version 4 adds the key actors and objectives MACTOR works on (empty: all) and lets a MICMAC cell be
-    rated 0 (« no influence », decided, unlike a cell not yet rated): nothing to change in an older file
+    rated 0 (« no influence », decided, unlike a cell not yet rated) and the territory's own indicators
+    (`custom_indicators`, empty): nothing to change in an older file
     (the version is bumped so that an older kit refuses a file that may hold them, with a clear message)."""
     return raw
 

@@ -12,9 +12,9 @@ import ipywidgets as w
 from kit import charts, edits
 from kit.sessions import diagnostic, stakes
 from kit.errors import KitError
-from kit.reference.indicators import (MAX_ARCHIVE_BYTES, MAX_TABLE_BYTES, import_values, load_catalogue, load_themes,
+from kit.reference.indicators import (MAX_ARCHIVE_BYTES, MAX_TABLE_BYTES, import_values, load_themes,
                                      official_table, read_insee_qpv_zip, read_table)
-from kit.model import SCORE_MAX, IndicatorValue, LocalProject, Stake, checked
+from kit.model import SCORE_MAX, CustomIndicator, IndicatorValue, LocalProject, Stake, checked
 from kit.reference import contours
 from kit.store import Store
 
@@ -29,6 +29,9 @@ from .upload import Upload
 PROJECT_KINDS = ["Axe du contrat de ville", "PCAET", "PLH", "NPNRU", "PAT", "CLS", "Autre projet local"]
 SECTOR_NAMES = {"direct": "directes", "indirect": "indirectes", "potential_direct": "directes potentielles",
                 "potential_indirect": "indirectes potentielles"}
+# How a list offers an indicator's direction (the model's `direction`, the catalogue's `sens`)
+DIRECTION_CHOICES = [(diagnostic.DIRECTIONS[d][:1].upper() + diagnostic.DIRECTIONS[d][1:], d)
+                     for d in ("haut", "bas", "neutre")]
 PARTS = ("diagnostic", "stakes", "map", "micmac", "positioning", "plan")
 SCALE = f"(0 à {SCORE_MAX})"  # how a 0-10 score is named on screen: « Importance (0 à 10) »
 COUNT_CSS = """<style>
@@ -118,8 +121,7 @@ class StakesApp(SessionApp):
     # -- 1. diagnostic ----------------------------------------------------------------------------
 
     def _diagnostic(self) -> w.Widget:
-        catalogue = load_catalogue()
-        grid = tagged(Grid(rows=[{"id": r.code, "label": f"{r.libelle} ({r.unite})"} for r in catalogue.itertuples()],
+        grid = tagged(Grid(rows=[{"id": code, "label": label} for label, code in diagnostic.indicator_options(self.ws)],
                             corner="Indicateur",
                             cell_hint="{row} — {col} : un nombre (12,5), « s » si secret statistique, vide si inconnu"),
                        "kit-diag-grid")
@@ -138,7 +140,7 @@ class StakesApp(SessionApp):
             refused = {}
             for indicator, column, text in cells:
                 try:
-                    diagnostic.read_cell(indicator, text)
+                    diagnostic.read_cell(indicator, text, self.ws)
                 except KitError as error:
                     refused[f"{indicator}|{column}"] = error.message
             if refused:
@@ -156,6 +158,9 @@ class StakesApp(SessionApp):
         grid_note = self.grid_messages(grid, on_cell, on_paste)
 
         def redraw_grid(ws):
+            rows = [{"id": code, "label": label} for label, code in diagnostic.indicator_options(ws)]
+            if rows != grid.rows:  # an indicator of the territory added, renamed or removed
+                grid.rows = rows
             columns = diagnostic.places(ws)
             grid.columns = [{"id": c["id"], "label": c["label"]} for c in columns]
             grid.values = {f"{v.indicator}|{v.place_kind}:{v.place}": diagnostic.shown(v) for v in ws.indicator_values}
@@ -198,17 +203,167 @@ class StakesApp(SessionApp):
             w.HTML("<h2>Les données du quartier</h2><p class='kit-sub'>Tapez les valeurs connues, ligne par ligne "
                    "(Entrée passe à la case suivante), ou collez un bloc copié d'un tableur depuis sa première case. Une "
                    "valeur manquante reste vide : le kit ne l'invente pas.</p>"),
-            grid, grid_note, self._value_editor(), self._import_panel(),
+            grid, grid_note, self._custom_indicators(), self._value_editor(), self._import_panel(),
             w.HTML("<h2>Portrait</h2>"), chooser, portrait_table, portrait_chart.widget,
             w.HTML("<h2>Les quartiers côte à côte</h2>"), comparison,
             self._neighbourhood_map(),
         ])
 
+    def _custom_indicators(self) -> w.Widget:
+        """The territory's own indicators (« Nombre de jardins partagés »): added, corrected in place, removed
+        (asked first when they have values). They appear wherever a catalogue indicator does."""
+        what = {"name": "Le nom de l'indicateur", "unit": "L'unité", "source": "La source",
+                "definition": "La définition"}
+
+        def limited(field):
+            return lambda box: within_limit(box.value, CustomIndicator, field, what[field])
+
+        name = tagged(EntryBox(placeholder="Nom (ex. : Nombre de jardins partagés)", width="420px",
+                               max_length=text_limit(CustomIndicator, "name")), "kit-custom-name")
+        unit = _text_box("Unité (ex. : jardins, %)", "kit-custom-unit", "200px")
+        direction = tagged(w.Dropdown(options=DIRECTION_CHOICES, value="neutre", layout=w.Layout(width="330px")),
+                           "kit-custom-direction")
+        source = _text_box("Source (ex. : service des espaces verts, 2024)", "kit-custom-source", "420px")
+        add = tagged(button("Ajouter l'indicateur", style="primary", icon="plus"), "kit-add-custom")
+        add_note = near_line("kit-add-custom-note")
+
+        chooser = self.choices(tagged(w.Dropdown(description="Indicateur", layout=w.Layout(width="640px")),
+                                      "kit-custom-choice"),
+                               lambda ws: [(diagnostic.indicator_label(r), r.code) for r in
+                                           diagnostic.indicator_catalogue(ws).itertuples()
+                                           if r.theme == diagnostic.CUSTOM_THEME])
+        edit = {"name": _text_box("Nom de l'indicateur", "kit-custom-edit-name", "640px"),
+                "unit": _text_box("Unité", "kit-custom-edit-unit", "200px"),
+                "direction": tagged(w.Dropdown(options=DIRECTION_CHOICES, layout=w.Layout(width="330px")),
+                                    "kit-custom-edit-direction"),
+                "source": _text_box("Source", "kit-custom-edit-source", "640px"),
+                "definition": _text_box("Définition : ce que l'indicateur compte, comment (facultatif)",
+                                        "kit-custom-edit-definition", "640px", area=True)}
+        form = EntityForm(edit, read={field: limited(field) for field in what})
+        save = tagged(button("Enregistrer l'indicateur", icon="save"), "kit-save-custom")
+        remove = tagged(button("Retirer l'indicateur", icon="trash"), "kit-remove-custom")
+        # Asked first when values go with it (as `projet.Confirmation` asks; not imported: networkx comes with it)
+        question = tagged(w.HTML(), "kit-custom-delete-question")
+        confirm = tagged(button("Oui, retirer", style="danger", icon="trash"), "kit-custom-delete-confirm")
+        cancel = tagged(button("Annuler"), "kit-custom-delete-cancel")
+        asking = w.VBox([question, w.HBox([confirm, cancel])], layout=w.Layout(display="none"))
+        asked: dict = {}
+
+        def close():
+            asked.clear()
+            asking.layout.display = "none"
+        edit_note = near_line("kit-custom-note")
+
+        def on_add(_):
+            for field, box in (("name", name), ("unit", unit), ("source", source)):
+                within_limit(box.value, CustomIndicator, field, what[field])
+            new = checked(lambda: CustomIndicator(name=name.value, unit=unit.value, direction=direction.value,
+                                                  source=source.value))
+            self.show_next["indicator"] = new.id
+            typed = name.value, unit.value, source.value
+            name.value = unit.value = source.value = ""  # emptied before the redraw, given back if refused
+            try:
+                self.save(lambda ws: diagnostic.add_custom_indicator(ws, new),
+                          f"Indicateur « {new.name} » ajouté : saisissez ses valeurs dans le tableau ci-dessus.",
+                          parts=("diagnostic", "stakes"))
+            except Exception:
+                name.value, unit.value, source.value = typed
+                raise
+            finally:
+                self.show_next.pop("indicator", None)
+
+        def selected():
+            if not chooser.value:
+                raise KitError("Choisissez d'abord un indicateur du territoire.")
+            return chooser.value
+
+        def on_save(_):
+            chosen = selected()
+
+            def unique_name(ws, indicator, written):
+                if "name" in written:
+                    diagnostic.check_indicator_name(ws, indicator.name, ignore_id=chosen)
+
+            self.save_form(form, lambda ws: edits.custom_indicator(ws, chosen), "Indicateur enregistré.",
+                           parts=("diagnostic", "stakes"), check=unique_name)
+
+        def remove_now(chosen, label):
+            self.save(lambda ws: edits.remove_custom_indicator(ws, chosen),
+                      f"Indicateur « {label} » retiré (rétablissable depuis l'historique de l'accueil).",
+                      parts=("diagnostic", "stakes"))
+
+        def on_remove(_):
+            chosen = selected()
+            latest = self.store.load(self.ws_id)
+            label, count = edits.custom_indicator(latest, chosen).name, edits.custom_indicator_values(latest, chosen)
+            if not count:
+                remove_now(chosen, label)
+                return
+            asked.clear()
+            asked.update(id=chosen, count=count)
+            plural = "s" if count > 1 else ""
+            question.value = (f"<b>Retirer « {esc(label)} » ?</b> Cela retire aussi ses {count} valeur{plural} "
+                              f"saisie{plural}. Rétablissable depuis l'historique de l'accueil.")
+            asking.layout.display = None
+            self.messages.info("Confirmez, ou annulez.")
+
+        def on_confirm(_):
+            chosen = asked.get("id")
+            if chosen is None or chosen != chooser.value:
+                close()
+                raise KitError("Choisissez l'indicateur à retirer, puis « Retirer l'indicateur ».")
+            latest = self.store.load(self.ws_id)
+            if edits.custom_indicator_values(latest, chosen) > asked["count"]:
+                on_remove(None)  # values typed meanwhile: ask again, saying how many
+                raise KitError("Entre-temps, d'autres valeurs ont été saisies : relisez, puis confirmez à nouveau.")
+            label = edits.custom_indicator(latest, chosen).name
+            close()
+            remove_now(chosen, label)
+
+        def on_cancel(_):
+            close()
+            self.messages.info("Rien n'a été retiré.")
+
+        def fill(_=None):
+            ws = self.ws
+            form.show(next((i for i in ws.custom_indicators if i.id == chooser.value), None), ws.revision)
+            if asked.get("id") != chooser.value:
+                close()
+
+        def redraw(ws):
+            wanted = self.show_next.get("indicator")
+            if wanted in dict(chooser.options).values() and chooser.value != wanted:
+                chooser.value = wanted
+            fill()
+            editor.layout.display = None if ws.custom_indicators else "none"
+
+        add_guarded = self.messages.guard(on_add, near=add_note)
+        add.on_click(add_guarded)
+        name.on_submit(lambda: add_guarded(None))
+        for widget, handler in ((save, on_save), (remove, on_remove), (confirm, on_confirm), (cancel, on_cancel)):
+            widget.on_click(self.messages.guard(handler, near=edit_note))
+        on_choice(chooser, self.messages.guard(fill))
+        editor = w.VBox([w.HTML("<h4>Corriger ou retirer un indicateur du territoire</h4>"), chooser,
+                         w.HBox([counted(edit["name"], CustomIndicator, "name")[0], edit["unit"]],
+                                layout=w.Layout(flex_flow="row wrap", align_items="flex-start")),
+                         w.HBox([edit["direction"], counted(edit["source"], CustomIndicator, "source")[0]],
+                                layout=w.Layout(flex_flow="row wrap", align_items="flex-start")),
+                         counted(edit["definition"], CustomIndicator, "definition")[0],
+                         w.HBox([save, remove]), edit_note, asking])
+        self.on(("diagnostic", "stakes"), redraw)
+        return w.VBox([w.HTML("<h3>Ajouter un indicateur du territoire</h3><p class='kit-sub'>Une donnée que le "
+                              "territoire suit lui-même (ex. : nombre de jardins partagés, taux de logements vacants "
+                              "du bailleur) : elle rejoint le tableau, le portrait, la carte et le livrable, sous le "
+                              f"thème « {diagnostic.CUSTOM_THEME} ».</p>"),
+                       w.HBox([name, unit, direction], layout=w.Layout(flex_flow="row wrap", align_items="flex-start")),
+                       w.HBox([counted(source, CustomIndicator, "source")[0], add],
+                              layout=w.Layout(flex_flow="row wrap", align_items="flex-start")), add_note, editor])
+
     def _value_editor(self) -> w.Widget:
         """One value corrected in place with its year and its source (the grid holds the numbers only)."""
-        indicator = tagged(w.Dropdown(options=[(f"{r.libelle} ({r.unite})", r.code) for r in load_catalogue().itertuples()],
-                                      description="Indicateur", style={"description_width": "initial"},
-                                      layout=w.Layout(width="640px")), "kit-value-indicator")
+        indicator = self.choices(tagged(w.Dropdown(description="Indicateur", style={"description_width": "initial"},
+                                                   layout=w.Layout(width="640px")), "kit-value-indicator"),
+                                 diagnostic.indicator_options)
         place = self.choices(tagged(w.Dropdown(description="Lieu", layout=w.Layout(width="420px")), "kit-value-place"),
                              lambda ws: [(c["label"], c["id"]) for c in diagnostic.places(ws)])
         number = _text_box("Valeur : 12,5 ; s si secret", "kit-value-number", "230px")
@@ -230,7 +385,7 @@ class StakesApp(SessionApp):
         form = EntityForm({"value": number, "year": year, "source": source},
                           show={"value": lambda v: "" if v is None else diagnostic.format_number(v),
                                 "year": lambda y: "" if y is None else str(y)},
-                          read={"value": lambda box: diagnostic.read_cell(indicator.value, box.value)[0],
+                          read={"value": lambda box: diagnostic.read_cell(indicator.value, box.value, self.ws)[0],
                                 "year": read_year,
                                 "source": lambda box: within_limit(box.value, IndicatorValue, "source", "La source")})
 
@@ -258,7 +413,7 @@ class StakesApp(SessionApp):
                 value = diagnostic.keep_value(ws, *target)
                 form.apply(value, ws)
                 if touched_value:
-                    value.note = diagnostic.read_cell(target[0], text)[1] if text.strip() else ""
+                    value.note = diagnostic.read_cell(target[0], text, ws)[1] if text.strip() else ""
                 diagnostic.drop_if_empty(ws, value)
 
             try:
@@ -290,10 +445,9 @@ class StakesApp(SessionApp):
         upload.on_refused(self.messages.error)
         note = near_line("kit-contours-note")
         status = tagged(w.HTML(), "kit-contours-status")
-        catalogue = load_catalogue()
-        indicator = tagged(w.Dropdown(options=[(f"{r.libelle} ({r.unite})", r.code) for r in catalogue.itertuples()],
-                                      description="Colorer selon", style={"description_width": "initial"},
-                                      layout=w.Layout(width="640px")), "kit-map-indicator")
+        indicator = self.choices(tagged(w.Dropdown(description="Colorer selon", style={"description_width": "initial"},
+                                                   layout=w.Layout(width="640px")), "kit-map-indicator"),
+                                 diagnostic.indicator_options)
         missing = tagged(w.HTML(), "kit-map-missing")
         state: dict = {"shapes": None, "error": ""}
 
@@ -309,7 +463,7 @@ class StakesApp(SessionApp):
             shapes = state["shapes"]
             if shapes is None or not shapes.shapes:
                 return charts.placeholder("Importez les contours officiels des quartiers pour dessiner la carte")
-            meta = diagnostic.indicator_meta(indicator.value)
+            meta = diagnostic.indicator_meta(indicator.value, ws)
             return charts.neighbourhood_map(shapes, diagnostic.map_frame(ws, indicator.value), meta["label"],
                                             meta["unit"], meta["direction"])
 
@@ -388,7 +542,6 @@ class StakesApp(SessionApp):
         mapping_box = w.VBox()
         run = tagged(button("Importer ces colonnes", style="primary", icon="upload"), "kit-run-import")
         report = w.HTML()
-        options = [("— ignorer —", "")] + [(f"{r.libelle} ({r.unite})", r.code) for r in load_catalogue().itertuples()]
         state: dict = {}
 
         def on_upload(change):
@@ -403,6 +556,7 @@ class StakesApp(SessionApp):
             set_options(qpv_column, list(table.columns))
             guess = next((c for c in table.columns if "qp" in c.lower() or "quartier" in c.lower()), table.columns[0])
             qpv_column.value = guess
+            options = [("— ignorer —", "")] + diagnostic.indicator_options(self.ws)  # the territory's own too
             mapping_box.children = [tagged(w.Dropdown(options=options, description=str(c)[:40],
                                                        style={"description_width": "220px"},
                                                        layout=w.Layout(width="640px")), "kit-column-map")
@@ -417,7 +571,8 @@ class StakesApp(SessionApp):
             if not mapping:
                 raise KitError("Associez au moins une colonne à un indicateur.")
             codes = {n.qpv_code for n in self.store.load(self.ws_id).neighbourhoods if n.qpv_code}
-            result = import_values(state["table"], qpv_column=qpv_column.value, mapping=mapping, known_qpv_codes=codes)
+            result = import_values(state["table"], qpv_column=qpv_column.value, mapping=mapping, known_qpv_codes=codes,
+                                   other_indicators={i.id for i in self.ws.custom_indicators})
             result.raise_if_errors()
             count = {}
             self.save(lambda ws: count.setdefault("n", diagnostic.apply_import(ws, result.values, state["name"])),
@@ -540,14 +695,16 @@ class StakesApp(SessionApp):
                                     "kit-edit-theme"), self.theme_options)
         places = self.choices(tagged(w.SelectMultiple(description="Quartiers", rows=3, layout=w.Layout(width="420px")),
                                      "kit-edit-places"), self.neighbourhood_options)
-        indicators = w.SelectMultiple(options=[(r.libelle, r.code) for r in load_catalogue().itertuples()],
-                                      description="Indicateurs", rows=4, style={"description_width": "initial"},
-                                      layout=w.Layout(width="460px"))
+        indicators = self.choices(tagged(w.SelectMultiple(description="Indicateurs", rows=4,
+                                                          style={"description_width": "initial"},
+                                                          layout=w.Layout(width="460px")), "kit-edit-indicators"),
+                                  lambda ws: [(r.libelle, r.code) for r in diagnostic.indicator_catalogue(ws).itertuples()])
         scores = {name: tagged(w.Dropdown(options=SCORE_CHOICES, description=f"{label} {SCALE}",
                                           layout=w.Layout(width="320px"), style={"description_width": "200px"}),
                                f"kit-edit-{name}") for name, label in stakes.AXES.items()}
         # One form over every field: a save writes only what the person changed (see `EntityForm`).
-        offered = set(dict(indicators.options).values())
+        def offered_indicators(codes):
+            return tuple(c for c in codes if c in dict(indicators.options).values())
 
         def offered_places(ids):
             return tuple(i for i in ids if i in dict(places.options).values())
@@ -557,7 +714,7 @@ class StakesApp(SessionApp):
 
         form = EntityForm({**fields, "raised_by": raised_by, "theme": theme, "neighbourhood_ids": places,
                            "indicator_codes": indicators, **scores},
-                          show={"indicator_codes": lambda codes: tuple(c for c in codes if c in offered),
+                          show={"indicator_codes": offered_indicators,
                                 "neighbourhood_ids": offered_places},
                           read={"indicator_codes": lambda box: list(box.value),
                                 "neighbourhood_ids": lambda box: list(box.value),

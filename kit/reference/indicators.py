@@ -342,10 +342,11 @@ def normalize_qpv_code(raw) -> str:
 
 
 def import_values(table: pd.DataFrame, *, qpv_column: str, mapping: dict[str, str],
-                  known_qpv_codes: set[str]) -> ImportResult:
-    """Turn the user's table into indicator values. `mapping` is {table column: indicator code}.
+                  known_qpv_codes: set[str], other_indicators: set[str] = frozenset()) -> ImportResult:
+    """Turn the user's table into indicator values. `mapping` is {table column: indicator code}: a code of the
+    catalogue or one of `other_indicators` (the codes of a territory's own indicators).
     Every problem is reported with its line and column; if there is one, nothing is imported."""
-    errors = _mapping_errors(table, qpv_column, mapping)
+    errors = _mapping_errors(table, qpv_column, mapping, other_indicators)
     if errors:
         return ImportResult(empty_values(), errors)
     known = {normalize_qpv_code(code) for code in known_qpv_codes}
@@ -387,7 +388,8 @@ def import_values(table: pd.DataFrame, *, qpv_column: str, mapping: dict[str, st
     return ImportResult(values_frame([(q, i, v, n) for (q, i), (v, n, _) in kept.items()]), [])
 
 
-def _mapping_errors(table: pd.DataFrame, qpv_column: str, mapping: dict[str, str]) -> list[ImportProblem]:
+def _mapping_errors(table: pd.DataFrame, qpv_column: str, mapping: dict[str, str],
+                    other_indicators: set[str] = frozenset()) -> list[ImportProblem]:
     errors = []
     columns = [str(c) for c in table.columns]
     listed = ", ".join(f"« {c} »" for c in columns)
@@ -395,7 +397,7 @@ def _mapping_errors(table: pd.DataFrame, qpv_column: str, mapping: dict[str, str
         errors.append(ImportProblem(1, qpv_column, f"colonne des codes QPV absente du fichier (colonnes : {listed})"))
     if not mapping:
         errors.append(ImportProblem(None, "", "aucune colonne n'est associée à un indicateur"))
-    codes = set(_read_reference("indicateurs/catalogue.csv")["code"])
+    codes = set(_read_reference("indicateurs/catalogue.csv")["code"]) | set(other_indicators)
     fed_by: dict[str, str] = {}
     for column, indicator in mapping.items():
         if column not in columns:

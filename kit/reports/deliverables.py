@@ -124,7 +124,7 @@ def _neighbourhood_maps(doc: Document, ws: Workspace, shapes: NeighbourhoodShape
     doc.heading("Carte des quartiers", 2)
     indicators = diagnostic.map_indicators(ws)
     for indicator in indicators[:MAX_MAPS] or ["population"]:
-        meta = diagnostic.indicator_meta(indicator)
+        meta = diagnostic.indicator_meta(indicator, ws)
         doc.figure(charts.neighbourhood_map(shapes, diagnostic.map_frame(ws, indicator), meta["label"], meta["unit"],
                                             meta["direction"]),
                    caption=f"Les quartiers : {meta['label']} ({meta['unit']})" if indicators else

@@ -11,11 +11,40 @@ import math
 
 import pandas as pd
 
+from kit import edits
 from kit.errors import KitError
 from kit.reference.indicators import load_catalogue, parse_cell
-from kit.model import IndicatorValue, Workspace
+from kit.model import CustomIndicator, IndicatorValue, Workspace
+from kit.text import fold
 
 REGION_CODE = "75"  # Nouvelle-Aquitaine
+CUSTOM_THEME = "Indicateurs du territoire"  # the theme the workspace's own indicators are shown under
+DIRECTIONS = {"bas": "plus bas, c'est mieux", "haut": "plus haut, c'est mieux",
+              "neutre": "ni mieux ni moins bien : à lire selon le contexte"}  # an indicator's `sens`, in words
+
+
+def indicator_catalogue(ws: Workspace | None) -> pd.DataFrame:
+    """The catalogue's indicators (data/indicateurs/catalogue.csv), then the workspace's own
+    (`ws.custom_indicators`) as rows of the same columns: every list, table and chart of indicators
+    reads this, so an indicator of the territory shows wherever a catalogue one does."""
+    catalogue = load_catalogue()
+    if ws is None or not ws.custom_indicators:
+        return catalogue
+    rows = [{**{column: "" for column in catalogue.columns},
+             "code": i.id, "theme": CUSTOM_THEME, "libelle": i.name, "definition": i.definition, "unite": i.unit,
+             "sens": i.direction, "producteur": i.source or "source à préciser", "echelle": "qpv"}
+            for i in ws.custom_indicators]
+    return pd.concat([catalogue, pd.DataFrame(rows, columns=catalogue.columns)], ignore_index=True)
+
+
+def indicator_label(row) -> str:
+    """How a list offers an indicator: « Taux de pauvreté (%) », the unit left out when it has none."""
+    return f"{row.libelle} ({row.unite})" if row.unite else row.libelle
+
+
+def indicator_options(ws: Workspace | None) -> list[tuple[str, str]]:
+    """(label with unit, code) of every indicator, catalogue then the territory's: what a choice list offers."""
+    return [(indicator_label(r), r.code) for r in indicator_catalogue(ws).itertuples()]
 
 
 def places(ws: Workspace) -> list[dict]:
@@ -46,7 +75,7 @@ def value_of(ws: Workspace, indicator: str, kind: str, place: str) -> IndicatorV
 def set_value(ws: Workspace, indicator: str, kind: str, place: str, text: str, source: str = "saisie") -> IndicatorValue | None:
     """Set a value from what a person typed ("12,5", "s" for secret, "" to clear). Returns the value kept.
     A value typed again keeps the year and the source it was given (`edit_value`)."""
-    number, note = read_cell(indicator, text)
+    number, note = read_cell(indicator, text, ws)
     before = value_of(ws, indicator, kind, place)
     ws.indicator_values = [v for v in ws.indicator_values if (v.indicator, v.place_kind, v.place) != (indicator, kind, place)]
     if not str(text).strip():
@@ -58,9 +87,10 @@ def set_value(ws: Workspace, indicator: str, kind: str, place: str, text: str, s
     return value
 
 
-def read_cell(indicator: str, text: str) -> tuple[float | None, str]:
-    """(number, note) of what a person typed for `indicator` (« 12,5 », « s » secret, empty), or the French refusal."""
-    if indicator not in set(load_catalogue()["code"]):
+def read_cell(indicator: str, text: str, ws: Workspace | None = None) -> tuple[float | None, str]:
+    """(number, note) of what a person typed for `indicator` (« 12,5 », « s » secret, empty), or the French refusal.
+    `indicator` is a catalogue code or, given `ws`, one of its own indicators."""
+    if indicator not in set(indicator_catalogue(ws)["code"]):
         raise KitError(f"Indicateur inconnu : {indicator}.")
     try:
         return parse_cell(text)
@@ -105,8 +135,8 @@ def format_number(number: float) -> str:
 
 
 def values_table(ws: Workspace) -> pd.DataFrame:
-    """Indicators (rows, catalogue order) x places (columns, labels): numbers, NaN when missing."""
-    catalogue = load_catalogue()
+    """Indicators (rows, catalogue order, then the territory's) x places (columns, labels): numbers, NaN when missing."""
+    catalogue = indicator_catalogue(ws)
     columns = places(ws)
     table = pd.DataFrame(float("nan"), index=catalogue["code"], columns=[c["id"] for c in columns])
     for v in ws.indicator_values:
@@ -119,7 +149,7 @@ def values_table(ws: Workspace) -> pd.DataFrame:
 def portrait(ws: Workspace, neighbourhood_id: str) -> pd.DataFrame:
     """One neighbourhood against its commune, EPCI, region and France, by theme, with a reading."""
     n = ws.neighbourhood(neighbourhood_id)
-    catalogue = load_catalogue().set_index("code")
+    catalogue = indicator_catalogue(ws).set_index("code")
     references = [("commune", n.commune, "commune"), ("epci", ws.territory.epci_siren or ws.territory.epci_name, "EPCI"),
                   ("region", REGION_CODE, "région"), ("france", "", "France")]
     rows = []
@@ -131,7 +161,8 @@ def portrait(ws: Workspace, neighbourhood_id: str) -> pd.DataFrame:
             ref = value_of(ws, code, kind, place) if (place or kind == "france") else None
             row[label] = ref.value if ref and ref.value is not None else float("nan")
         row["lecture"] = _reading(row["quartier"], row, meta["sens"])
-        row["où trouver la donnée"] = "" if own and own.value is not None else f"{meta['producteur']} : {meta['page']}"
+        row["où trouver la donnée"] = ("" if own and own.value is not None else
+                                       f"{meta['producteur']} : {meta['page']}" if meta["page"] else meta["producteur"])
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -161,7 +192,7 @@ def comparison(ws: Workspace) -> pd.DataFrame:
     table = values_table(ws)
     qpv = [c for c in places(ws) if c["kind"] == "qpv"]
     out = table[[c["id"] for c in qpv]].rename(columns={c["id"]: c["label"] for c in qpv})
-    catalogue = load_catalogue().set_index("code")
+    catalogue = indicator_catalogue(ws).set_index("code")
     out.insert(0, "indicateur", [catalogue.loc[c, "libelle"] for c in out.index])
     out.insert(1, "unité", [catalogue.loc[c, "unite"] for c in out.index])
     return out[out.iloc[:, 2:].notna().any(axis=1)].reset_index(drop=True)
@@ -169,6 +200,11 @@ def comparison(ws: Workspace) -> pd.DataFrame:
 
 def apply_import(ws: Workspace, values: pd.DataFrame, source: str) -> int:
     """Put imported values (qpv_code, indicator, value, note) in the workspace; returns how many."""
+    known = set(indicator_catalogue(ws)["code"])
+    gone = sorted(set(values["indicator"]) - known)
+    if gone:  # an indicator of the territory removed by someone else since the columns were chosen
+        raise KitError("Un indicateur choisi n'existe plus : il a peut-être été retiré par une autre personne. "
+                       "Choisissez à nouveau les colonnes.")
     by_code = {n.qpv_code: n.id for n in ws.neighbourhoods if n.qpv_code}
     count = 0
     for row in values.itertuples(index=False):
@@ -185,9 +221,9 @@ def apply_import(ws: Workspace, values: pd.DataFrame, source: str) -> int:
 
 
 def map_indicators(ws: Workspace) -> list[str]:
-    """The catalogue's indicators that have a number for at least one neighbourhood (catalogue order)."""
+    """The indicators (catalogue, then the territory's) that have a number for at least one neighbourhood."""
     known = {v.indicator for v in ws.indicator_values if v.place_kind == "qpv" and v.value is not None}
-    return [code for code in load_catalogue()["code"] if code in known]
+    return [code for code in indicator_catalogue(ws)["code"] if code in known]
 
 
 def map_frame(ws: Workspace, indicator: str) -> pd.DataFrame:
@@ -207,10 +243,27 @@ def map_frame(ws: Workspace, indicator: str) -> pd.DataFrame:
     return frame[~frame.index.duplicated()]  # one shape per code: the first neighbourhood that names it
 
 
-def indicator_meta(indicator: str) -> dict:
-    """The catalogue's label, unit and direction (« haut », « bas », « neutre ») of an indicator."""
-    catalogue = load_catalogue().set_index("code")
+def indicator_meta(indicator: str, ws: Workspace | None = None) -> dict:
+    """The label, unit and direction (« haut », « bas », « neutre ») of an indicator of the catalogue or,
+    given `ws`, of the territory's own."""
+    catalogue = indicator_catalogue(ws).set_index("code")
     if indicator not in catalogue.index:
         raise KitError(f"Indicateur inconnu : {indicator}.")
     row = catalogue.loc[indicator]
     return {"label": row["libelle"], "unit": row["unite"], "direction": row["sens"]}
+
+
+# -- the territory's own indicators ------------------------------------------------------------------
+
+def check_indicator_name(ws: Workspace, name: str, ignore_id: str | None = None) -> None:
+    """Refuse a name an indicator of the catalogue or of the territory already bears (compared as people read
+    them, `kit.text.fold`): a list never offers two indicators nobody can tell apart."""
+    if fold(name) in {fold(label) for label in load_catalogue()["libelle"]}:
+        raise KitError(f"« {name.strip()} » est déjà un indicateur du catalogue : saisissez ses valeurs dans le tableau.")
+    edits.require_unique(ws.custom_indicators, name, f"L'indicateur du territoire « {name.strip()} » existe déjà.",
+                         field="name", ignore_id=ignore_id)
+
+
+def add_custom_indicator(ws: Workspace, indicator: CustomIndicator) -> None:
+    check_indicator_name(ws, indicator.name)
+    ws.custom_indicators.append(indicator)

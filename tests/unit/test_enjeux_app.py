@@ -472,3 +472,121 @@ def test_values_pasted_and_corrected_with_their_year_and_source(app, store):
     one(app.root, "kit-save-value").click()
     secret = next(v for v in store.load(app.ws_id).indicator_values if v.indicator == "taux_pauvrete")
     assert (secret.value, secret.note) == (None, "secret statistique")
+
+
+# -- the territory's own indicators (issue 11) ----------------------------------------------------
+
+def add_indicator(app, name, unit="", direction="neutre", source=""):
+    one(app.root, "kit-custom-name").value = name
+    one(app.root, "kit-custom-unit").value = unit
+    one(app.root, "kit-custom-direction").value = direction
+    one(app.root, "kit-custom-source").value = source
+    one(app.root, "kit-add-custom").click()
+
+
+def docx_text(data):
+    document = docx.Document(io.BytesIO(data))
+    return "\n".join([p.text for p in document.paragraphs]
+                     + [c.text for t in document.tables for row in t.rows for c in row.cells])
+
+
+def test_an_indicator_of_the_territory_then_its_value_everywhere_a_catalogue_one_goes(app, store):
+    from kit.apps.enjeux import DIRECTION_CHOICES
+    from kit.reports import deliverables
+    from kit.sessions import diagnostic
+
+    assert dict((code, label) for label, code in DIRECTION_CHOICES)["bas"] == "Plus bas, c'est mieux"
+    add_indicator(app, "Nombre de jardins partagés", "jardins", "haut", "Ville de Dax, service des espaces verts")
+    ws = store.load(app.ws_id)
+    [garden] = ws.custom_indicators
+    assert (garden.name, garden.unit, garden.direction, garden.source) == (
+        "Nombre de jardins partagés", "jardins", "haut", "Ville de Dax, service des espaces verts")
+    assert garden.id.startswith("ind-") and "ajouté" in app.messages.widget.value
+    assert one(app.root, "kit-custom-name").value == ""  # emptied for the next one
+    assert one(app.root, "kit-custom-choice").value == garden.id  # opened in the editor below
+    # Its row in the grid, a value typed there, kept and shown.
+    grid = one(app.root, "kit-diag-grid")
+    assert {"id": garden.id, "label": "Nombre de jardins partagés (jardins)"} in grid.rows
+    column = f"qpv:{ws.neighbourhoods[0].id}"
+    edit_cell(grid, garden.id, column, "3")
+    edit_cell(grid, garden.id, "france:", "2")
+    assert grid.values[f"{garden.id}|{column}"] == "3"
+    assert {(v.indicator, v.place_kind): v.value for v in store.load(app.ws_id).indicator_values} == {
+        (garden.id, "qpv"): 3.0, (garden.id, "france"): 2.0}
+    # Offered in every list of indicators: the value editor, the map, the stakes' indicators.
+    for css in ("kit-value-indicator", "kit-map-indicator"):
+        assert garden.id in dict(one(app.root, css).options).values()
+    assert garden.id in dict(one(app.root, "kit-edit-indicators").options).values()
+    # Imported from a table's column like a catalogue indicator.
+    table = "code_qp;jardins\nQN04001M;4\n".encode()
+    one(app.root, "kit-table-upload").value = ({"name": "jardins.csv", "type": "text/csv", "size": len(table),
+                                                "content": memoryview(table), "last_modified": NOW},)
+    one(app.root, "kit-qpv-column").value = "code_qp"
+    jardins = next(d for d in find(app.root, "kit-column-map") if d.description == "jardins")
+    jardins.value = garden.id
+    one(app.root, "kit-run-import").click()
+    assert "1 valeur(s) importée(s)" in app.messages.widget.value
+    assert grid.values[f"{garden.id}|{column}"] == "4"
+    edit_cell(grid, garden.id, column, "3")
+    # In the portrait, under its theme, read in its direction, and in the comparison and the map's list.
+    portrait = one(app.root, "kit-portrait-table").value
+    assert "Nombre de jardins partagés" in portrait and "Indicateurs du territoire" in portrait
+    assert "plus favorable que la France" in portrait
+    ws = store.load(app.ws_id)
+    assert diagnostic.map_indicators(ws) == [garden.id]
+    assert diagnostic.indicator_meta(garden.id, ws) == {"label": "Nombre de jardins partagés", "unit": "jardins",
+                                                        "direction": "haut"}
+    # And in the session 1 deliverable.
+    _, data = deliverables.export(ws, "session1", "docx")
+    text = docx_text(data)
+    assert "Nombre de jardins partagés" in text and "Indicateurs du territoire" in text
+
+    # Its name corrected in place: the values stay with it.
+    one(app.root, "kit-custom-edit-name").value = "Jardins partagés ouverts"
+    one(app.root, "kit-custom-edit-definition").value = "Jardins ouverts aux habitants au moins une fois par semaine"
+    one(app.root, "kit-save-custom").click()
+    ws = store.load(app.ws_id)
+    assert [(i.id, i.name, i.unit) for i in ws.custom_indicators] == [(garden.id, "Jardins partagés ouverts", "jardins")]
+    assert ws.custom_indicators[0].definition.startswith("Jardins ouverts")
+    assert len(ws.indicator_values) == 2
+    assert {"id": garden.id, "label": "Jardins partagés ouverts (jardins)"} in grid.rows
+    assert "Jardins partagés ouverts" in one(app.root, "kit-portrait-table").value
+
+    # Removing it asks first, saying how many values go with it; cancelled, nothing goes.
+    one(app.root, "kit-remove-custom").click()
+    assert "2 valeurs" in one(app.root, "kit-custom-delete-question").value
+    assert len(store.load(app.ws_id).custom_indicators) == 1
+    one(app.root, "kit-custom-delete-cancel").click()
+    assert "Rien n'a été retiré" in app.messages.widget.value
+    one(app.root, "kit-remove-custom").click()
+    one(app.root, "kit-custom-delete-confirm").click()
+    ws = store.load(app.ws_id)
+    assert ws.custom_indicators == [] and ws.indicator_values == []
+    assert garden.id not in [r["id"] for r in grid.rows]
+    assert garden.id not in dict(one(app.root, "kit-map-indicator").options).values()
+    assert "retiré" in app.messages.widget.value
+
+
+def test_an_indicator_of_the_territory_needs_a_name_of_its_own(app, store):
+    add_indicator(app, "   ")
+    assert "ne peut pas être vide" in one(app.root, "kit-add-custom-note").value
+    add_indicator(app, "taux de PAUVRETE")  # the catalogue's « Taux de pauvreté », folded
+    assert "déjà un indicateur du catalogue" in one(app.root, "kit-add-custom-note").value
+    assert one(app.root, "kit-custom-name").value == "taux de PAUVRETE"  # given back to be corrected
+    add_indicator(app, "Logements vacants du bailleur", "%", "bas", "Bailleur social")
+    add_indicator(app, "logements vacants du bailléur")
+    assert "existe déjà" in one(app.root, "kit-add-custom-note").value
+    add_indicator(app, "Jardins partagés")
+    add_indicator(app, "Jardins", source="x" * 201)
+    assert "201 caractères, 200 au plus" in one(app.root, "kit-add-custom-note").value
+    ws = store.load(app.ws_id)
+    assert [i.name for i in ws.custom_indicators] == ["Logements vacants du bailleur", "Jardins partagés"]
+    # Renamed in place to a name another indicator bears: refused beside the button, nothing saved.
+    one(app.root, "kit-custom-edit-name").value = "Logements vacants du bailleur"
+    one(app.root, "kit-save-custom").click()
+    assert "existe déjà" in one(app.root, "kit-custom-note").value
+    assert [i.name for i in store.load(app.ws_id).custom_indicators] == ["Logements vacants du bailleur",
+                                                                         "Jardins partagés"]
+    # Without values, removed at once.
+    one(app.root, "kit-remove-custom").click()
+    assert [i.name for i in store.load(app.ws_id).custom_indicators] == ["Logements vacants du bailleur"]

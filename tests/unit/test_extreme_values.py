@@ -25,9 +25,9 @@ from pydantic import BaseModel
 
 from kit.errors import KitError
 from kit.model import (FIELD_LABELS, Action, ActionIndicator, Actor, ActorInfluence, ActorPosition, Application,
-                       BudgetLine, GovernanceBody, GroupMember, IndicatorValue, Influence, LocalProject, Measurement,
-                       Milestone, Neighbourhood, Objective, Relation, SessionRecord, Stake, Step, Territory, Vision,
-                       WorkItem, Workspace)
+                       BudgetLine, CustomIndicator, GovernanceBody, GroupMember, IndicatorValue, Influence,
+                       LocalProject, Measurement, Milestone, Neighbourhood, Objective, Relation, SessionRecord, Stake,
+                       Step, Territory, Vision, WorkItem, Workspace)
 from kit.store import dump
 
 # Set by the store on each save, or the store's key: not something a person types.
@@ -78,7 +78,10 @@ def full_document() -> Workspace:
         neighbourhoods=[Neighbourhood(id="qpv-aaaaaa", name="Le Sablar", qpv_code="QN04001M", commune="Dax")],
         indicator_values=[IndicatorValue(indicator="taux_pauvrete", place_kind="commune", place="40088", value=41.5,
                                          year=2020),  # the first one's place is free text: a commune's code
-                          IndicatorValue(indicator="taux_pauvrete", place="qpv-aaaaaa", value=38.0, year=2020)],
+                          IndicatorValue(indicator="taux_pauvrete", place="qpv-aaaaaa", value=38.0, year=2020),
+                          IndicatorValue(indicator="ind-cccccc", place="qpv-aaaaaa", value=3.0)],
+        custom_indicators=[CustomIndicator(id="ind-cccccc", name="Jardins partagés", unit="jardins", direction="haut",
+                                           source="Ville", definition="Jardins ouverts aux habitants")],
         stakes=[Stake(id="enj-aaaaaa", title="Chaleur", neighbourhood_ids=["qpv-aaaaaa"], importance=5, control=5,
                       urgency=5, indicator_codes=["taux_pauvrete"]),
                 Stake(id="enj-bbbbbb", title="Mobilité")],

@@ -163,3 +163,22 @@ def test_a_vanished_entity_is_named_in_correct_french():
     assert said["acteur"].startswith("Cet acteur n'existe plus")
     assert said["instance"].startswith("Cette instance n'existe plus : elle a peut-être été supprimée")
     assert said["projet"].startswith("Ce projet n'existe plus")
+
+
+def test_indicators_of_the_territory_and_older_files_without_them():
+    for version in (1, 2, 3):  # saved before the territory's own indicators
+        ws = workspace_from_dict(raw(schema_version=version))
+        assert ws.schema_version == 4 and ws.custom_indicators == []
+    garden = {"id": "ind-1a2b3c", "name": "Jardins partagés", "unit": "jardins", "direction": "haut",
+              "source": "Ville"}
+    value = {"indicator": "ind-1a2b3c", "place_kind": "france", "value": 3}
+    ws = workspace_from_dict(raw(custom_indicators=[garden], indicator_values=[value]))
+    assert ws.custom_indicators[0].definition == "" and workspace_from_dict(ws.model_dump(mode="json")) == ws
+    with pytest.raises(KitError, match="indicateur du territoire qui n'existe pas"):
+        workspace_from_dict(raw(indicator_values=[value]))
+    with pytest.raises(KitError, match="sens de lecture"):
+        workspace_from_dict(raw(custom_indicators=[{**garden, "direction": "mieux"}]))
+    with pytest.raises(KitError, match="utilisé deux fois"):
+        workspace_from_dict(raw(custom_indicators=[garden, {**garden, "name": "Autre"}]))
+    from kit.model import CustomIndicator
+    assert CustomIndicator(name="Jardins").id.startswith("ind-")

@@ -162,3 +162,32 @@ def test_local_projects_are_described_in_the_deliverable(ws):
     _, data = deliverables.export(ws, "session1", "html")
     text = data.decode()
     assert "Les projets locaux" in text and "Tranquillité et propreté des espaces publics" in text
+
+
+def test_an_indicator_of_the_territory_is_read_like_the_catalogue(ws):
+    from kit.model import CustomIndicator
+
+    vacant = CustomIndicator(name="Taux de logements vacants du bailleur", unit="%", direction="bas",
+                             source="Bailleur social, 2024")
+    diagnostic.add_custom_indicator(ws, vacant)
+    catalogue = diagnostic.indicator_catalogue(ws)
+    assert list(catalogue.columns) == list(diagnostic.load_catalogue().columns)
+    row = catalogue.set_index("code").loc[vacant.id]
+    assert (row["theme"], row["libelle"], row["unite"], row["sens"], row["producteur"]) == (
+        "Indicateurs du territoire", "Taux de logements vacants du bailleur", "%", "bas", "Bailleur social, 2024")
+    tilleuls = ws.neighbourhoods[0]
+    portrait = diagnostic.portrait(ws, tilleuls.id).set_index("indicateur")
+    assert portrait.loc["Taux de logements vacants du bailleur", "où trouver la donnée"] == "Bailleur social, 2024"
+    diagnostic.set_value(ws, vacant.id, "qpv", tilleuls.id, "8,5")
+    diagnostic.set_value(ws, vacant.id, "epci", ws.territory.epci_siren or ws.territory.epci_name, "4")
+    portrait = diagnostic.portrait(ws, tilleuls.id).set_index("indicateur")
+    assert portrait.loc["Taux de logements vacants du bailleur", "lecture"] == "moins favorable que l'EPCI"
+    assert vacant.id in diagnostic.map_indicators(ws)
+    with pytest.raises(KitError, match="Indicateur inconnu"):
+        diagnostic.read_cell(vacant.id, "3")  # without the workspace, only the catalogue is known
+    with pytest.raises(KitError, match="existe déjà"):
+        diagnostic.add_custom_indicator(ws, CustomIndicator(name="taux de logements vacants du BAILLEUR"))
+    ws.stakes[0].indicator_codes = [vacant.id]
+    edits.remove_custom_indicator(ws, vacant.id)
+    assert not any(v.indicator == vacant.id for v in ws.indicator_values)
+    assert ws.stakes[0].indicator_codes == [] and ws.custom_indicators == []
