@@ -52,7 +52,10 @@ def guided_statement(stake: Stake) -> str:
 
 def stakes_frame(ws: Workspace) -> pd.DataFrame:
     """One row per stake, in the group's order, with what the screens and the deliverable show."""
+    from kit.sessions.diagnostic import indicator_options  # (the catalogue is read once, on first use)
+
     names = {n.id: n.name for n in ws.neighbourhoods}
+    indicators = {code: label for label, code in indicator_options(ws)} if any(s.indicator_codes for s in ws.stakes) else {}
     rows = []
     for s in ws.stakes:
         marks = checklist(s)
@@ -60,7 +63,7 @@ def stakes_frame(ws: Workspace) -> pd.DataFrame:
             "id": s.id, "enjeu": s.title, "thème": s.theme or "Sans thème",
             "énoncé": s.statement or guided_statement(s),
             "quartiers": ", ".join(names.get(i, "") for i in s.neighbourhood_ids),
-            "éléments de preuve": ", ".join(filter(None, [s.evidence, *s.indicator_codes])),
+            "éléments de preuve": ", ".join(filter(None, [s.evidence, *(indicators.get(c, c) for c in s.indicator_codes)])),
             "porté par": s.raised_by, "importance": s.importance, "maîtrise locale": s.control,
             "urgence": s.urgency, "votes": s.votes, "critères remplis": f"{sum(ok for _, ok in marks)}/{len(marks)}",
         })

@@ -191,3 +191,13 @@ def test_an_indicator_of_the_territory_is_read_like_the_catalogue(ws):
     edits.remove_custom_indicator(ws, vacant.id)
     assert not any(v.indicator == vacant.id for v in ws.indicator_values)
     assert ws.stakes[0].indicator_codes == [] and ws.custom_indicators == []
+
+
+def test_a_stake_s_evidence_names_its_indicators_not_their_codes(store):
+    from kit.demo import create_demo
+    from kit.sessions import stakes as stakes_logic
+
+    ws = create_demo(store)
+    ws = store.update(ws.id, lambda w: setattr(w.stakes[0], "indicator_codes", ["population"]))
+    evidence = stakes_logic.stakes_frame(ws)["éléments de preuve"].iloc[0]
+    assert "Population du quartier (habitants)" in evidence and "population," not in evidence
