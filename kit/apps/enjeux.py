@@ -95,7 +95,8 @@ class StakesApp(SessionApp):
         self.show_next: dict[str, str] = {}  # what was just added, by kind: its editor shows it after the save
         return [("1. Diagnostic", self._diagnostic()), ("2. Enjeux", self._stakes()),
                 ("3. Carte des enjeux", self._map()), ("4. Analyse structurelle", self._micmac()),
-                ("5. Positionnement", self._positioning()), ("6. Plan de travail et livrable", self._plan())]
+                ("5. Positionnement", self._positioning()), ("6. Plan de travail et livrable", self._plan()),
+                ("Atelier en direct", self._live())]
 
     def grid_messages(self, grid: Grid, on_cell, on_paste) -> w.HTML:
         """Wire a grid's typed cells and pasted blocks; what they say is shown under the grid too (the page's
@@ -117,6 +118,17 @@ class StakesApp(SessionApp):
         grid.on_edit(said(on_cell), refused)
         grid.on_paste(said(on_paste))
         return note
+
+    # -- the room's phones (kit/apps/live_panel.py) ------------------------------------------------------
+
+    def _live(self) -> w.Widget:
+        from .live_panel import LivePanel
+
+        def saved(ws) -> None:  # a proposal became (part of) a stake, or the votes were added
+            self.ws = ws
+            self.refresh(ws)
+
+        return LivePanel(self.store, self.ws_id, self.messages.guard, saved).widget
 
     # -- 1. diagnostic ----------------------------------------------------------------------------
 

@@ -11,11 +11,12 @@ def qr_code(url: str):
     return segno.make(url, error="m", micro=False)
 
 
-def qr_svg(url: str, *, scale: int = 12) -> bytes:
-    """A large, standalone SVG of the address (black on white, a quiet zone of 4 modules), for projection."""
+def qr_svg(url: str, *, scale: int = 12, fit: bool = False) -> bytes:
+    """A large, standalone SVG of the address (black on white, a quiet zone of 4 modules), for projection.
+    `fit`: no size of its own (a viewBox only), so that a page scales it to its box instead of cropping it."""
     buffer = io.BytesIO()
     qr_code(url).save(buffer, kind="svg", scale=scale, border=4, xmldecl=False, title="Code QR de l'atelier",
-                      desc=url, dark="#000", light="#fff")
+                      desc=url, dark="#000", light="#fff", omitsize=fit)
     return buffer.getvalue()
 
 

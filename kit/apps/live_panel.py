@@ -1,0 +1,223 @@
+"""« Atelier en direct » in the session-1 app: the room's phones propose stakes and vote, the projected app
+shows the join address and its QR code, and the proposals as they arrive (within about a second), each
+accepted, merged into a stake or set aside by the facilitator.
+
+The phones never open Voilà: they talk to the participant server (`kit.live.server`, a process of its own,
+started here with `kit.live.command.atelier_command`), which keeps what they send beside the workspace
+(`kit.live.room`). This panel only reads that file when its stamp moves (`room.stamp`, a stat each tick of
+`Ticker`) and writes through `room.accept` / `merge` / `set_aside`, which save the workspace through the store.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import anywidget
+import ipywidgets as w
+import traitlets as t
+
+from kit.errors import KitError
+from kit.live import room
+from kit.store import Store
+
+from .plot import STATIC
+from .ui import button, esc, near_line, set_options, tagged
+
+PORT = 8870  # the participant server's usual port (a free one if another workshop holds it)
+SERVER_START_S = 20  # the participant server answers within a second or two; a busy laptop may take longer
+
+
+class Ticker(anywidget.AnyWidget):
+    """Hidden: a message every `every_ms` while the page is shown."""
+
+    _esm = STATIC / "ticker.js"
+    every_ms = t.Int(1000).tag(sync=True)
+
+    def on_tick(self, callback: Callable[[], None]) -> None:
+        self.on_msg(lambda _, content, buffers: callback() if isinstance(content, dict) and
+                    content.get("kind") == "tick" else None)
+
+
+class LivePanel:
+    """The panel; `on_saved(ws)` redraws the app after a proposal became (part of) a stake."""
+
+    def __init__(self, store: Store, ws_id: str, guard: Callable, on_saved: Callable):
+        self.store, self.ws_id, self.on_saved = store, ws_id, on_saved
+        self.server: subprocess.Popen | None = None  # the participant server this page started, if any
+        self._stamp: object = "never"
+        self.activity = tagged(w.ToggleButtons(options=[(label, name) for name, label in room.ACTIVITIES.items()],
+                                               value="propositions", style={"button_width": "auto"}),
+                               "kit-live-activity")
+        self.network = tagged(w.Checkbox(value=True, description="Téléphones du Wi-Fi de la salle (sinon : cet "
+                                         "ordinateur seulement)", indent=False, layout=w.Layout(width="auto")),
+                              "kit-live-network")
+        self.note = near_line("kit-live-note")
+        start = tagged(button("Ouvrir l'activité aux téléphones", style="primary", icon="mobile"), "kit-live-open")
+        close = tagged(button("Fermer l'activité", icon="lock"), "kit-live-close")
+        stop = tagged(button("Arrêter le serveur des participants", icon="stop"), "kit-live-stop")
+        start.on_click(guard(lambda _: self.open(), near=self.note))
+        close.on_click(guard(lambda _: self.close(), near=self.note))
+        stop.on_click(guard(lambda _: self.stop(), near=self.note))
+        self.join = tagged(w.HTML(), "kit-live-join")
+        self.queue = tagged(w.VBox(), "kit-live-queue")
+        self.votes = tagged(w.HTML(), "kit-live-votes")
+        self.ticker = Ticker()
+        self.ticker.on_tick(guard(self.tick))
+        self.guard = guard
+        self.widget = w.VBox([
+            w.HTML("<h2>Atelier en direct</h2><p class='kit-sub'>Les participants proposent des enjeux ou votent "
+                   "depuis leur téléphone, sans compte : projetez l'adresse et le code QR. Les propositions arrivent "
+                   "ici ; vous les retenez, les fusionnez avec un enjeu ou les mettez de côté.</p>"),
+            self.activity, self.network, w.HBox([start, close, stop]), self.note, self.join,
+            w.HTML("<h3>Propositions à traiter</h3>"), self.queue, self.votes, self.ticker])
+        self.redraw()
+
+    # -- the participant server and the activities ------------------------------------------------------
+
+    def open(self) -> None:
+        activity = self.activity.value
+        room.open_activity(self.store, self.ws_id, activity)
+        if room.join_url(self.store, self.ws_id, activity) is None:
+            self._start_server(activity)
+        self.redraw()
+        self.note.value = (f"<div class='kit-msg kit-msg-ok'>Activité « {esc(room.ACTIVITIES[activity])} » ouverte : "
+                           "les téléphones peuvent la rejoindre.</div>")
+
+    def _start_server(self, activity: str) -> None:
+        """The participant server in a process of its own (it goes on if this page closes: the room keeps
+        sending), on its usual port, or on a free one when another workshop holds that port."""
+        from kit.live.command import atelier_command
+
+        log = self.store.side_path(self.ws_id, "journal").with_suffix(".log")
+        log.parent.mkdir(parents=True, exist_ok=True)
+        for port in (PORT, 0):
+            with open(log, "ab") as out:
+                self.server = subprocess.Popen(
+                    atelier_command([self.ws_id], activity=activity, network=self.network.value, port=port),
+                    stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=_server_env(self.store),
+                    start_new_session=True)
+            deadline = time.monotonic() + SERVER_START_S
+            while room.join_url(self.store, self.ws_id, activity) is None:
+                if self.server.poll() is not None:
+                    break  # did not start (its port taken): the next port, or the French refusal below
+                if time.monotonic() > deadline:
+                    raise KitError("Le serveur des participants ne répond pas encore : réessayez dans un instant.")
+                time.sleep(0.2)
+            else:
+                return
+        raise KitError("Le serveur des participants n'a pas démarré : lancez-le dans un terminal avec "
+                       f"python -m kit atelier {self.ws_id} --reseau, et lisez ce qu'il dit.", details=_tail(log))
+
+    def close(self) -> None:
+        activity = self.activity.value
+        room.close_activity(self.store, self.ws_id, activity)  # closing the votes adds them to the stakes
+        self.on_saved(self.store.load(self.ws_id))
+        self.redraw()
+        self.note.value = (f"<div class='kit-msg kit-msg-ok'>Activité « {esc(room.ACTIVITIES[activity])} » fermée"
+                           f"{' : les votes sont ajoutés aux enjeux' if activity == 'votes' else ''}.</div>")
+
+    def stop(self) -> None:
+        if self.server is not None and self.server.poll() is None:
+            self.server.terminate()
+            try:
+                self.server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.server.kill()
+        elif room.read(self.store, self.ws_id).get("server"):
+            raise KitError("Ce serveur a été lancé ailleurs (un terminal, une autre page) : arrêtez-le là, avec Ctrl+C.")
+        self.server = None
+        self.redraw()
+        self.note.value = "<div class='kit-msg kit-msg-ok'>Serveur des participants arrêté.</div>"
+
+    # -- what the page shows -----------------------------------------------------------------------------
+
+    def tick(self) -> None:
+        """Each second while the page is shown: redraw only when the room's file moved."""
+        if room.stamp(self.store, self.ws_id) != self._stamp:
+            self.redraw()
+
+    def redraw(self) -> None:
+        self._stamp = room.stamp(self.store, self.ws_id)
+        shared = room.read(self.store, self.ws_id)
+        self.join.value = _join_html(self.store, self.ws_id, shared)
+        ws = self.store.load(self.ws_id)
+        stakes = [(s.title, s.id) for s in ws.stakes]
+        places = {n.id: n.name for n in ws.neighbourhoods}
+        rows = [self._row(c, stakes, places) for c in room.pending(self.store, self.ws_id)]
+        self.queue.children = rows or [w.HTML("<p class='kit-sub'>Aucune proposition en attente.</p>")]
+        totals = room.vote_totals(shared)
+        names = {s.id: s.title for s in ws.stakes}
+        listed = sorted(((n, names[i]) for i, n in totals.items() if i in names), reverse=True)
+        self.votes.value = ("<h3>Votes de la salle</h3><ol>" + "".join(
+            f"<li>{esc(title)} : {n} point{'s' if n > 1 else ''}</li>" for n, title in listed) + "</ol>"
+            if listed else "")
+
+    def _row(self, contribution: room.Contribution, stakes, places: dict[str, str]) -> w.Widget:
+        place = f" · {esc(places[contribution.neighbourhood_id])}" if contribution.neighbourhood_id in places else ""
+        text = (f"<b>{esc(contribution.title)}</b> <span class='kit-sub'>· {esc(contribution.theme or 'sans thème')}"
+                f" · {esc(contribution.pseudonym or 'anonyme')}{place}</span>")
+        accept = tagged(button("Retenir", style="success", icon="check"), "kit-live-accept")
+        into = tagged(w.Dropdown(layout=w.Layout(width="300px")), "kit-live-into")
+        set_options(into, [("— fusionner avec… —", "")] + stakes)
+        merge = tagged(button("Fusionner", icon="compress"), "kit-live-merge")
+        aside = tagged(button("Mettre de côté", icon="archive"), "kit-live-aside")
+        line = near_line()
+
+        def decided(action: Callable[[], object], said: str) -> None:
+            action()
+            self.on_saved(self.store.load(self.ws_id))
+            self.redraw()
+            self.note.value = f"<div class='kit-msg kit-msg-ok'>{esc(said)}</div>"
+
+        def on_merge(_):
+            if not into.value:
+                raise KitError("Choisissez l'enjeu avec lequel fusionner cette proposition.")
+            decided(lambda: room.merge(self.store, self.ws_id, contribution.id, into.value),
+                    f"« {contribution.title} » fusionnée avec un enjeu.")
+
+        accept.on_click(self.guard(lambda _: decided(lambda: room.accept(self.store, self.ws_id, contribution.id),
+                                                     f"« {contribution.title} » retenue comme enjeu."), near=line))
+        merge.on_click(self.guard(on_merge, near=line))
+        aside.on_click(self.guard(lambda _: decided(lambda: room.set_aside(self.store, self.ws_id, contribution.id),
+                                                    f"« {contribution.title} » mise de côté."), near=line))
+        row = w.VBox([w.HTML(text), w.HBox([accept, into, merge, aside], layout=w.Layout(flex_flow="row wrap")), line])
+        return tagged(row, "kit-live-proposal")
+
+
+def _join_html(store: Store, ws_id: str, shared: dict) -> str:
+    """The address, the code and the QR code of each open activity, large, for projection."""
+    from kit.live.qr import qr_svg
+
+    parts = []
+    for name, label in room.ACTIVITIES.items():
+        if not room.is_open(shared, name):
+            continue
+        url = room.join_url(store, ws_id, name)
+        code = room.activity(shared, name).get("code") or ""
+        if url is None:
+            parts.append(f"<p>« {esc(label)} » est ouverte, mais aucun serveur des participants ne tourne : ouvrez "
+                         "l'activité ci-dessus pour le lancer.</p>")
+            continue
+        svg = qr_svg(url, scale=8, fit=True).decode("utf-8")  # made by segno from the address: markup of its own only
+        parts.append(f"<div class='kit-live-code' style='display:flex;gap:24px;align-items:center'>"
+                     f"<div class='kit-live-qr' style='width:260px'>{svg}</div><div><p style='font-size:22px'>{esc(label)}</p>"
+                     f"<p style='font-size:28px'><b>{esc(url)}</b></p>"
+                     f"<p style='font-size:40px;letter-spacing:6px'>Code : <b>{esc(code)}</b></p></div></div>")
+    style = "<style>.kit-live-qr svg { display: block; width: 100%; height: auto; }</style>"
+    return style + "".join(parts) if parts else "<p class='kit-sub'>Aucune activité ouverte.</p>"
+
+
+def _server_env(store: Store) -> dict[str, str]:
+    import os
+
+    return {**os.environ, "KIT_ESPACES": str(store.folder)}
+
+
+def _tail(log: Path) -> list[str]:
+    try:
+        return log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-5:]
+    except OSError:
+        return []
