@@ -15,6 +15,7 @@ import ipywidgets as w
 from kit import edits
 from kit.sessions import steering
 from kit.reference.programme import programme_milestones
+from kit.reports.formatting import format_short_number
 from kit.reports.icalendar_file import to_ics
 from kit.errors import KitError
 from kit.methods import roadmap
@@ -73,6 +74,11 @@ def _with_chosen(box: w.SelectMultiple) -> w.VBox:
     box.observe(show, names=("value", "options"))
     show()
     return w.VBox([box, line])
+
+
+def _number(value) -> str:
+    """A baseline or target as French writes it (« 1 250,5 »), « ? » when not set."""
+    return "?" if value is None else format_short_number(value)
 
 
 class ActionApp(SessionApp):
@@ -325,7 +331,8 @@ class ActionApp(SessionApp):
                             f"{' — ' + s.due.strftime('%d/%m/%Y') if s.due else ''}</li>" for s in action.steps)
             budget = "".join(f"<li>{b.year} · {esc(b.kind)} · {b.amount:,.0f} € · {esc(b.funder)}</li>".replace(",", " ")
                              for b in action.budget)
-            indicators = "".join(f"<li>{esc(i.name)} ({esc(i.unit)}) : {i.baseline} → {i.target}</li>" for i in action.indicators)
+            indicators = "".join(f"<li>{esc(i.name)} ({esc(i.unit)}) : {_number(i.baseline)} → {_number(i.target)}</li>"
+                                 for i in action.indicators)
             details.value = (f"<p><b>{esc(action.title)}</b></p><b>Étapes</b><ul>{steps or '<li>aucune</li>'}</ul>"
                              f"<b>Budget</b><ul>{budget or '<li>aucun</li>'}</ul>"
                              f"<b>Indicateurs</b><ul>{indicators or '<li>aucun</li>'}</ul>")

@@ -22,7 +22,7 @@ from kit.store import Store
 from .session_app import SessionApp
 from .inputs import DateInput
 from .session_plan import MIME, checked_date
-from .ui import EntityForm, button, checks_html, choice, download_link, esc, near_line, set_options, table_html, tagged
+from .ui import EntityForm, button, checks_html, choice, download_link, esc, near_line, table_html, tagged
 
 PARTS = ("note", "group", "checklist")
 
@@ -194,7 +194,8 @@ class ApplicationApp(SessionApp):
                          "kit-cand-contact")
         add = tagged(button("Ajouter au groupe projet", style="primary", icon="user-plus"), "kit-cand-add")
         members = tagged(w.HTML(), "kit-cand-group")
-        member = choice("Membre", "kit-cand-member", "520px")
+        member = self.choices(choice("Membre", "kit-cand-member", "520px"), lambda ws: [("", "")] + [
+            (a.name, a.id) for a in ws.actors if a.id in {m.actor_id for m in ws.project_group}])
         new_contact = tagged(w.Text(placeholder="Nouvelles coordonnées", layout=w.Layout(width="420px")),
                              "kit-cand-new-contact")
         update = tagged(button("Mettre à jour les coordonnées", icon="pencil"), "kit-cand-update")
@@ -286,8 +287,6 @@ class ApplicationApp(SessionApp):
                     for m in ws.project_group]
             members.value = (table_html(pd.DataFrame(rows)) if rows
                              else "<p class='kit-sub'>Le groupe projet est vide : ajoutez ses membres ci-dessus.</p>")
-            options = [("", "")] + [(actors[i].name, i) for i in dict.fromkeys(m.actor_id for m in ws.project_group)]
-            set_options(member, options)
             shown_contacts.clear()
             shown_contacts.update({a.id: a.contact for a in ws.actors})
             found = decision_body(ws)

@@ -32,7 +32,8 @@ class FollowUpApp(SessionApp):
                 ("3. Ce qui a changé", self._changes())]
 
     def _update(self) -> w.Widget:
-        chooser = choice("Fiche", "kit-followup-choice", "640px")
+        chooser = self.choices(choice("Fiche", "kit-followup-choice", "640px"),
+                               lambda ws: [("", "")] + [(a.title, a.id) for a in ws.actions])
         status = choice("Statut", "kit-followup-status", "300px", options=list(roadmap.STATUSES))
         save_status = tagged(button("Enregistrer le statut", style="primary", icon="save"), "kit-followup-save-status")
         steps = tagged(w.SelectMultiple(description="Étapes faites", rows=5, layout=w.Layout(width="640px"),
@@ -115,10 +116,7 @@ class FollowUpApp(SessionApp):
             self.save(change, "Valeur ajoutée (les précédentes sont conservées).")
 
         def redraw(ws):
-            current = chooser.value
-            set_options(chooser, [("", "")] + [(a.title, a.id) for a in ws.actions])
-            chooser.value = current if current in {a.id for a in ws.actions} else ""
-            fill()
+            fill()  # the fiche list itself follows every save (`self.choices`): a fiche removed elsewhere leaves it
 
         on_choice(chooser, self.messages.guard(fill))
         for widget, handler, near in ((save_status, on_status, None), (save_steps, on_steps, None),

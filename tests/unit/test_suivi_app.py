@@ -149,3 +149,17 @@ def test_alerts_and_progress_are_judged_at_the_date_of_the_meeting(store):
     assert "01/06/2027" not in store.path(ws.id).read_text() and "2027-06-01" not in store.path(ws.id).read_text()
     on.unreadable = False  # emptied (the box sends no date, readable): today again
     assert "(aujourd'hui)" in situation.value and app.messages.widget.value == ""
+
+
+def test_a_fiche_written_in_another_tab_is_offered_after_the_next_save_here(store):
+    from kit.model import Action
+
+    ws = prepared(store)
+    app = FollowUpApp(store, ws.id)
+    store.update(ws.id, lambda w: w.actions.append(Action(title="Fiche écrite ailleurs")))  # session 3, another tab
+    chooser = one(app.root, "kit-followup-choice")
+    chooser.value = ws.actions[0].id
+    one(app.root, "kit-followup-status").value = "en cours"
+    one(app.root, "kit-followup-save-status").click()
+    assert "Fiche écrite ailleurs" in [label for label, _ in chooser.options]
+    assert chooser.value == ws.actions[0].id, "the fiche being followed stays chosen"
