@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import tempfile
@@ -35,8 +36,18 @@ class LiveTestCase(tornado.testing.AsyncHTTPTestCase):
         self.other_code = room.open_activity(self.store, self.other.id, "propositions")  # not this server's
         return server.make_app(self.store, [self.ws.id], network=self.network, hosts=("atelier.example",))
 
+    def setUp(self):
+        # In one pytest session with the e2e tests, Playwright's sync API keeps its event loop marked as running
+        # in this thread (its session fixture lives to the end): tornado's test loop cannot run under it.
+        self._outer_loop = asyncio.events._get_running_loop()
+        asyncio.events._set_running_loop(None)
+        super().setUp()
+
     def tearDown(self):
-        super().tearDown()
+        try:
+            super().tearDown()
+        finally:
+            asyncio.events._set_running_loop(self._outer_loop)
         self.folder.cleanup()
 
     def get(self, path, **headers):
