@@ -128,7 +128,9 @@ class StakesApp(SessionApp):
             self.ws = ws
             self.refresh(ws)
 
-        return LivePanel(self.store, self.ws_id, self.messages.guard, saved).widget
+        return self.lazy("Préparer l'atelier en direct", lambda: LivePanel(self.store, self.ws_id, self.messages.guard,
+                                                                           saved).widget, "kit-lazy-live",
+                         "Les téléphones de la salle proposent des enjeux ou votent, sans compte ni application.")
 
     # -- 1. diagnostic ----------------------------------------------------------------------------
 
@@ -215,10 +217,13 @@ class StakesApp(SessionApp):
             w.HTML("<h2>Les données du quartier</h2><p class='kit-sub'>Tapez les valeurs connues, ligne par ligne "
                    "(Entrée passe à la case suivante), ou collez un bloc copié d'un tableur depuis sa première case. Une "
                    "valeur manquante reste vide : le kit ne l'invente pas.</p>"),
-            grid, grid_note, self._custom_indicators(), self._value_editor(), self._import_panel(),
+            grid, grid_note,
+            self.lazy("Indicateurs du territoire (en plus des 22 du kit)", self._custom_indicators, "kit-lazy-custom"),
+            self.lazy("Corriger une valeur, son année et sa source", self._value_editor, "kit-lazy-values"),
+            self.lazy("Importer un tableau ou un fichier officiel", self._import_panel, "kit-lazy-import"),
             w.HTML("<h2>Portrait</h2>"), chooser, portrait_table, portrait_chart.widget,
             w.HTML("<h2>Les quartiers côte à côte</h2>"), comparison,
-            self._neighbourhood_map(),
+            self.lazy("Carte des quartiers (contours officiels de l'ANCT)", self._neighbourhood_map, "kit-lazy-map"),
         ])
 
     def _custom_indicators(self) -> w.Widget:

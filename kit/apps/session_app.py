@@ -18,7 +18,7 @@ from kit.store import Store
 from .address import PageAddress
 from .plot import RenderedSignal
 from .steps_panel import StepsPanel
-from .ui import EntityForm, FigureView, Messages, esc, esc_attr, heading, page, set_options
+from .ui import EntityForm, FigureView, Messages, button, esc, esc_attr, heading, page, set_options, tagged
 from .workspace_choice import workspace_chooser
 
 
@@ -85,8 +85,30 @@ class SessionApp:
         if not self.views:
             return  # an app without charts never loads plotly.js
         self.root.children = (*self.root.children, plotly_library())
+        self.charts_drawn = True
         for view in self.views:
             view.activate()
+
+    def lazy(self, title: str, build: Callable[[], w.Widget], css: str, intro: str = "") -> w.Widget:
+        """A secondary panel built when the person first opens it: every widget of a page is sent to the browser
+        before the page is usable, so what a session seldom needs is not sent with it. Once built, the panel's
+        redraws run on the latest revision and its charts are drawn as the page's were."""
+        opener = tagged(button(title, icon="chevron-down"), f"{css}-open")
+        box = tagged(w.VBox([w.HTML(f"<p class='kit-sub'>{esc(intro)}</p>") if intro else w.HTML(), opener]), css)
+
+        def open_panel(_=None) -> None:
+            known = {id(r) for redraws in self.refreshers.values() for r in redraws}
+            views = len(self.views)
+            panel = build()
+            box.children = (panel,)
+            for redraw in dict.fromkeys(r for redraws in self.refreshers.values() for r in redraws if id(r) not in known):
+                redraw(self.ws)
+            if getattr(self, "charts_drawn", False):
+                for view in self.views[views:]:
+                    view.activate()
+
+        opener.on_click(self.messages.guard(open_panel))
+        return box
 
     def sections(self) -> list[tuple[str, w.Widget]]:
         raise NotImplementedError

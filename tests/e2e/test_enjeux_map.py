@@ -33,6 +33,7 @@ def test_contours_uploaded_draw_the_map_offline(page, voila_server, open_app, wa
 
     store.update(ws.id, values)
     open_app(page, voila_server.base_url, APP, f"espace={ws.id}")
+    page.locator(".kit-lazy-map-open").click()  # the map's panel is built when opened
     page.wait_for_selector(".kit-qpv-map .main-svg", timeout=60_000)  # the placeholder, until contours come
 
     with page.expect_file_chooser() as chooser:

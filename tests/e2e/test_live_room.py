@@ -23,6 +23,7 @@ def test_a_phone_s_proposal_reaches_the_projected_app_and_becomes_a_stake(page, 
     ws = create_demo(store)
     open_app(page, voila_server.base_url, APP, f"espace={ws.id}")
     page.get_by_role("tab", name="Atelier en direct").click()
+    page.locator(".kit-lazy-live-open").click()
     # This computer only: the offline guard refuses any address but localhost (a room's Wi-Fi is the same path).
     page.locator(".kit-live-network input").uncheck()
     page.locator(".kit-live-open").click()

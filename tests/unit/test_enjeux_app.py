@@ -25,8 +25,16 @@ def app(store):
 
 
 def shown(app):
-    """The message the page sends once it is on screen: charts are drawn from then on."""
+    """The message the page sends once it is on screen: charts are drawn from then on; and the secondary
+    panels opened, as a person opens them (`SessionApp.lazy`)."""
     app.signal._handle_custom_msg({"kind": "rendered"}, [])
+    return opened(app)
+
+
+def opened(app):
+    for css in ("kit-lazy-custom", "kit-lazy-values", "kit-lazy-import", "kit-lazy-map", "kit-lazy-live"):
+        for button in find(app.root, f"{css}-open"):
+            button.click()
     return app
 
 

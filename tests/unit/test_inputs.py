@@ -142,6 +142,10 @@ def test_every_upload_of_the_apps_is_refused_over_its_own_limit_and_says_so_in_t
                 ActionApp: [{"": MAX_WORKBOOK_BYTES}]}
     for kind, limits in expected.items():
         app = kind(store, ws.id)
+        if kind is StakesApp:
+            from tests.unit.test_enjeux_app import opened
+
+            opened(app)  # its uploads are in panels built when opened
         assert find_all(app.root, w.FileUpload) == []  # it would send a file of any size, whole
         widgets = find_all(app.root, Upload)
         assert sorted((widget.max_bytes for widget in widgets), key=str) == sorted(limits, key=str)
