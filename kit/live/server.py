@@ -34,6 +34,7 @@ import tornado.web
 from tornado import httpserver, netutil
 
 from kit.errors import KitError
+from kit.serving.hosts import host_allowed, this_computer_names  # the same Host check as `kit serve`
 from kit.live import pages, room
 from kit.model import Workspace
 from kit.store import Store
@@ -43,34 +44,6 @@ MAX_BODY_BYTES = 8 * 1024  # a proposal is a few hundred bytes; an allocation of
 GUESSES_PER_WINDOW = 30  # unknown codes from one address within GUESS_WINDOW_S, then 429
 GUESS_WINDOW_S = 300
 POSTS_PER_MINUTE = 120  # from one address (other than this computer's), every participant together
-LOCAL_NAMES = ("localhost",)
-
-
-# -- the Host check (the same rule as kit.serving.app.host_allowed, which this side cannot import: it
-#    loads Voilà) ------------------------------------------------------------------------------------
-
-
-def host_name(host_header: str) -> str:
-    host = host_header.strip().lower()
-    if host.startswith("["):
-        return host[1:].partition("]")[0]
-    if host.count(":") == 1:
-        host = host.partition(":")[0]
-    return host.rstrip(".")
-
-
-def host_allowed(host_header: str, names, *, any_address: bool = False) -> bool:
-    host = host_name(host_header or "")
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return bool(host) and host in {n.lower() for n in (*LOCAL_NAMES, *names)}
-    return address.is_loopback or any_address
-
-
-def this_computer_names() -> list[str]:
-    name = socket.gethostname().lower()
-    return [n for n in dict.fromkeys((name, name.split(".")[0], f"{name.split('.')[0]}.local")) if n]
 
 
 def lan_address() -> str:

@@ -4,6 +4,7 @@
   the bound with a French "server full" page (HTTP 503). Both servers use it: standalone Voilà
   (`python -m kit serve`, voila.json) and the Jupyter server that Binder starts
   (`jupyter_extension`, the kit's settings for every Jupyter server of its environment).
+- `hosts`: the Host check both servers apply (standard library only).
 - `app.KitVoila`: the standalone Voilà of `python -m kit serve`: only the apps (`notebooks/*.ipynb`) are
   served, every request's Host header is checked (DNS rebinding), and a token is required when the
   server listens beyond this computer (`--reseau`).

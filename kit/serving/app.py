@@ -27,11 +27,9 @@ Past `KitKernelManager.max_kernels` a page is refused with 503 before it takes a
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import os
 import re
 import signal
-import socket
 import tempfile
 from urllib.parse import parse_qsl, urlencode
 
@@ -48,40 +46,10 @@ from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 from voila.voila_identity_provider import VoilaLoginHandler
 
+from .hosts import LOCAL_NAMES, host_allowed, host_name, this_computer_names  # noqa: F401 (the shared check)
+
 HOME_APP = "notebooks/00_accueil.ipynb"  # kit.serve.HOME_APP (not imported: kit.serve imports this side)
 TOKEN_ENV = "KIT_SERVE_TOKEN"
-LOCAL_NAMES = ("localhost",)  # and every loopback address: 127.0.0.1, [::1]...
-
-
-def host_name(host_header: str) -> str:
-    """The name or address of a Host header, without its port and IPv6 brackets, lower case."""
-    host = host_header.strip().lower()
-    if host.startswith("["):
-        return host[1:].partition("]")[0]
-    if host.count(":") == 1:
-        host = host.partition(":")[0]
-    return host.rstrip(".")
-
-
-def host_allowed(host_header: str, names, *, any_address: bool = False) -> bool:
-    """Whether a request's Host header names this server.
-
-    An IP address cannot be a DNS-rebinding name: loopback addresses are always accepted, any address
-    when the server listens on the network (`any_address`). A name must be one of `names`."""
-    host = host_name(host_header or "")
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return bool(host) and host in {n.lower() for n in (*LOCAL_NAMES, *names)}
-    return address.is_loopback or any_address
-
-
-def this_computer_names() -> list[str]:
-    """The names a participant's browser may use for this computer on a local network."""
-    name = socket.gethostname().lower()
-    return [n for n in dict.fromkeys((name, name.split(".")[0], f"{name.split('.')[0]}.local")) if n]
-
-
 PAGE = """<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Quartiers en transitions</title>
 <link rel="icon" href="data:;base64,="></head><body style="font-family: sans-serif; font-size: 18px; margin: 3em">
 <p class="kit-page-error" role="alert">{text}</p></body></html>"""
