@@ -12,6 +12,8 @@ Removing an actor that something cites asks first, naming what (`edits.actor_ref
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import ipywidgets as w
 
 from kit import charts, edits
@@ -84,6 +86,18 @@ class Confirmation:
     def close(self) -> None:
         self.asked = {}
         self.widget.layout.display = "none"
+
+    def confirmed(self, chosen: str, references: Callable[[], list[str]], ask_again: Callable[[], None], *,
+                  choose: str, changed: str) -> None:
+        """« Oui » clicked for `chosen` (the entity chosen now): refused with `choose` when the question was
+        about another one; asked again (`ask_again`) and refused with `changed` when `references()` (on the
+        latest revision) cites more than the question said. The caller closes the question once it removes."""
+        if self.asked.get("id") is None or self.asked["id"] != chosen:
+            self.close()
+            raise KitError(choose)
+        if set(references()) - set(self.asked["found"]):
+            ask_again()  # cited somewhere else meanwhile: ask again, saying it
+            raise KitError(changed)
 
 
 def question_html(head: str, lead: str, found: list[str], tail: str) -> str:
@@ -265,15 +279,11 @@ class ProjectApp(SessionApp):
                       parts=("cap", "mactor"))
 
         def on_confirm(_):
-            chosen = removal.asked.get("id")
-            if chosen is None or chosen != chooser.value:
-                removal.close()
-                raise KitError("Choisissez l'objectif à retirer, puis « Retirer l'objectif ».")
-            latest = self.store.load(self.ws_id)
-            if set(edits.objective_references(latest, chosen)) - set(removal.asked["found"]):
-                on_remove(None)  # cited somewhere else meanwhile: ask again, saying it
-                raise KitError("Entre-temps, d'autres éléments citent cet objectif : relisez la liste, puis "
-                               "confirmez à nouveau.")
+            chosen, latest = chooser.value, self.store.load(self.ws_id)
+            removal.confirmed(chosen, lambda: edits.objective_references(latest, chosen), lambda: on_remove(None),
+                              choose="Choisissez l'objectif à retirer, puis « Retirer l'objectif ».",
+                              changed="Entre-temps, d'autres éléments citent cet objectif : relisez la liste, puis "
+                                      "confirmez à nouveau.")
             label = one_of(latest.objectives, chosen, "objectif").title
             removal.close()
             remove_now(chosen, label)
@@ -410,15 +420,11 @@ class ProjectApp(SessionApp):
                       "l'historique de l'accueil).")
 
         def on_confirm(_):
-            chosen = removal.asked.get("id")
-            if chosen is None or chosen != chooser.value:
-                removal.close()
-                raise KitError("Choisissez l'acteur à supprimer, puis « Supprimer l'acteur ».")
-            latest = self.store.load(self.ws_id)
-            if set(edits.actor_references(latest, chosen)) - set(removal.asked["found"]):
-                on_delete(None)  # cited somewhere else meanwhile: ask again, saying it
-                raise KitError("Entre-temps, d'autres éléments citent cet acteur : relisez la liste, puis confirmez "
-                               "à nouveau.")
+            chosen, latest = chooser.value, self.store.load(self.ws_id)
+            removal.confirmed(chosen, lambda: edits.actor_references(latest, chosen), lambda: on_delete(None),
+                              choose="Choisissez l'acteur à supprimer, puis « Supprimer l'acteur ».",
+                              changed="Entre-temps, d'autres éléments citent cet acteur : relisez la liste, puis "
+                                      "confirmez à nouveau.")
             label = one_of(latest.actors, chosen, "acteur").name
             removal.close()
             remove_now(chosen, label)
