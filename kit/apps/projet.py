@@ -337,9 +337,91 @@ class ProjectApp(SessionApp):
         add = tagged(button("Ajouter l'acteur", style="primary", icon="plus"), "kit-add-actor")
         add_note = near_line("kit-actor-note")
         listing = tagged(w.HTML(), "kit-actor-list")
-        # The edit form: the actor chosen (the one just added, first), each field saved in place.
+        member = self.choices(choice("Membre", "kit-member-choice", "520px"),
+                              actor_options)
+        role = choice("Rôle", "kit-member-role", "380px", options=list(governance.ROLES))
+        join = tagged(button("Ajouter au groupe projet", style="primary", icon="user-plus"), "kit-add-member")
+        leave = tagged(button("Retirer du groupe", icon="user-times"), "kit-remove-member")
+        group_note = near_line("kit-member-note")
+        group = tagged(w.HTML(), "kit-group")
+        checklist = tagged(w.HTML(), "kit-group-checklist")
+        editor: dict[str, w.Widget] = {}  # the edit form's actor list, once the form is built
+
+        def on_add(_):
+            for text, field, what in ((name.value, "name", "Le nom de l'acteur"),
+                                      (person.value, "person", "La personne référente"),
+                                      (contact.value, "contact", "Le contact")):
+                short_enough(text, Actor, field, what)
+            new = checked(lambda: Actor(name=name.value, kind=kind.value, person=person.value, contact=contact.value))
+
+            def change(ws):
+                edits.require_unique(ws.actors, new.name, f"L'acteur « {new.name} » figure déjà.", field="name")
+                ws.actors.append(new)
+
+            # The map (tab 3) is redrawn first: it is what the room looks at when an actor joins.
+            self.save(change, f"Acteur « {new.name} » ajouté : complétez-le ci-dessous si besoin.",
+                      parts=("network", "actors", "governance", "mactor"))
+            name.value = person.value = contact.value = ""
+            edit_panel.unfold()
+            editor["chooser"].value = new.id  # what was just created is what the edit form shows
+
+        def member_name(ws, actor_id):
+            return one_of(ws.actors, actor_id, "acteur").name  # a clear message if someone removed it meanwhile
+
+        def on_join(_):
+            chosen, chosen_role = member.value, role.value
+            if not chosen:
+                raise KitError("Choisissez l'acteur à ajouter au groupe projet.")
+
+            def change(ws):
+                label = member_name(ws, chosen)
+                if any(m.actor_id == chosen and m.role == chosen_role for m in ws.project_group):
+                    raise KitError(f"« {label} » est déjà dans le groupe projet ({chosen_role}).")
+                ws.project_group.append(GroupMember(actor_id=chosen, role=chosen_role))
+
+            self.save(change, "Groupe projet mis à jour.", parts=("actors", "governance"))
+
+        def on_leave(_):
+            chosen = member.value
+            if not chosen:
+                raise KitError("Choisissez l'acteur à retirer du groupe projet.")
+
+            def change(ws):
+                if not any(m.actor_id == chosen for m in ws.project_group):
+                    raise KitError(f"« {member_name(ws, chosen)} » n'est pas dans le groupe projet.")
+                ws.project_group = [m for m in ws.project_group if m.actor_id != chosen]
+
+            self.save(change, "Groupe projet mis à jour.", parts=("actors", "governance"))
+
+        def redraw(ws):
+            frame = project.actors_frame(ws)
+            listing.value = (table_html(frame[["name", "kind", "person", "contact"]].rename(
+                columns={"name": "acteur", "kind": "type", "person": "personne", "contact": "contact"}))
+                if not frame.empty else "<p class='kit-sub'>Aucun acteur pour l'instant.</p>")
+            members = project.group_frame(ws)
+            group.value = (table_html(members[["name", "role", "kind"]].rename(
+                columns={"name": "acteur", "role": "rôle", "kind": "type"})) if not members.empty
+                else "<p class='kit-sub'>Le groupe projet est vide.</p>")
+            checklist.value = checks_html(project.group_checklist(ws))
+
+        add.on_click(self.messages.guard(on_add, near=add_note))
+        for widget, handler in ((join, on_join), (leave, on_leave)):
+            widget.on_click(self.messages.guard(handler, near=group_note))
+        self.on("actors", redraw)
+        edit_panel = self.lazy("Modifier un acteur", lambda: self._actor_editor(kinds, editor), "kit-lazy-actor-edit",
+                               intro="Son nom, son type, sa personne référente, son rôle ou son contact, modifiés sur "
+                                     "place : ses relations et ses places restent.")
+        return w.VBox([w.HTML("<h2>Les acteurs</h2>"), w.HBox([name, kind]), w.HBox([person, contact, add]), add_note,
+                       listing, edit_panel,
+                       w.HTML("<h2>Le groupe projet</h2><p class='kit-sub'>Un binôme élu et technicien pour la "
+                              "politique de la ville, un pour les transitions, et les acteurs clés du quartier.</p>"),
+                       w.HBox([member, role]), w.HBox([join, leave]), group_note, group, checklist])
+
+    def _actor_editor(self, kinds: list[str], editor: dict) -> w.Widget:
+        """The actor edit form (built when first opened): the actor chosen, each field saved in place."""
         chooser = self.choices(choice("Acteur", "kit-actor-choice", "640px"),
-                               lambda ws: [("", "")] + [(a.name, a.id) for a in ws.actors])
+                               actor_options)
+        editor["chooser"] = chooser
         edit_name = tagged(w.Text(description="Nom", layout=w.Layout(width="640px")), "kit-actor-edit-name")
         # The reference types, and any other a saved actor bears (typed elsewhere, or imported).
         edit_kind = self.choices(choice("Type", "kit-actor-edit-kind", "440px"), lambda ws: kinds + sorted(
@@ -359,31 +441,6 @@ class ProjectApp(SessionApp):
                           read={"name": lambda box: short_enough(box.value, Actor, "name", "Le nom de l'acteur"),
                                 "person": lambda box: short_enough(box.value, Actor, "person", "La personne référente"),
                                 "contact": lambda box: short_enough(box.value, Actor, "contact", "Le contact")})
-        member = self.choices(choice("Membre", "kit-member-choice", "520px"),
-                              lambda ws: [("", "")] + [(a.name, a.id) for a in ws.actors])
-        role = choice("Rôle", "kit-member-role", "380px", options=list(governance.ROLES))
-        join = tagged(button("Ajouter au groupe projet", style="primary", icon="user-plus"), "kit-add-member")
-        leave = tagged(button("Retirer du groupe", icon="user-times"), "kit-remove-member")
-        group_note = near_line("kit-member-note")
-        group = tagged(w.HTML(), "kit-group")
-        checklist = tagged(w.HTML(), "kit-group-checklist")
-
-        def on_add(_):
-            for text, field, what in ((name.value, "name", "Le nom de l'acteur"),
-                                      (person.value, "person", "La personne référente"),
-                                      (contact.value, "contact", "Le contact")):
-                short_enough(text, Actor, field, what)
-            new = checked(lambda: Actor(name=name.value, kind=kind.value, person=person.value, contact=contact.value))
-
-            def change(ws):
-                edits.require_unique(ws.actors, new.name, f"L'acteur « {new.name} » figure déjà.", field="name")
-                ws.actors.append(new)
-
-            # The map (tab 3) is redrawn first: it is what the room looks at when an actor joins.
-            self.save(change, f"Acteur « {new.name} » ajouté : complétez-le ci-dessous si besoin.",
-                      parts=("network", "actors", "governance", "mactor"))
-            name.value = person.value = contact.value = ""
-            chooser.value = new.id  # what was just created is what the edit form shows
 
         def chosen_actor(what: str) -> str:
             if not chooser.value:
@@ -441,70 +498,20 @@ class ProjectApp(SessionApp):
             if removal.asked.get("id") != chooser.value:
                 removal.close()
 
-        def member_name(ws, actor_id):
-            return one_of(ws.actors, actor_id, "acteur").name  # a clear message if someone removed it meanwhile
-
-        def on_join(_):
-            chosen, chosen_role = member.value, role.value
-            if not chosen:
-                raise KitError("Choisissez l'acteur à ajouter au groupe projet.")
-
-            def change(ws):
-                label = member_name(ws, chosen)
-                if any(m.actor_id == chosen and m.role == chosen_role for m in ws.project_group):
-                    raise KitError(f"« {label} » est déjà dans le groupe projet ({chosen_role}).")
-                ws.project_group.append(GroupMember(actor_id=chosen, role=chosen_role))
-
-            self.save(change, "Groupe projet mis à jour.", parts=("actors", "governance"))
-
-        def on_leave(_):
-            chosen = member.value
-            if not chosen:
-                raise KitError("Choisissez l'acteur à retirer du groupe projet.")
-
-            def change(ws):
-                if not any(m.actor_id == chosen for m in ws.project_group):
-                    raise KitError(f"« {member_name(ws, chosen)} » n'est pas dans le groupe projet.")
-                ws.project_group = [m for m in ws.project_group if m.actor_id != chosen]
-
-            self.save(change, "Groupe projet mis à jour.", parts=("actors", "governance"))
-
-        def redraw(ws):
-            frame = project.actors_frame(ws)
-            listing.value = (table_html(frame[["name", "kind", "person", "contact"]].rename(
-                columns={"name": "acteur", "kind": "type", "person": "personne", "contact": "contact"}))
-                if not frame.empty else "<p class='kit-sub'>Aucun acteur pour l'instant.</p>")
-            show_chosen()
-            members = project.group_frame(ws)
-            group.value = (table_html(members[["name", "role", "kind"]].rename(
-                columns={"name": "acteur", "role": "rôle", "kind": "type"})) if not members.empty
-                else "<p class='kit-sub'>Le groupe projet est vide.</p>")
-            checklist.value = checks_html(project.group_checklist(ws))
-
-        add.on_click(self.messages.guard(on_add, near=add_note))
         for widget, handler in ((save, on_save), (delete, on_delete), (removal.yes, on_confirm),
                                 (removal.no, on_cancel)):
             widget.on_click(self.messages.guard(handler, near=edit_note))
-        for widget, handler in ((join, on_join), (leave, on_leave)):
-            widget.on_click(self.messages.guard(handler, near=group_note))
         on_choice(chooser, self.messages.guard(show_chosen))
-        self.on("actors", redraw)
-        return w.VBox([w.HTML("<h2>Les acteurs</h2>"), w.HBox([name, kind]), w.HBox([person, contact, add]), add_note,
-                       listing,
-                       w.HTML("<h3>Modifier un acteur</h3><p class='kit-sub'>Choisissez-le : ses champs s'enregistrent "
+        self.on("actors", lambda ws: show_chosen())
+        return w.VBox([w.HTML("<h3>Modifier un acteur</h3><p class='kit-sub'>Choisissez-le : ses champs s'enregistrent "
                               "sur place, ses relations et ses places restent.</p>"),
                        chooser, edit_name, w.HBox([edit_kind, edit_person]), edit_contact, edit_role,
-                       w.HBox([save, delete]), edit_note, removal.widget,
-                       w.HTML("<h2>Le groupe projet</h2><p class='kit-sub'>Un binôme élu et technicien pour la "
-                              "politique de la ville, un pour les transitions, et les acteurs clés du quartier.</p>"),
-                       w.HBox([member, role]), w.HBox([join, leave]), group_note, group, checklist])
+                       w.HBox([save, delete]), edit_note, removal.widget])
+
 
     # -- 3. network -----------------------------------------------------------------------------------
 
     def _network(self) -> w.Widget:
-        def actor_options(ws):
-            return [("", "")] + [(a.name, a.id) for a in ws.actors]
-
         source = self.choices(choice("De", "kit-relation-source", "460px"), actor_options)
         target = self.choices(choice("Vers", "kit-relation-target", "460px"), actor_options)
         kind = choice("Nature", "kit-relation-kind", "300px", options=list(network.RELATION_KINDS))
@@ -574,12 +581,6 @@ class ProjectApp(SessionApp):
     # -- 4. governance --------------------------------------------------------------------------------
 
     def _governance(self) -> w.Widget:
-        def actor_options(ws):
-            return [("", "")] + [(a.name, a.id) for a in ws.actors]
-
-        def body_options(ws):
-            return [("", "")] + [(b.name, b.id) for b in ws.bodies]
-
         name = tagged(w.Text(placeholder="Nom de l'instance", layout=w.Layout(width="420px")), "kit-body-name")
         kind = choice("Type", "kit-body-kind", "360px", options=list(governance.BODY_KINDS))
         lead = self.choices(choice("Pilote", "kit-body-lead", "420px"), actor_options)
@@ -591,35 +592,8 @@ class ProjectApp(SessionApp):
         add = tagged(button("Ajouter l'instance", style="primary", icon="plus"), "kit-add-body")
         body_note = near_line("kit-body-note")
         listing = tagged(w.HTML(), "kit-bodies-list")
-        # The edit form: the body chosen (the one just added, first), every field saved in place.
-        chooser = self.choices(choice("Instance", "kit-body-choice", "640px"), body_options)
-        edit_name = tagged(w.Text(description="Nom", layout=w.Layout(width="640px")), "kit-body-edit-name")
-        edit_kind = choice("Type", "kit-body-edit-kind", "440px", options=list(governance.BODY_KINDS))
-        edit_lead = self.choices(choice("Pilote", "kit-body-edit-lead", "420px"), actor_options)
-        edit_members = self.choices(members_box("kit-body-edit-members"), lambda ws: actor_options(ws)[1:])
-        edit_rhythm = tagged(w.Text(description="Rythme", layout=w.Layout(width="440px")), "kit-body-edit-rhythm")
-        edit_decides = tagged(w.Text(description="Ce qu'elle décide", layout=w.Layout(width="900px")),
-                              "kit-body-edit-decides")
-        edit_reports = self.choices(choice("Rend compte à", "kit-body-edit-reports", "420px"), body_options)
-        first_edit, at_edit = meeting_inputs("kit-body-first-edit", "kit-body-time-edit")
-        save = tagged(button("Enregistrer l'instance", style="primary", icon="save"), "kit-save-body")
-        remove = tagged(button("Retirer l'instance", icon="trash"), "kit-remove-body")
-        edit_note = near_line("kit-body-edit-note")
-        for widget in (chooser, edit_name, edit_kind, edit_members, edit_rhythm, edit_decides):
-            widget.style.description_width = "150px"  # one column of labels
-        form = EntityForm({"name": edit_name, "kind": edit_kind, "lead_id": edit_lead, "member_ids": edit_members,
-                           "rhythm": edit_rhythm, "decides": edit_decides, "reports_to": edit_reports,
-                           "first_meeting": first_edit, "meeting_time": at_edit},
-                          show={"lead_id": lambda v: v or "", "member_ids": tuple, "reports_to": lambda v: v or "",
-                                "meeting_time": lambda t: french_time(t) if t else ""},
-                          read={"name": lambda box: short_enough(box.value, GovernanceBody, "name",
-                                                                 "Le nom de l'instance"),
-                                "rhythm": lambda box: short_enough(box.value, GovernanceBody, "rhythm", "Le rythme"),
-                                "lead_id": lambda box: box.value or None, "member_ids": lambda box: list(box.value),
-                                "reports_to": lambda box: box.value or None,
-                                "first_meeting": lambda box: checked_date(box, FIRST_MEETING),
-                                "meeting_time": lambda box: checked_time(box.value, MEETING_TIME)})
         checklist = tagged(w.HTML(), "kit-governance-checklist")
+        editor: dict[str, w.Widget] = {}  # the edit form's body list, once the form is built
 
         def figure(ws):
             if not ws.bodies:
@@ -651,7 +625,53 @@ class ProjectApp(SessionApp):
                       parts=("governance", "actors"))
             name.value = rhythm.value = decides.value = at.value = ""
             first.value, members.value, lead.value, reports_to.value = None, (), "", ""
-            chooser.value = new.id  # what was just created is what the edit form shows
+            edit_panel.unfold()
+            editor["chooser"].value = new.id  # what was just created is what the edit form shows
+
+        def redraw(ws):
+            listing.value = table_html(bodies_frame(ws)) if ws.bodies else ""
+            view.show(lambda: figure(ws))
+            checklist.value = checks_html(project.governance_checks(ws))
+
+        add.on_click(self.messages.guard(on_add, near=body_note))
+        self.on(("governance", "actors"), redraw)
+        edit_panel = self.lazy("Modifier une instance", lambda: self._body_editor(editor, cited), "kit-lazy-body-edit",
+                               intro="Son nom, ses membres, son rythme ou sa première réunion, modifiés sur place.")
+        return w.VBox([w.HTML("<h2>Les instances du projet</h2>"), w.HBox([name, kind]), w.HBox([lead, reports_to]),
+                       members, chosen_line(members, "kit-body-members-chosen", "90px"), w.HBox([rhythm, decides]),
+                       w.HBox([first, at]), w.HBox([add]), body_note, listing,
+                       edit_panel, view.widget, checklist])
+
+    def _body_editor(self, editor: dict, cited: Callable) -> w.Widget:
+        """The governance body edit form (built when first opened): the body chosen, every field saved in place."""
+        chooser = self.choices(choice("Instance", "kit-body-choice", "640px"), body_options)
+        edit_name = tagged(w.Text(description="Nom", layout=w.Layout(width="640px")), "kit-body-edit-name")
+        edit_kind = choice("Type", "kit-body-edit-kind", "440px", options=list(governance.BODY_KINDS))
+        edit_lead = self.choices(choice("Pilote", "kit-body-edit-lead", "420px"), actor_options)
+        edit_members = self.choices(members_box("kit-body-edit-members"), lambda ws: actor_options(ws)[1:])
+        edit_rhythm = tagged(w.Text(description="Rythme", layout=w.Layout(width="440px")), "kit-body-edit-rhythm")
+        edit_decides = tagged(w.Text(description="Ce qu'elle décide", layout=w.Layout(width="900px")),
+                              "kit-body-edit-decides")
+        edit_reports = self.choices(choice("Rend compte à", "kit-body-edit-reports", "420px"), body_options)
+        first_edit, at_edit = meeting_inputs("kit-body-first-edit", "kit-body-time-edit")
+        save = tagged(button("Enregistrer l'instance", style="primary", icon="save"), "kit-save-body")
+        remove = tagged(button("Retirer l'instance", icon="trash"), "kit-remove-body")
+        edit_note = near_line("kit-body-edit-note")
+        for widget in (chooser, edit_name, edit_kind, edit_members, edit_rhythm, edit_decides):
+            widget.style.description_width = "150px"  # one column of labels
+        form = EntityForm({"name": edit_name, "kind": edit_kind, "lead_id": edit_lead, "member_ids": edit_members,
+                           "rhythm": edit_rhythm, "decides": edit_decides, "reports_to": edit_reports,
+                           "first_meeting": first_edit, "meeting_time": at_edit},
+                          show={"lead_id": lambda v: v or "", "member_ids": tuple, "reports_to": lambda v: v or "",
+                                "meeting_time": lambda t: french_time(t) if t else ""},
+                          read={"name": lambda box: short_enough(box.value, GovernanceBody, "name",
+                                                                 "Le nom de l'instance"),
+                                "rhythm": lambda box: short_enough(box.value, GovernanceBody, "rhythm", "Le rythme"),
+                                "lead_id": lambda box: box.value or None, "member_ids": lambda box: list(box.value),
+                                "reports_to": lambda box: box.value or None,
+                                "first_meeting": lambda box: checked_date(box, FIRST_MEETING),
+                                "meeting_time": lambda box: checked_time(box.value, MEETING_TIME)})
+        editor["chooser"] = chooser
 
         def chosen_body(what: str) -> str:
             if not chooser.value:
@@ -683,26 +703,16 @@ class ProjectApp(SessionApp):
             self.save(lambda ws: edits.remove_body(ws, chosen),
                       "Instance retirée (rétablissable depuis l'historique de l'accueil).", parts=("governance", "actors"))
 
-        def redraw(ws):
-            show_chosen()
-            listing.value = table_html(bodies_frame(ws)) if ws.bodies else ""
-            view.show(lambda: figure(ws))
-            checklist.value = checks_html(project.governance_checks(ws))
-
-        add.on_click(self.messages.guard(on_add, near=body_note))
         for widget, handler in ((save, on_save), (remove, on_remove)):
             widget.on_click(self.messages.guard(handler, near=edit_note))
         on_choice(chooser, self.messages.guard(show_chosen))
-        self.on(("governance", "actors"), redraw)
-        return w.VBox([w.HTML("<h2>Les instances du projet</h2>"), w.HBox([name, kind]), w.HBox([lead, reports_to]),
-                       members, chosen_line(members, "kit-body-members-chosen", "90px"), w.HBox([rhythm, decides]),
-                       w.HBox([first, at]), w.HBox([add]), body_note, listing,
-                       w.HTML("<h3>Modifier une instance</h3><p class='kit-sub'>Choisissez-la : son nom, ses membres, "
+        self.on(("governance", "actors"), lambda ws: show_chosen())
+        return w.VBox([w.HTML("<h3>Modifier une instance</h3><p class='kit-sub'>Choisissez-la : son nom, ses membres, "
                               "son rythme ou sa première réunion s'enregistrent sur place.</p>"),
                        chooser, edit_name, w.HBox([edit_kind, edit_lead]), edit_members,
                        chosen_line(edit_members, "kit-body-edit-members-chosen", "158px"),
                        w.HBox([edit_rhythm, edit_reports]), edit_decides, w.HBox([first_edit, at_edit]),
-                       w.HBox([save, remove]), edit_note, view.widget, checklist])
+                       w.HBox([save, remove]), edit_note])
 
     # -- 5. MACTOR and power/interest -------------------------------------------------------------------
 
@@ -869,6 +879,14 @@ class ProjectApp(SessionApp):
             w.HTML("<h2>Grille pouvoir / intérêt</h2><p class='kit-sub'>Placez chaque acteur à la main, ou déduisez "
                    "son pouvoir du rapport de force et son intérêt de sa mobilisation.</p>"),
             power_grid, derive, power.widget])
+
+
+def actor_options(ws) -> list[tuple[str, str]]:
+    return [("", "")] + [(a.name, a.id) for a in ws.actors]
+
+
+def body_options(ws) -> list[tuple[str, str]]:
+    return [("", "")] + [(b.name, b.id) for b in ws.bodies]
 
 
 def scope_text(ws) -> str:

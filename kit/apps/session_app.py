@@ -97,6 +97,8 @@ class SessionApp:
         box = tagged(w.VBox([w.HTML(f"<p class='kit-sub'>{esc(intro)}</p>") if intro else w.HTML(), opener]), css)
 
         def open_panel(_=None) -> None:
+            if opener not in box.children:
+                return  # built already (opened by the person, or by `unfold` after a creation)
             known = {id(r) for redraws in self.refreshers.values() for r in redraws}
             views = len(self.views)
             panel = build()
@@ -108,6 +110,7 @@ class SessionApp:
                     view.activate()
 
         opener.on_click(self.messages.guard(open_panel))
+        box.unfold = open_panel  # for a form that must show what was just created in the panel
         return box
 
     def sections(self) -> list[tuple[str, w.Widget]]:

@@ -124,7 +124,7 @@ def test_an_actor_then_a_body_with_it_as_member_then_the_actor_renamed_in_place(
     wait_until(lambda: [a.name for a in saved().actors] == ["Régie de quartier des Couronneries"])
     [actor] = saved().actors
     # The edit form shows the actor just added.
-    page.wait_for_function("document.querySelector('.kit-actor-edit-name input').value"
+    page.wait_for_function("document.querySelector('.kit-actor-edit-name input')?.value"
                            " === 'Régie de quartier des Couronneries'", timeout=30_000)
 
     page.get_by_role("tab", name="4. Gouvernance").click()

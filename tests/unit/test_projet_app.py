@@ -16,9 +16,12 @@ from kit.demo import create_demo
 from tests.unit.test_home_app import one
 
 
-def opened(store, ws_id):
+def opened(store, ws_id, panels=True):
     app = ProjectApp(store, ws_id)
     app.signal._handle_custom_msg({"kind": "rendered"}, [])  # what the page says once on screen
+    if panels:  # the edit forms, built when the person first opens them
+        for css in ("kit-lazy-actor-edit", "kit-lazy-body-edit"):
+            one(app.root, f"{css}-open").click()
     return app
 
 
@@ -678,3 +681,29 @@ def test_a_block_pasted_into_the_mactor_grids_is_saved_whole_or_refused_by_cell(
     positions = {(c.actor_id, c.objective_id): c.value for c in store.load(ws.id).actor_positions}
     assert [positions[(a, objective)] for a in (first, second, third)] == [2, 4, -1]
     assert mao.errors == {} and mao.values[f"{second}|{objective}"] == "+4"
+
+
+def test_the_edit_forms_are_built_on_demand_and_open_on_what_was_just_added(store):
+    from tests.unit.test_home_app import find
+
+    ws = create_demo(store)
+    app = opened(store, ws.id, panels=False)
+    # Not sent with the page: only their « Modifier … » button is.
+    assert not find(app.root, "kit-actor-choice") and not find(app.root, "kit-body-choice")
+    add_actor(app, "Régie de quartier", "Association")
+    [new] = [a for a in store.load(ws.id).actors if a.name == "Régie de quartier"]
+    # Adding opens the actor form on the actor just added, ready to complete.
+    assert one(app.root, "kit-actor-choice").value == new.id
+    assert one(app.root, "kit-actor-edit-name").value == "Régie de quartier"
+    one(app.root, "kit-body-name").value = "Comité des habitants"
+    one(app.root, "kit-add-body").click()
+    [body] = [b for b in store.load(ws.id).bodies if b.name == "Comité des habitants"]
+    assert one(app.root, "kit-body-choice").value == body.id
+    assert one(app.root, "kit-body-edit-name").value == "Comité des habitants"
+    # The body form offers the actor added before it (a link from B to A in one sitting).
+    one(app.root, "kit-body-edit-members").value = (new.id,)
+    one(app.root, "kit-save-body").click()
+    assert [b.member_ids for b in store.load(ws.id).bodies if b.id == body.id] == [[new.id]]
+    # Built once: its button is gone, one form shows.
+    assert not find(app.root, "kit-lazy-actor-edit-open") and len(find(app.root, "kit-actor-choice")) == 1
+
