@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from kit.errors import KitError
+from kit.live.names import ACTIVITIES as LIVE_ACTIVITIES
 
 # argparse writes its own messages in English; these are the ones a user can meet.
 _ARGPARSE_FRENCH = {
@@ -73,15 +74,16 @@ def build_parser() -> argparse.ArgumentParser:
     shapes.add_argument("file", metavar="FICHIER", help="GeoJSON, ou archive .zip du shapefile, tel que publié par l'ANCT")
 
     live = commands.add_parser("atelier", help="ouvre aux téléphones de la salle une activité d'un espace (propositions "
-                                               "d'enjeux, votes) : serveur des participants, adresse et code à afficher")
+                                               "d'enjeux, votes, MICMAC, relations, positions, priorités) : serveur des participants, adresse et code à afficher")
     live.add_argument("workspace_ids", metavar="ID", nargs="+", help="espace(s) de travail (un code par espace)")
-    live.add_argument("--activite", choices=["propositions", "votes"], default="propositions",
-                      help="activité ouverte (propositions par défaut)")
+    live.add_argument("--activite", choices=list(LIVE_ACTIVITIES), default="propositions",
+                      help="activité ouverte (propositions par défaut) : " + ", ".join(
+                          f"{name} ({label})" for name, label in LIVE_ACTIVITIES.items()))
     live.add_argument("--port", type=int, default=8870, help="port (8870 par défaut)")
     live.add_argument("--reseau", action="store_true", help="accepte les téléphones du réseau local (sinon : cet ordinateur seulement)")
     live.add_argument("--hote", action="append", default=[], metavar="NOM",
                       help="autre nom sous lequel ce serveur est joint (derrière un proxy) ; répétable")
-    live.add_argument("--points", type=int, default=None, metavar="N", help="points de vote par participant (3 par défaut)")
+    live.add_argument("--points", type=int, default=None, metavar="N", help="points par participant, votes et priorités (3 par défaut)")
     live.add_argument("--qr", nargs="?", const="-", default=None, metavar="FICHIER",
                       help="code QR de l'adresse : dans le terminal, ou dans FICHIER (SVG)")
     live.add_argument("--exporter", metavar="PSEUDO", help="affiche (JSON) tout ce que la séance garde d'un participant, puis s'arrête")

@@ -123,13 +123,14 @@ class StakesApp(SessionApp):
 
     def _live(self) -> w.Widget:
         from .live_panel import LivePanel
+        from .live_reviews import SESSION_1
 
         def saved(ws) -> None:  # a proposal became (part of) a stake, or the votes were added
             self.ws = ws
             self.refresh(ws)
 
         return self.lazy("Préparer l'atelier en direct", lambda: LivePanel(self.store, self.ws_id, self.messages.guard,
-                                                                           saved).widget, "kit-lazy-live",
+                                                                           saved, SESSION_1).widget, "kit-lazy-live",
                          "Les téléphones de la salle proposent des enjeux ou votent, sans compte ni application.")
 
     # -- 1. diagnostic ----------------------------------------------------------------------------

@@ -1,6 +1,9 @@
-"""« Atelier en direct » in the session-1 app: the room's phones propose stakes and vote, the projected app
-shows the join address and its QR code, and the proposals as they arrive (within about a second), each
-accepted, merged into a stake or set aside by the facilitator.
+"""« Atelier en direct » in a session app: the room's phones take part in an activity (propose stakes, vote,
+score MICMAC pairs...), the projected app shows the join address and its QR code, and what arrives (within
+about a second), which the facilitator reviews and applies.
+
+The panel is the same in every app; what it shows of each activity is a `Review` (`kit/apps/live_reviews.py`
+for session 1's proposals and votes), which the app chooses.
 
 The phones never open Voilà: they talk to the participant server (`kit.live.server`, a process of its own,
 started here with `kit.live.command.atelier_command`), which keeps what they send beside the workspace
@@ -24,7 +27,7 @@ from kit.live import room
 from kit.store import Store
 
 from .plot import STATIC
-from .ui import button, esc, near_line, set_options, tagged
+from .ui import button, esc, near_line, tagged
 
 PORT = 8870  # the participant server's usual port (a free one if another workshop holds it)
 SERVER_START_S = 20  # the participant server answers within a second or two; a busy laptop may take longer
@@ -41,16 +44,36 @@ class Ticker(anywidget.AnyWidget):
                     content.get("kind") == "tick" else None)
 
 
-class LivePanel:
-    """The panel; `on_saved(ws)` redraws the app after a proposal became (part of) a stake."""
+class Review:
+    """What the panel shows of one activity, under the join codes; `redraw(shared, ws)` when the room's file or
+    the workspace moved, `closed(ws)` once the facilitator closed the activity (a sentence to add, or "")."""
 
-    def __init__(self, store: Store, ws_id: str, guard: Callable, on_saved: Callable):
-        self.store, self.ws_id, self.on_saved = store, ws_id, on_saved
+    activity = ""
+
+    def __init__(self, panel: LivePanel):
+        self.panel = panel
+        self.widget: w.Widget = w.VBox()
+
+    def redraw(self, shared: dict, ws) -> None:
+        raise NotImplementedError
+
+    def closed(self, ws) -> str:
+        return ""
+
+
+class LivePanel:
+    """The panel; `on_saved(ws)` redraws the app after the room's contributions changed the workspace.
+    `reviews`: the activities the app offers, each a `Review` subclass (built here with the panel)."""
+
+    def __init__(self, store: Store, ws_id: str, guard: Callable, on_saved: Callable, reviews,
+                 intro: str = ""):
+        self.store, self.ws_id, self.on_saved, self.guard = store, ws_id, on_saved, guard
         self.server: subprocess.Popen | None = None  # the participant server this page started, if any
         self._stamp: object = "never"
-        self.activity = tagged(w.ToggleButtons(options=[(label, name) for name, label in room.ACTIVITIES.items()],
-                                               value="propositions", style={"button_width": "auto"}),
-                               "kit-live-activity")
+        self.reviews = [make(self) for make in reviews]
+        names = [r.activity for r in self.reviews]
+        self.activity = tagged(w.ToggleButtons(options=[(room.ACTIVITIES[n], n) for n in names], value=names[0],
+                                               style={"button_width": "auto"}), "kit-live-activity")
         self.network = tagged(w.Checkbox(value=True, description="Téléphones du Wi-Fi de la salle (sinon : cet "
                                          "ordinateur seulement)", indent=False, layout=w.Layout(width="auto")),
                               "kit-live-network")
@@ -62,18 +85,26 @@ class LivePanel:
         close.on_click(guard(lambda _: self.close(), near=self.note))
         stop.on_click(guard(lambda _: self.stop(), near=self.note))
         self.join = tagged(w.HTML(), "kit-live-join")
-        self.queue = tagged(w.VBox(), "kit-live-queue")
-        self.votes = tagged(w.HTML(), "kit-live-votes")
         self.ticker = Ticker()
         self.ticker.on_tick(guard(self.tick))
-        self.guard = guard
         self.widget = w.VBox([
-            w.HTML("<h2>Atelier en direct</h2><p class='kit-sub'>Les participants proposent des enjeux ou votent "
-                   "depuis leur téléphone, sans compte : projetez l'adresse et le code QR. Les propositions arrivent "
-                   "ici ; vous les retenez, les fusionnez avec un enjeu ou les mettez de côté.</p>"),
+            w.HTML("<h2>Atelier en direct</h2><p class='kit-sub'>" + esc(intro or (
+                "Les participants contribuent depuis leur téléphone, sans compte : projetez l'adresse et le code "
+                "QR. Ce qu'ils envoient arrive ici, et vous décidez de ce qui entre dans le projet.")) + "</p>"),
             self.activity, self.network, w.HBox([start, close, stop]), self.note, self.join,
-            w.HTML("<h3>Propositions à traiter</h3>"), self.queue, self.votes, self.ticker])
+            *(r.widget for r in self.reviews), self.ticker])
         self.redraw()
+
+    def said(self, text: str) -> None:
+        """The panel's line under its buttons: what was just done."""
+        self.note.value = f"<div class='kit-msg kit-msg-ok'>{esc(text)}</div>"
+
+    def decided(self, action: Callable[[], object], said: str) -> None:
+        """A review's decision (accept, merge, apply...): done, then the app and the panel redrawn."""
+        action()
+        self.on_saved(self.store.load(self.ws_id))
+        self.redraw()
+        self.said(said)
 
     # -- the participant server and the activities ------------------------------------------------------
 
@@ -83,8 +114,7 @@ class LivePanel:
         if room.join_url(self.store, self.ws_id, activity) is None:
             self._start_server(activity)
         self.redraw()
-        self.note.value = (f"<div class='kit-msg kit-msg-ok'>Activité « {esc(room.ACTIVITIES[activity])} » ouverte : "
-                           "les téléphones peuvent la rejoindre.</div>")
+        self.said(f"Activité « {room.ACTIVITIES[activity]} » ouverte : les téléphones peuvent la rejoindre.")
 
     def _start_server(self, activity: str) -> None:
         """The participant server in a process of its own (it goes on if this page closes: the room keeps
@@ -114,10 +144,11 @@ class LivePanel:
     def close(self) -> None:
         activity = self.activity.value
         room.close_activity(self.store, self.ws_id, activity)  # closing the votes adds them to the stakes
-        self.on_saved(self.store.load(self.ws_id))
+        ws = self.store.load(self.ws_id)
+        self.on_saved(ws)
         self.redraw()
-        self.note.value = (f"<div class='kit-msg kit-msg-ok'>Activité « {esc(room.ACTIVITIES[activity])} » fermée"
-                           f"{' : les votes sont ajoutés aux enjeux' if activity == 'votes' else ''}.</div>")
+        added = next((r.closed(ws) for r in self.reviews if r.activity == activity), "")
+        self.said(f"Activité « {room.ACTIVITIES[activity]} » fermée{' : ' + added if added else ''}.")
 
     def stop(self) -> None:
         if self.server is not None and self.server.poll() is None:
@@ -130,7 +161,7 @@ class LivePanel:
             raise KitError("Ce serveur a été lancé ailleurs (un terminal, une autre page) : arrêtez-le là, avec Ctrl+C.")
         self.server = None
         self.redraw()
-        self.note.value = "<div class='kit-msg kit-msg-ok'>Serveur des participants arrêté.</div>"
+        self.said("Serveur des participants arrêté.")
 
     # -- what the page shows -----------------------------------------------------------------------------
 
@@ -142,57 +173,19 @@ class LivePanel:
     def redraw(self) -> None:
         self._stamp = room.stamp(self.store, self.ws_id)
         shared = room.read(self.store, self.ws_id)
-        self.join.value = _join_html(self.store, self.ws_id, shared)
+        self.join.value = _join_html(self.store, self.ws_id, shared, [r.activity for r in self.reviews])
         ws = self.store.load(self.ws_id)
-        stakes = [(s.title, s.id) for s in ws.stakes]
-        places = {n.id: n.name for n in ws.neighbourhoods}
-        rows = [self._row(c, stakes, places) for c in room.pending(self.store, self.ws_id)]
-        self.queue.children = rows or [w.HTML("<p class='kit-sub'>Aucune proposition en attente.</p>")]
-        totals = room.vote_totals(shared)
-        names = {s.id: s.title for s in ws.stakes}
-        listed = sorted(((n, names[i]) for i, n in totals.items() if i in names), reverse=True)
-        self.votes.value = ("<h3>Votes de la salle</h3><ol>" + "".join(
-            f"<li>{esc(title)} : {n} point{'s' if n > 1 else ''}</li>" for n, title in listed) + "</ol>"
-            if listed else "")
-
-    def _row(self, contribution: room.Contribution, stakes, places: dict[str, str]) -> w.Widget:
-        place = f" · {esc(places[contribution.neighbourhood_id])}" if contribution.neighbourhood_id in places else ""
-        text = (f"<b>{esc(contribution.title)}</b> <span class='kit-sub'>· {esc(contribution.theme or 'sans thème')}"
-                f" · {esc(contribution.pseudonym or 'anonyme')}{place}</span>")
-        accept = tagged(button("Retenir", style="success", icon="check"), "kit-live-accept")
-        into = tagged(w.Dropdown(layout=w.Layout(width="300px")), "kit-live-into")
-        set_options(into, [("— fusionner avec… —", "")] + stakes)
-        merge = tagged(button("Fusionner", icon="compress"), "kit-live-merge")
-        aside = tagged(button("Mettre de côté", icon="archive"), "kit-live-aside")
-        line = near_line()
-
-        def decided(action: Callable[[], object], said: str) -> None:
-            action()
-            self.on_saved(self.store.load(self.ws_id))
-            self.redraw()
-            self.note.value = f"<div class='kit-msg kit-msg-ok'>{esc(said)}</div>"
-
-        def on_merge(_):
-            if not into.value:
-                raise KitError("Choisissez l'enjeu avec lequel fusionner cette proposition.")
-            decided(lambda: room.merge(self.store, self.ws_id, contribution.id, into.value),
-                    f"« {contribution.title} » fusionnée avec un enjeu.")
-
-        accept.on_click(self.guard(lambda _: decided(lambda: room.accept(self.store, self.ws_id, contribution.id),
-                                                     f"« {contribution.title} » retenue comme enjeu."), near=line))
-        merge.on_click(self.guard(on_merge, near=line))
-        aside.on_click(self.guard(lambda _: decided(lambda: room.set_aside(self.store, self.ws_id, contribution.id),
-                                                    f"« {contribution.title} » mise de côté."), near=line))
-        row = w.VBox([w.HTML(text), w.HBox([accept, into, merge, aside], layout=w.Layout(flex_flow="row wrap")), line])
-        return tagged(row, "kit-live-proposal")
+        for review in self.reviews:
+            review.redraw(shared, ws)
 
 
-def _join_html(store: Store, ws_id: str, shared: dict) -> str:
+def _join_html(store: Store, ws_id: str, shared: dict, activities: list[str]) -> str:
     """The address, the code and the QR code of each open activity, large, for projection."""
     from kit.live.qr import qr_svg
 
     parts = []
-    for name, label in room.ACTIVITIES.items():
+    for name in activities:
+        label = room.ACTIVITIES[name]
         if not room.is_open(shared, name):
             continue
         url = room.join_url(store, ws_id, name)

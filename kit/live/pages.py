@@ -1,5 +1,6 @@
-"""The participant's pages: plain HTML, one inline style and one inline script (ES5, no library, no CDN),
-a few kilobytes, for a five-year-old phone on the room's Wi-Fi.
+"""What every participant page shares: plain HTML, one inline style and one inline script (ES5, no library,
+no CDN), a few kilobytes, for a five-year-old phone on the room's Wi-Fi. Each activity's own page and script
+part are in `kit/live/activities/`.
 
 Every text that comes from a workspace or a participant is escaped (`html.escape`) in the HTML, or given
 to the script as JSON (with `<`, `>` and `&` escaped, so that no text can close the script element) and
@@ -31,7 +32,13 @@ ul{list-style:none;padding:0;margin:0}li{background:#fff;border:1px solid #ddd;b
 .left{font-weight:bold}
 """.strip()
 
-SCRIPT = r"""
+# What every activity's page shares: the participant's id and pseudonym (kept on the phone), the queue of
+# what is not yet sent (localStorage, per join code) and its resends, the « mes envois » list, the refresh
+# of the activity's state. An activity's own part (`activities.<name>.SCRIPT`) goes between HEAD and TAIL and
+# uses `K`: K.D (the page's data), K.say, K.needPseudo, K.sendItem (each contribution its own id, kept once
+# by the server), K.sendState (the participant's whole answer, replacing the one before: only the latest
+# is queued), K.queuedState, and the hooks K.onSent(r) (a state accepted) and K.onState(r) (/etat).
+SCRIPT_HEAD = r"""
 (function () {
   var D = JSON.parse(document.getElementById('kit-data').textContent);
   var $ = function (id) { return document.getElementById(id); };
@@ -52,6 +59,10 @@ SCRIPT = r"""
   pseudo.value = get('kit-pseudo', '');
   pseudo.addEventListener('change', function () { put('kit-pseudo', pseudo.value); });
   function say(text, bad) { var m = $('msg'); m.textContent = text; m.className = 'msg ' + (bad ? 'bad' : 'ok'); }
+  function needPseudo() {
+    if (!pseudo.value.trim()) { say('Indiquez un pseudonyme (pas besoin de votre vrai nom).', true); return false; }
+    put('kit-pseudo', pseudo.value); return true;
+  }
 
   function request(method, url, body, done) {
     var x = new XMLHttpRequest();
@@ -63,6 +74,8 @@ SCRIPT = r"""
     x.send(body ? JSON.stringify(body) : null);
   }
 
+  var K = {D: D, $: $, say: say, needPseudo: needPseudo, newId: newId, participant: participant,
+           received: 'Reçue : en attente de l\u2019animateur', labels: {}, onSent: null, onState: null};
   var sending = false, timer = null;
   function later(ms) { if (!timer) { timer = setTimeout(function () { timer = null; flush(); }, ms); } }
   function flush() {
@@ -74,9 +87,9 @@ SCRIPT = r"""
       sending = false;
       var q = get(queueKey, []).filter(function (i) { return i.id !== item.id; });
       if (status >= 200 && status < 300) {
-        put(queueKey, q); mark(item.id, D.activity === 'votes' ? 'Votes reçus' : 'Reçue : en attente de l\u2019animateur', false);
+        put(queueKey, q); mark(item.id, K.received, false);
         say(r.message || 'Envoyé.', false);
-        if (D.activity === 'votes' && r.votes) { D.mine = r.votes; draw(); }
+        if (item.state && K.onSent) { K.onSent(r); }
         flush();
       } else if (status === 0 || status === 429 || status >= 500) {
         mark(item.id, 'Pas encore envoyée : elle partira dès que possible', false);
@@ -106,74 +119,35 @@ SCRIPT = r"""
       ul.appendChild(li);
     });
   }
-  function enqueue(item, title) {
-    var queue = get(queueKey, []).filter(function (i) { return i.id !== item.id && !(D.activity === 'votes'); });
-    queue.push(item); put(queueKey, queue);
-    var mine = get(mineKey, []).filter(function (m) { return m.id !== item.id; });
-    if (title) { mine.push({id: item.id, title: title, state: 'Envoi…'}); put(mineKey, mine); }
+  function mine(body) { body.participant = participant; body.pseudonym = pseudo.value; return body; }
+  K.sendItem = function (id, body, title) {
+    var queue = get(queueKey, []).filter(function (i) { return i.id !== id; });
+    queue.push({id: id, body: mine(body)}); put(queueKey, queue);
+    var kept = get(mineKey, []).filter(function (m) { return m.id !== id; });
+    kept.push({id: id, title: title, state: 'Envoi…'}); put(mineKey, kept);
     list(); flush();
-  }
+  };
+  K.sendState = function (body) {
+    body.sequence = Date.now();
+    put(queueKey, [{id: 'state', state: true, body: mine(body)}]);
+    flush();
+  };
+  K.queuedState = function () { var q = get(queueKey, []); return q.length && q[q.length - 1].state ? q[q.length - 1].body : null; };
+  K.itemStates = function (states) {
+    var kept = get(mineKey, []);
+    for (var i = 0; i < kept.length; i++) {
+      if (states[kept[i].id] && K.labels[states[kept[i].id]]) { kept[i].state = K.labels[states[kept[i].id]]; kept[i].bad = false; }
+    }
+    put(mineKey, kept); list();
+  };
+""".strip()
 
-  var button = $('send');
-  if (D.activity === 'propositions') {
-    var draft = newId('c');
-    $('form').addEventListener('submit', function (e) {
-      e.preventDefault();
-      if (!pseudo.value.trim()) { say('Indiquez un pseudonyme (pas besoin de votre vrai nom).', true); return; }
-      if (!$('title').value.trim()) { say('Écrivez l\u2019enjeu en quelques mots.', true); return; }
-      put('kit-pseudo', pseudo.value);
-      button.disabled = true; setTimeout(function () { button.disabled = false; }, 800);
-      var title = $('title').value.trim();
-      enqueue({id: draft, body: {participant: participant, pseudonym: pseudo.value, id: draft, title: title,
-                                 theme: $('theme').value, neighbourhood: $('place') ? $('place').value : ''}}, title);
-      draft = newId('c');
-      $('title').value = '';
-    });
-  } else {
-    D.mine = D.mine || {};
-    var draw = function () {
-      var used = 0, k;
-      for (k in D.mine) { if (D.mine.hasOwnProperty(k)) { used += D.mine[k]; } }
-      $('left').textContent = 'Points restants : ' + (D.dots - used) + ' sur ' + D.dots;
-      var ul = $('stakes'); ul.textContent = '';
-      if (!D.stakes.length) { var none = document.createElement('li'); none.textContent = 'Aucun enjeu à voter pour le moment.'; ul.appendChild(none); }
-      D.stakes.forEach(function (s) {
-        var li = document.createElement('li'), t = document.createElement('span'), n = document.createElement('span');
-        var minus = document.createElement('button'), plus = document.createElement('button');
-        li.className = 'stake'; t.className = 't'; t.textContent = s.title; n.className = 'dots';
-        n.textContent = D.mine[s.id] || 0;
-        minus.type = plus.type = 'button'; minus.textContent = '\u2212'; plus.textContent = '+';
-        minus.setAttribute('aria-label', 'Retirer un point'); plus.setAttribute('aria-label', 'Ajouter un point');
-        minus.disabled = !D.mine[s.id]; plus.disabled = used >= D.dots;
-        minus.onclick = function () { D.mine[s.id] = (D.mine[s.id] || 0) - 1; if (!D.mine[s.id]) { delete D.mine[s.id]; } draw(); };
-        plus.onclick = function () { D.mine[s.id] = (D.mine[s.id] || 0) + 1; draw(); };
-        li.appendChild(t); li.appendChild(minus); li.appendChild(n); li.appendChild(plus); ul.appendChild(li);
-      });
-    };
-    var queued = get(queueKey, []);
-    if (queued.length) { D.mine = queued[queued.length - 1].body.votes; }
-    draw();
-    $('form').addEventListener('submit', function (e) {
-      e.preventDefault();
-      if (!pseudo.value.trim()) { say('Indiquez un pseudonyme (pas besoin de votre vrai nom).', true); return; }
-      put('kit-pseudo', pseudo.value);
-      var votes = {}, k; for (k in D.mine) { if (D.mine.hasOwnProperty(k)) { votes[k] = D.mine[k]; } }
-      enqueue({id: 'votes', body: {participant: participant, pseudonym: pseudo.value, sequence: Date.now(), votes: votes}}, null);
-    });
-  }
-  var labels = {pending: 'Reçue : en attente de l\u2019animateur', accepted: 'Retenue comme enjeu',
-                merged: 'Réunie à un enjeu proche', set_aside: 'Mise de côté'};
+SCRIPT_TAIL = r"""
   function refresh() {
     request('GET', D.base + '/etat?participant=' + encodeURIComponent(participant), null, function (status, r) {
       if (status !== 200) { return; }
       if (!r.open) { say(r.message, true); }
-      if (D.activity === 'votes') {
-        if (!get(queueKey, []).length && r.votes) { D.mine = r.votes; draw(); }
-        return;
-      }
-      var mine = get(mineKey, []), states = r.proposals || {};
-      for (var i = 0; i < mine.length; i++) { if (states[mine[i].id]) { mine[i].state = labels[states[mine[i].id]]; mine[i].bad = false; } }
-      put(mineKey, mine); list();
+      if (K.onState) { K.onState(r, get(queueKey, []).length > 0); }
     });
   }
   list();
@@ -184,22 +158,26 @@ SCRIPT = r"""
 """.strip()
 
 
+def page_script(part: str) -> str:
+    """The whole script of an activity's page: the shared part around the activity's own."""
+    return f"{SCRIPT_HEAD}\n{part.strip()}\n{SCRIPT_TAIL}"
+
+
 def _digest(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-CONTENT_SECURITY_POLICY = (f"default-src 'none'; script-src {_digest(SCRIPT)}; style-src {_digest(STYLE)}; "
-                           "connect-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; "
-                           "frame-ancestors 'none'")
+def content_security_policy(scripts) -> str:
+    """The policy of every page: only these scripts (by hash) and the style below run or apply."""
+    allowed = " ".join(sorted({_digest(script) for script in scripts}))
+    return (f"default-src 'none'; script-src {allowed}; style-src {_digest(STYLE)}; "
+            "connect-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; "
+            "frame-ancestors 'none'")
+
 
 HEAD = ('<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
         '<link rel="icon" href="data:,"><title>{title}</title><style>{style}</style></head><body><main>')
-
-
-def _text(text: str) -> str:
-    """Text for an element's content (quotes stay as typed; attributes use `html.escape` whole)."""
-    return html.escape(text, quote=False)
 
 
 def script_json(data: object) -> str:
@@ -208,66 +186,51 @@ def script_json(data: object) -> str:
             .replace(">", "\\u003e").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def _page(title: str, body: str, data: dict | None = None) -> str:
-    head = HEAD.format(title=_text(title), style=STYLE)
+def page(title: str, body: str, data: dict | None = None, script: str = "") -> str:
+    """A whole page: `body` (escaped by whoever made it), and `script` (from `page_script`) given `data`."""
+    head = HEAD.format(title=text(title), style=STYLE)
     tail = ""
     if data is not None:
-        tail = f'<script type="application/json" id="kit-data">{script_json(data)}</script><script>{SCRIPT}</script>'
+        tail = f'<script type="application/json" id="kit-data">{script_json(data)}</script><script>{script}</script>'
     return f"{head}{body}</main>{tail}</body></html>"
 
 
-def message_page(title: str, text: str) -> str:
+def message_page(title: str, sentence: str) -> str:
     """A page with one sentence (an unknown code, a refused address)."""
-    return _page(title, f'<h1>{_text(title)}</h1><p role="alert">{_text(text)}</p>'
+    return page(title, f'<h1>{text(title)}</h1><p role="alert">{text(sentence)}</p>'
                         '<p><a href="/">Entrer un code</a></p>')
 
 
 def join_page(message: str = "") -> str:
     """The server's root: a box for the join code (nothing else is listed: no workspace, no activity)."""
-    shown = f'<p class="msg bad" role="alert">{_text(message)}</p>' if message else ""
-    return _page("Rejoindre l'atelier", '<h1>Rejoindre l\'atelier</h1>' + shown +
+    shown = f'<p class="msg bad" role="alert">{text(message)}</p>' if message else ""
+    return page("Rejoindre l'atelier", '<h1>Rejoindre l\'atelier</h1>' + shown +
                  '<form method="get" action="/"><label for="code">Code affiché par l\'animateur</label>'
                  '<input id="code" name="code" autocomplete="off" autocapitalize="characters" maxlength="12" required>'
                  '<button>Rejoindre</button></form>')
 
 
-def _options(choices: list[tuple[str, str]]) -> str:
+def text(value: str) -> str:
+    """Text for an element's content (quotes stay as typed; attributes use `attribute`)."""
+    return html.escape(value, quote=False)
+
+
+def attribute(value: str) -> str:
+    return html.escape(value)
+
+
+def options(choices: list[tuple[str, str]]) -> str:
     return "".join(f'<option value="{html.escape(v)}">{html.escape(label)}</option>' for v, label in choices)
 
 
-def proposals_page(*, code: str, workspace_name: str, themes: list[str], places: list[tuple[str, str]],
-                   open_: bool, closed_text: str) -> str:
-    """Propose a stake: pseudonym, the stake in a few words, its theme and neighbourhood."""
-    place = ""
-    if len(places) > 1:
-        place = ('<label for="place">Quartier</label><select id="place">' +
-                 _options([("", "— tous / je ne sais pas —"), *places]) + "</select>")
-    elif places:
-        place = f'<input type="hidden" id="place" value="{html.escape(places[0][0])}">'
-    notice = "" if open_ else f'<p class="msg bad" role="alert">{_text(closed_text)}</p>'
-    body = (f'<h1>Proposer un enjeu</h1><p class="ws">{_text(workspace_name)}</p>{notice}'
-            '<form id="form"><label for="pseudo">Votre pseudonyme</label>'
-            '<input id="pseudo" maxlength="40" autocomplete="nickname" required>'
-            '<label for="title">L\'enjeu, en quelques mots</label><textarea id="title" maxlength="120" required></textarea>'
-            '<label for="theme">Thème</label><select id="theme">' +
-            _options([("", "— au choix —"), *((t, t) for t in themes)]) + f"</select>{place}"
-            '<button id="send">Envoyer</button></form><p id="msg" class="msg" role="status" aria-live="polite"></p>'
-            '<h2>Mes propositions</h2><ul id="mine"></ul>')
-    return _page("Proposer un enjeu", body, {"code": code, "base": f"/{code}", "activity": "propositions"})
+def pseudonym_field() -> str:
+    return ('<label for="pseudo">Votre pseudonyme</label>'
+            '<input id="pseudo" maxlength="40" autocomplete="nickname" required>')
 
 
-def votes_page(*, code: str, workspace_name: str, stakes: list[tuple[str, str]], dots: int, mine: dict[str, int],
-               open_: bool, closed_text: str) -> str:
-    """Dot-vote: `dots` points to spread on the stakes (several on one if you like)."""
-    notice = "" if open_ else f'<p class="msg bad" role="alert">{_text(closed_text)}</p>'
-    body = (f'<h1>Voter pour les enjeux</h1><p class="ws">{_text(workspace_name)}</p>{notice}'
-            f'<p>Vous avez {dots} points : donnez-les aux enjeux qui comptent le plus pour vous '
-            '(plusieurs au même si vous voulez).</p>'
-            '<form id="form"><label for="pseudo">Votre pseudonyme</label>'
-            '<input id="pseudo" maxlength="40" autocomplete="nickname" required>'
-            '<p id="left" class="left"></p><ul id="stakes"></ul>'
-            '<button id="send">Envoyer mes votes</button></form>'
-            '<p id="msg" class="msg" role="status" aria-live="polite"></p>')
-    data = {"code": code, "base": f"/{code}", "activity": "votes", "dots": dots,
-            "stakes": [{"id": i, "title": t} for i, t in stakes], "mine": mine}
-    return _page("Voter pour les enjeux", body, data)
+def notice(open_: bool, closed_text: str) -> str:
+    """The sentence a closed activity shows on top of its page."""
+    return "" if open_ else f'<p class="msg bad" role="alert">{text(closed_text)}</p>'
+
+
+MESSAGE_LINE = '<p id="msg" class="msg" role="status" aria-live="polite"></p>'

@@ -6,7 +6,8 @@ to overwrite the facilitator's edits. The side file has its own lock (``.verrous
 taken before the workspace's when both are needed (`accept`, `merge`, `apply_votes`), never the other way
 round. The workspace is written only through `Store.update`, on the latest revision.
 
-Pure functions of the store (no server, no widget): the participant server calls `propose` and `vote`,
+Pure functions of the store (no server, no widget): the participant server calls `propose`, `vote` and
+`answer` (a participant's whole answer to MICMAC, positions or priorities, kept per participant),
 the facilitator's app (later) `pending`, `accept`, `merge`, `set_aside`, `open_activity`,
 `close_activity`, `apply_votes`, `join_url`.
 
@@ -30,6 +31,7 @@ from datetime import datetime, timedelta, timezone
 from filelock import FileLock, Timeout
 
 from kit import edits
+from kit.live.names import ACTIVITIES
 from kit.errors import KitError
 from kit.model import Stake, Workspace, checked
 from kit.reference.paths import data_path
@@ -39,16 +41,17 @@ from kit.text import fold, shorten
 KIND = "atelier"
 FORMAT = "quartiers-en-transitions/atelier"
 VERSION = 1
-ACTIVITIES = {"propositions": "Proposer des enjeux", "votes": "Voter pour les enjeux"}
 
 # Limits: what a room of thirty people needs, several times over; past them a phone gets a French sentence.
 MAX_SIDE_BYTES = 4 * 1024 * 1024
 MAX_CONTRIBUTIONS = 1000  # per workspace, every participant together (about 400 kB of side file)
 MAX_PER_PARTICIPANT = 20  # proposals of one participant
+MAX_ANSWERS = 300  # participants answering one activity (a room is 15-30 people; several rooms on one server)
 PER_MINUTE = 6  # proposals of one participant within a minute
 TITLE_MAX = 120
 PSEUDONYM_MAX = 40
 DEFAULT_DOTS = 3
+DOT_ACTIVITIES = ("votes", "priorites")  # the activities where each participant has N dots to give
 DOTS_MAX = 20
 LOCK_TIMEOUT_S = 15
 
@@ -84,7 +87,7 @@ def now_utc() -> datetime:
 
 def _empty(ws_id: str = "") -> dict:
     return {"format": FORMAT, "version": VERSION, "workspace": ws_id, "server": None, "activities": {},
-            "contributions": [], "votes": {}, "votes_applied": {}}
+            "contributions": [], "votes": {}, "votes_applied": {}, "answers": {}}
 
 
 def read(store: Store, ws_id: str) -> dict:
@@ -171,7 +174,7 @@ def new_code() -> str:
 
 def open_activity(store: Store, ws_id: str, activity: str, *, dots: int | None = None) -> str:
     """Open an activity to the room (its join code is made the first time, then kept: a printed QR code
-    stays valid); returns the code. `dots`: how many each participant gives (votes only)."""
+    stays valid); returns the code. `dots`: how many each participant gives (`DOT_ACTIVITIES` only)."""
     _activity_name(activity)
     store.load(ws_id)  # an existing, readable workspace
     if dots is not None and not 1 <= dots <= DOTS_MAX:
@@ -184,7 +187,7 @@ def open_activity(store: Store, ws_id: str, activity: str, *, dots: int | None =
             entry["code"] = next(c for c in iter(new_code, None) if c not in taken)
         entry["open"] = True
         entry["changed_at"] = now_utc().isoformat()
-        if activity == "votes":
+        if activity in DOT_ACTIVITIES:
             entry["dots"] = dots or int(entry.get("dots") or DEFAULT_DOTS)
         return entry["code"]
 
@@ -350,6 +353,44 @@ def vote(store: Store, ws: Workspace, *, participant: object, pseudonym: object,
     return _edit(store, ws.id, change)
 
 
+def answer(store: Store, ws_id: str, activity_name: str, *, participant: object, pseudonym: object,
+           sequence: object, value: dict, check: Callable[[dict, str, dict], dict] | None = None) -> dict:
+    """A participant's whole answer to an activity (MICMAC scores, an actor's positions, priorities...),
+    replacing theirs before, as `vote` does: a resend is harmless and an older send arriving late (a
+    smaller `sequence`) is ignored. `check(room, participant, value)`, run under the lock on the room as it
+    is, may refuse (a `KitError`) or return the value to keep. Returns the value kept."""
+    _activity_name(activity_name)
+    participant = _client_id(participant, "L'identifiant du participant")
+    pseudonym = _pseudonym(pseudonym)
+    if not isinstance(sequence, int) or isinstance(sequence, bool) or not 0 <= sequence < 2**53:
+        raise KitError("L'envoi est invalide : rechargez la page.")
+
+    def change(room: dict) -> dict:
+        if not is_open(room, activity_name):
+            raise KitError(closed_sentence(activity_name))
+        kept_all = room["answers"].setdefault(activity_name, {})
+        kept = kept_all.get(participant)
+        if kept and kept["sequence"] >= sequence:
+            return dict(kept["value"])  # an older or repeated send: what is kept stays
+        if kept is None and len(kept_all) >= MAX_ANSWERS:
+            raise KitError("Cette activité a reçu le nombre maximal de participants : parlez-en à l'animateur.")
+        kept_value = check(room, participant, value) if check is not None else value
+        kept_all[participant] = {"pseudonym": pseudonym, "sequence": sequence, "value": kept_value,
+                                 "received_at": now_utc().isoformat()}
+        return dict(kept_value)
+
+    return _edit(store, ws_id, change)
+
+
+def answers(room: dict, activity_name: str) -> dict[str, dict]:
+    """Every participant's answer to an activity (participant id -> the value kept)."""
+    return {p: entry["value"] for p, entry in (room["answers"].get(activity_name) or {}).items()}
+
+
+def my_answer(room: dict, activity_name: str, participant: str) -> dict:
+    return dict(((room["answers"].get(activity_name) or {}).get(participant) or {}).get("value") or {})
+
+
 def my_votes(room: dict, participant: str) -> dict[str, int]:
     return dict((room["votes"].get(participant) or {}).get("stakes") or {})
 
@@ -481,19 +522,25 @@ def export_participant(store: Store, ws_id: str, who: str) -> dict:
         "participant": who,
         "propositions": [c for c in room["contributions"] if _matches(who, c["participant"], c["pseudonym"])],
         "votes": [{"participant": p, **v} for p, v in room["votes"].items() if _matches(who, p, v["pseudonym"])],
+        "reponses": {name: [{"participant": p, **v} for p, v in entries.items() if _matches(who, p, v["pseudonym"])]
+                     for name, entries in room["answers"].items()},
     }
 
 
 def erase_participant(store: Store, ws_id: str, who: str) -> tuple[int, int]:
-    """Erase a participant's proposals and votes from the side file, and take their dots back from the
-    stakes; (proposals erased, vote allocations erased). A stake the facilitator accepted from a proposal
-    stays in the workspace (it is the group's now, and carries no pseudonym)."""
+    """Erase a participant's proposals, votes and answers from the side file, and take their dots back from
+    the stakes; (proposals erased, vote allocations and answers erased). What the facilitator applied to the
+    workspace from them stays (a stake accepted, a matrix cell): it is the group's now, and carries no
+    pseudonym."""
 
     def change(room: dict) -> tuple[int, int]:
-        before = len(room["contributions"]), len(room["votes"])
+        before = len(room["contributions"]), len(room["votes"]) + sum(map(len, room["answers"].values()))
         room["contributions"] = [c for c in room["contributions"] if not _matches(who, c["participant"], c["pseudonym"])]
         room["votes"] = {p: v for p, v in room["votes"].items() if not _matches(who, p, v["pseudonym"])}
-        return before[0] - len(room["contributions"]), before[1] - len(room["votes"])
+        room["answers"] = {name: {p: v for p, v in entries.items() if not _matches(who, p, v["pseudonym"])}
+                           for name, entries in room["answers"].items()}
+        after = len(room["votes"]) + sum(map(len, room["answers"].values()))
+        return before[0] - len(room["contributions"]), before[1] - after
 
     counts = _edit(store, ws_id, change)
     if counts[1] and read(store, ws_id)["votes_applied"]:  # their dots were added to the stakes: taken back

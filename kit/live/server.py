@@ -3,9 +3,9 @@
 Routes (nothing else answers, whatever the method: 404):
 
     GET  /                      the join page (a box for the code); /?code=K7P2Q9 redirects to /K7P2Q9
-    GET  /<code>                the activity's page (propose a stake, or dot-vote)
-    GET  /<code>/etat           JSON: is it open, the participant's votes and their proposals' states
-    POST /<code>/envoi          JSON: a proposal or a participant's allocation of dots
+    GET  /<code>                the activity's page (`kit.live.activities`: propose a stake, dot-vote...)
+    GET  /<code>/etat           JSON: is it open, and what the participant sent and what became of it
+    POST /<code>/envoi          JSON: what the participant sends (a proposal, their dots, their scores...)
 
 A code opens one activity of one workspace, and only the codes of the workspaces this server was started
 for (`LiveRooms.workspace_ids`): nobody can list workspaces, reach another territory, an app, a file or a
@@ -35,7 +35,7 @@ from tornado import httpserver, netutil
 
 from kit.errors import KitError
 from kit.serving.hosts import host_allowed, this_computer_names  # the same Host check as `kit serve`
-from kit.live import pages, room
+from kit.live import activities, pages, room
 from kit.model import Workspace
 from kit.store import Store
 
@@ -110,11 +110,11 @@ class LiveRooms:
         code = code.upper()
         for ws_id in self.workspace_ids:
             try:
-                activities = self.room(ws_id)["activities"]
+                opened = self.room(ws_id)["activities"]
             except KitError:
                 continue
-            for name, entry in activities.items():
-                if entry.get("code") == code and name in room.ACTIVITIES:
+            for name, entry in opened.items():
+                if entry.get("code") == code and name in activities.MODULES:
                     return ws_id, name
         return None
 
@@ -125,7 +125,7 @@ class LiveRooms:
 class Base(tornado.web.RequestHandler):
     def set_default_headers(self) -> None:
         self.clear_header("Server")
-        self.set_header("Content-Security-Policy", pages.CONTENT_SECURITY_POLICY)
+        self.set_header("Content-Security-Policy", activities.CONTENT_SECURITY_POLICY)
         self.set_header("X-Content-Type-Options", "nosniff")
         self.set_header("Referrer-Policy", "no-referrer")
         self.set_header("Cache-Control", "no-store")
@@ -164,6 +164,13 @@ class Base(tornado.web.RequestHandler):
             tries.popleft()
         return len(tries) >= GUESSES_PER_WINDOW
 
+    def context(self, code: str) -> activities.Context:
+        """The activity this join code opens, on the workspace and side file as they are now."""
+        ws_id, name = self.activity_of(code)
+        side = self.rooms.room(ws_id)
+        return activities.Context(self.rooms.store, self.rooms.workspace(ws_id), side, name,
+                                  side["activities"][name]["code"], tuple(self.rooms.themes()))
+
     def activity_of(self, code: str) -> tuple[str, str]:
         if self.guessing():
             raise tornado.web.HTTPError(429)
@@ -200,35 +207,12 @@ class JoinPage(Base):
 
 class ActivityPage(Base):
     def get(self, code: str) -> None:
-        ws_id, name = self.activity_of(code)
-        side, ws = self.rooms.room(ws_id), self.rooms.workspace(ws_id)
-        code = side["activities"][name]["code"]
-        opened, closed = room.is_open(side, name), room.closed_sentence(name)
-        if name == "propositions":
-            text = pages.proposals_page(code=code, workspace_name=ws.name, themes=self.rooms.themes(),
-                                        places=[(n.id, n.name) for n in ws.neighbourhoods], open_=opened,
-                                        closed_text=closed)
-        else:
-            text = pages.votes_page(code=code, workspace_name=ws.name, stakes=[(s.id, s.title) for s in ws.stakes],
-                                    dots=int(room.activity(side, "votes").get("dots") or room.DEFAULT_DOTS), mine={},
-                                    open_=opened, closed_text=closed)
-        self.page(200, text)
+        self.page(200, activities.render(self.context(code)))
 
 
 class State(Base):
     def get(self, code: str) -> None:
-        ws_id, name = self.activity_of(code)
-        side = self.rooms.room(ws_id)
-        participant = self.get_query_argument("participant", "")
-        opened = room.is_open(side, name)
-        body = {"ok": True, "open": opened, "message": "" if opened else room.closed_sentence(name)}
-        if name == "votes":
-            body["dots"] = int(room.activity(side, "votes").get("dots") or room.DEFAULT_DOTS)
-            body["votes"] = room.my_votes(side, participant) if participant else {}
-        else:
-            body["proposals"] = {c["id"]: c["status"] for c in side["contributions"]
-                                 if participant and c["participant"] == participant}
-        self.answer(200, **body)
+        self.answer(200, **activities.state(self.context(code), self.get_query_argument("participant", "")))
 
 
 class Send(Base):
@@ -250,7 +234,7 @@ class Send(Base):
             self.set_header("Retry-After", "30")
             self.answer(429, ok=False, message="Trop d'envois depuis ce réseau : ils repartiront dans un instant.")
             return
-        ws_id, name = self.activity_of(code)
+        ctx = self.context(code)
         try:
             body = json.loads(self.request.body)
             if not isinstance(body, dict):
@@ -258,20 +242,8 @@ class Send(Base):
         except (ValueError, UnicodeDecodeError, RecursionError):
             self.answer(400, ok=False, message="Envoi illisible : rechargez la page.")
             return
-        ws = self.rooms.workspace(ws_id)
         try:
-            if name == "propositions":
-                _, again = room.propose(self.rooms.store, ws, participant=body.get("participant"),
-                                        pseudonym=body.get("pseudonym"), contribution_id=body.get("id"),
-                                        title=body.get("title"), theme=body.get("theme", ""),
-                                        neighbourhood_id=body.get("neighbourhood", ""), themes=self.rooms.themes())
-                self.answer(200, ok=True, duplicate=again,
-                            message="Déjà reçue." if again else "Merci : votre proposition est arrivée.")
-            else:
-                kept = room.vote(self.rooms.store, ws, participant=body.get("participant"),
-                                 pseudonym=body.get("pseudonym"), sequence=body.get("sequence"),
-                                 allocation=body.get("votes"))
-                self.answer(200, ok=True, votes=kept, message="Merci : vos votes sont comptés.")
+            self.answer(200, ok=True, **activities.send(ctx, body))
         except room.Busy as error:
             self.set_header("Retry-After", "10")
             self.answer(503, ok=False, message=error.message)
@@ -279,7 +251,7 @@ class Send(Base):
             self.set_header("Retry-After", "20")
             self.answer(429, ok=False, message=error.message)
         except KitError as error:
-            closed = not room.is_open(self.rooms.room(ws_id), name)
+            closed = not room.is_open(self.rooms.room(ctx.ws.id), ctx.name)
             self.answer(403 if closed else 400, ok=False, message=error.message)
 
     def too_fast(self) -> bool:

@@ -102,11 +102,11 @@ def test_a_phone_gives_its_dots_and_cannot_give_more(playwright_instance, atelie
         phone.set_viewport_size({"width": 375, "height": 667})
         phone.goto(address)
         phone.fill("#pseudo", "Sam")
-        row = phone.locator("#stakes li", has_text=first.title)
+        row = phone.locator("#items li", has_text=first.title)
         row.get_by_role("button", name="Ajouter un point").tap()
         row.get_by_role("button", name="Ajouter un point").tap()
         assert phone.inner_text("#left") == "Points restants : 0 sur 2"
-        assert phone.locator("#stakes button[aria-label='Ajouter un point']:enabled").count() == 0
+        assert phone.locator("#items button[aria-label='Ajouter un point']:enabled").count() == 0
         phone.tap("#send")
         phone.locator("#msg", has_text="vos votes sont comptés").wait_for(timeout=10_000)
     assert room.vote_totals(room.read(store, ws_id)) == {first.id: 2}

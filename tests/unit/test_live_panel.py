@@ -5,6 +5,7 @@ tested in test_live_server.py and tests/e2e/test_live.py)."""
 import ipywidgets as w
 
 from kit.apps.live_panel import LivePanel
+from kit.apps.live_reviews import SESSION_1
 from kit.demo import create_demo
 from kit.live import room
 from tests.unit.test_home_app import find, one
@@ -19,6 +20,10 @@ def proposed(store, ws, title, n):
                         title=title, theme="", neighbourhood_id=ws.neighbourhoods[0].id)
 
 
+def queue(panel):
+    return one(panel.widget, "kit-live-queue")
+
+
 def row_with(panel, title):
     return next(r for r in find(panel.widget, "kit-live-proposal") if title in r.children[0].value)
 
@@ -26,13 +31,13 @@ def row_with(panel, title):
 def test_proposals_appear_at_the_next_tick_and_are_accepted_merged_or_set_aside(store):
     ws = create_demo(store)
     saved = []
-    panel = LivePanel(store, ws.id, guard, saved.append)
-    assert "Aucune proposition" in panel.queue.children[0].value
+    panel = LivePanel(store, ws.id, guard, saved.append, SESSION_1)
+    assert "Aucune proposition" in queue(panel).children[0].value
     room.open_activity(store, ws.id, "propositions")
     for n, title in enumerate(["Des bancs à l'ombre", "Chaleur dans les logements", "Un <b>marché</b> le soir"]):
         proposed(store, ws, title, n)
     panel.tick()  # what the page's ticker sends each second
-    rows = panel.queue.children
+    rows = queue(panel).children
     assert len(rows) == 3
     assert "Un &lt;b&gt;marché&lt;/b&gt; le soir" in rows[2].children[0].value, "text kept as text"
     assert ws.neighbourhoods[0].name in rows[0].children[0].value
@@ -40,7 +45,7 @@ def test_proposals_appear_at_the_next_tick_and_are_accepted_merged_or_set_aside(
     one(row_with(panel, "Des bancs"), "kit-live-accept").click()
     stakes = store.load(ws.id).stakes
     assert stakes[-1].title == "Des bancs à l'ombre" and saved, "accepted: a stake, and the app redrawn"
-    assert len(panel.queue.children) == 2
+    assert len(queue(panel).children) == 2
     row = row_with(panel, "Chaleur dans les logements")
     one(row, "kit-live-into").value = ws.stakes[0].id
     one(row, "kit-live-merge").click()
@@ -52,7 +57,7 @@ def test_proposals_appear_at_the_next_tick_and_are_accepted_merged_or_set_aside(
 
 def test_the_queue_is_read_again_only_when_the_room_sent_something(store, monkeypatch):
     ws = create_demo(store)
-    panel = LivePanel(store, ws.id, guard, lambda ws: None)
+    panel = LivePanel(store, ws.id, guard, lambda ws: None, SESSION_1)
     reads = []
     real = room.read
     monkeypatch.setattr(room, "read", lambda *a: reads.append(1) or real(*a))
@@ -67,6 +72,6 @@ def test_the_queue_is_read_again_only_when_the_room_sent_something(store, monkey
 def test_an_open_activity_without_a_server_says_how_to_start_it(store):
     ws = create_demo(store)
     room.open_activity(store, ws.id, "votes")
-    panel = LivePanel(store, ws.id, guard, lambda ws: None)
+    panel = LivePanel(store, ws.id, guard, lambda ws: None, SESSION_1)
     assert "aucun serveur des participants ne tourne" in panel.join.value
     assert isinstance(panel.widget, w.VBox)

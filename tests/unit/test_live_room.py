@@ -39,7 +39,7 @@ def test_a_code_per_workspace_and_activity_kept_when_reopened(store, ws):
     room.close_activity(store, ws.id, "propositions")
     assert room.open_activity(store, ws.id, "propositions") == first
     with pytest.raises(KitError, match="Activité inconnue"):
-        room.open_activity(store, ws.id, "micmac")
+        room.open_activity(store, ws.id, "brainstorming")
 
 
 def test_a_closed_activity_refuses_in_french(store, ws):
@@ -190,7 +190,7 @@ def test_a_participants_data_exported_and_erased_by_pseudonym(store, ws):
     assert exported["votes"][0]["stakes"] == {"enj-a": 1}
     assert room.erase_participant(store, ws.id, "ELODIE") == (1, 1)
     assert room.export_participant(store, ws.id, "Élodie") == {"espace": ws.id, "participant": "Élodie",
-                                                                "propositions": [], "votes": []}
+                                                                "propositions": [], "votes": [], "reponses": {}}
     assert [c.pseudonym for c in room.contributions(store, ws.id)] == ["Sam"]
     assert store.load(ws.id).stakes[0].votes == 2  # never applied: nothing to take back
 
@@ -246,4 +246,27 @@ def test_the_command_an_app_runs():
     command = atelier_command(["rivebelle"], activity="votes", port=8871, network=True)
     assert command[1:] == ["-m", "kit", "atelier", "rivebelle", "--activite", "votes", "--port", "8871", "--reseau"]
     with pytest.raises(KitError):
-        atelier_command(["rivebelle"], activity="micmac")
+        atelier_command(["rivebelle"], activity="brainstorming")
+
+
+def test_an_answer_replaces_the_participant_s_last_one_and_is_exported_and_erased(store):
+    ws = store.create("Rivebelle")
+    with pytest.raises(KitError, match="fermée"):
+        room.answer(store, ws.id, "positions", participant=P1, pseudonym="Élodie", sequence=1, value={"o1": 2})
+    room.open_activity(store, ws.id, "positions")
+    assert room.answer(store, ws.id, "positions", participant=P1, pseudonym="Élodie", sequence=2,
+                       value={"o1": 2}) == {"o1": 2}
+    # A send that left earlier but arrives later (a phone back on the Wi-Fi) does not undo the newer one.
+    assert room.answer(store, ws.id, "positions", participant=P1, pseudonym="Élodie", sequence=1,
+                       value={"o1": -4}) == {"o1": 2}
+
+    def refuse(side, participant, value):
+        raise KitError("Cette position n'est pas possible.")
+
+    with pytest.raises(KitError, match="pas possible"):
+        room.answer(store, ws.id, "positions", participant=P2, pseudonym="Sam", sequence=1, value={}, check=refuse)
+    side = room.read(store, ws.id)
+    assert room.answers(side, "positions") == {P1: {"o1": 2}} and room.my_answer(side, "positions", P1) == {"o1": 2}
+    assert room.export_participant(store, ws.id, "élodie")["reponses"]["positions"][0]["value"] == {"o1": 2}
+    assert room.erase_participant(store, ws.id, "Élodie") == (0, 1)
+    assert room.answers(room.read(store, ws.id), "positions") == {}

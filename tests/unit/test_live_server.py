@@ -10,7 +10,7 @@ from pathlib import Path
 
 import tornado.testing
 
-from kit.live import pages, room, server
+from kit.live import activities, pages, room, server
 from kit.model import Neighbourhood, Stake
 from kit.store import Store
 
@@ -91,12 +91,12 @@ class TestPages(LiveTestCase):
         assert "Voter pour les enjeux" in text and "3 points" in text
         data = re.search(r'<script type="application/json" id="kit-data">(.*?)</script>', text, re.S).group(1)
         assert "</script" not in data and "<" not in data
-        assert json.loads(data)["stakes"][0]["title"] == NASTY  # shown with textContent by the script
+        assert json.loads(data)["items"][0]["title"] == NASTY  # shown with textContent by the script
 
     def test_the_page_script_matches_its_hash(self):
         # The policy allows the script and style by hash: the page must carry exactly those texts.
         text = self.get(f"/{self.code}").body.decode()
-        assert f"<script>{pages.SCRIPT}</script>" in text and f"<style>{pages.STYLE}</style>" in text
+        assert f"<script>{activities.SCRIPTS['propositions']}</script>" in text and f"<style>{pages.STYLE}</style>" in text
 
     def test_unknown_codes_other_territories_and_other_paths_are_404(self):
         for path in ("/ZZZZZZ", f"/{self.other_code}", f"/{self.other_code}/etat", "/espaces", "/api/contents",
