@@ -9,6 +9,7 @@
     python bench/run.py --only action suivi
     python bench/run.py --only candidature
     python bench/run.py --only room --pages 20
+    python bench/run.py --only live
 
 1. load    time to first interactive widget in the browser: home app vs bare notebook (cold, preheated)
    enjeux  the same for the session-1 app (10_enjeux.ipynb), in the same loop, plus where its load goes
@@ -27,10 +28,12 @@
            after                                                                  -> bench_room_load.py
 8. entry   a stake, a relation and a fiche's minimum entered through the browser: actions counted, seconds
            per item, vs a trivial round trip                                      -> bench_entry.py
+9. live    the participant server under a room's load: 40 phones x 5 proposals then their dots, vs a
+           trivial Tornado server; page weight and first paint on a phone         -> bench_live.py
 
 This file is the entry point: it parses the options, starts the servers the browser benchmarks share
 (tests/harness.py, as the e2e tests do) and runs the chosen benchmarks in the order above (1, 2, 5, 6 in
-the browser, then 3 and 4). What several of them use is in common.py.
+the browser, then 3, 4 and 9). What several of them use is in common.py.
 
 The machine may be small and shared: every figure is a median (with min and max) and every target
 that is not an absolute one is a ratio against a baseline measured in the same run, interleaved
@@ -58,6 +61,7 @@ import bench_actor
 import bench_click
 import bench_entry
 import bench_import
+import bench_live
 import bench_load
 import bench_plane
 import bench_room_load
@@ -175,11 +179,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, help="pages opened at once by the room benchmark (default 20; --quick 6)")
     parser.add_argument("--quick", action="store_true", help="few runs: checks that the benchmark works")
     every = ["load", "enjeux", "projet", "action", "suivi", "candidature", "click", "plane", "actor", "entry", "room",
-             "store", "import"]
+             "store", "import", "live"]
     parser.add_argument("--only", nargs="+", choices=every, default=every,
                         help="benchmarks to run (enjeux, projet, action, suivi, candidature: session-1, -2, -3, follow-up, "
                              "application app load; "
-                             "plane: MICMAC edit -> plane; actor: actor added -> network map; room: --pages at once)")
+                             "plane: MICMAC edit -> plane; actor: actor added -> network map; room: --pages at once; "
+                             "live: the participant server under a room's load)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder (Voilà logs, files)")
     args = parser.parse_args(argv)
     args.runs = args.runs or (2 if args.quick else 5)
@@ -201,6 +206,10 @@ def main(argv: list[str] | None = None) -> int:
                         args.store_runs)
         if "import" in want:
             run_section("4. Kernel start to first output, import costs", bench_import.run, scratch, args.runs)
+        if "live" in want:
+            run_section("9. The participant server under a room's load vs a trivial Tornado server", bench_live.run,
+                        argparse.Namespace(participants=10 if args.quick else 40, contributions=5,
+                                           rounds=1 if args.quick else 2, no_browser=False))
     except KeyboardInterrupt:
         print("\nInterrupted.")
         return 130

@@ -92,7 +92,16 @@ class ActionApp(SessionApp):
                 ("3. Pilotage", self._steering()), ("4. Tableur et fiches", self._files()),
                 ("5. Plan de travail et livrable", session_plan(
                     self, number=3, next_step="la mise en œuvre", deliverable="session3",
-                    contents="Système de pilotage, plan d'action, feuille de route, responsabilités et plan de travail"))]
+                    contents="Système de pilotage, plan d'action, feuille de route, responsabilités et plan de travail")),
+                ("Atelier en direct", self._live())]
+
+    # -- the room's phones (kit/apps/live_panel.py) ------------------------------------------------------
+
+    def _live(self) -> w.Widget:
+        from .live_session3 import SESSION_3
+
+        return self.live_tab(SESSION_3, "Les téléphones de la salle répartissent des points entre les fiches action, "
+                                        "sans compte ni application.")
 
     # -- 1. fiches action ----------------------------------------------------------------------------
 

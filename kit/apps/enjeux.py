@@ -122,16 +122,10 @@ class StakesApp(SessionApp):
     # -- the room's phones (kit/apps/live_panel.py) ------------------------------------------------------
 
     def _live(self) -> w.Widget:
-        from .live_panel import LivePanel
         from .live_reviews import SESSION_1
 
-        def saved(ws) -> None:  # a proposal became (part of) a stake, or the votes were added
-            self.ws = ws
-            self.refresh(ws)
-
-        return self.lazy("Préparer l'atelier en direct", lambda: LivePanel(self.store, self.ws_id, self.messages.guard,
-                                                                           saved, SESSION_1).widget, "kit-lazy-live",
-                         "Les téléphones de la salle proposent des enjeux ou votent, sans compte ni application.")
+        return self.live_tab(SESSION_1, "Les téléphones de la salle proposent des enjeux, votent ou notent les influences "
+                                        "entre enjeux (MICMAC), sans compte ni application.")
 
     # -- 1. diagnostic ----------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ import ipywidgets as w
 from kit.errors import KitError
 from kit.live import room
 
+from .live_micmac import MicmacReview
 from .live_panel import Review
 from .ui import button, esc, near_line, set_options, tagged
 
@@ -78,4 +79,4 @@ class VotesReview(Review):
         return "les votes sont ajoutés aux enjeux"
 
 
-SESSION_1 = (ProposalsReview, VotesReview)
+SESSION_1 = (ProposalsReview, VotesReview, MicmacReview)

@@ -158,7 +158,16 @@ class ProjectApp(SessionApp):
                 ("5. Stratégies d'acteurs", self._mactor()),
                 ("6. Plan de travail et livrable", session_plan(
                     self, number=2, next_step="la session 3", deliverable="session2",
-                    contents="Cap et objectifs, groupe projet, carte des acteurs, gouvernance, MACTOR et plan de travail"))]
+                    contents="Cap et objectifs, groupe projet, carte des acteurs, gouvernance, MACTOR et plan de travail")),
+                ("Atelier en direct", self._live())]
+
+    # -- the room's phones (kit/apps/live_panel.py) ------------------------------------------------------
+
+    def _live(self) -> w.Widget:
+        from .live_session2 import SESSION_2
+
+        return self.live_tab(SESSION_2, "Les téléphones de la salle disent avec qui leur structure travaille, ou "
+                                        "donnent la position de leur acteur sur les objectifs, sans compte ni application.")
 
     # -- 1. cap and objectives --------------------------------------------------------------------
 

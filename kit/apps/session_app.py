@@ -113,6 +113,18 @@ class SessionApp:
         box.unfold = open_panel  # for a form that must show what was just created in the panel
         return box
 
+    def live_tab(self, reviews, intro: str) -> w.Widget:
+        """« Atelier en direct »: the room's phones take part in this session's activities (`reviews`, see
+        kit/apps/live_panel.py), the panel built when the facilitator first opens it."""
+        from .live_panel import LivePanel
+
+        def saved(ws) -> None:  # the room's contributions changed the workspace: the whole app redrawn
+            self.ws = ws
+            self.refresh(ws)
+
+        return self.lazy("Préparer l'atelier en direct", lambda: LivePanel(
+            self.store, self.ws_id, self.messages.guard, saved, reviews).widget, "kit-lazy-live", intro)
+
     def sections(self) -> list[tuple[str, w.Widget]]:
         raise NotImplementedError
 

@@ -128,8 +128,10 @@ SCRIPT_HEAD = r"""
     list(); flush();
   };
   K.sendState = function (body) {
+    // Only the latest answer waits (it replaces the whole answer); its own id, so that the answer to one
+    // already on its way does not take the newer one out of the queue.
     body.sequence = Date.now();
-    put(queueKey, [{id: 'state', state: true, body: mine(body)}]);
+    put(queueKey, [{id: newId('s'), state: true, body: mine(body)}]);
     flush();
   };
   K.queuedState = function () { var q = get(queueKey, []); return q.length && q[q.length - 1].state ? q[q.length - 1].body : null; };
@@ -159,8 +161,9 @@ SCRIPT_TAIL = r"""
 
 
 def page_script(part: str) -> str:
-    """The whole script of an activity's page: the shared part around the activity's own."""
-    return f"{SCRIPT_HEAD}\n{part.strip()}\n{SCRIPT_TAIL}"
+    """The whole script of an activity's page: the shared part around the activity's own, which runs in a
+    scope of its own (its names cannot replace the shared ones)."""
+    return f"{SCRIPT_HEAD}\n  (function () {{\n{part.strip()}\n  }})();\n{SCRIPT_TAIL}"
 
 
 def _digest(text: str) -> str:

@@ -60,6 +60,7 @@ CODE_LENGTH = 6
 CODE_PATTERN = re.compile(f"[{CODE_ALPHABET}]{{{CODE_LENGTH}}}")
 CLIENT_ID = re.compile(r"[a-z0-9][a-z0-9-]{7,63}")  # made on the phone: participant and contribution ids
 STATUSES = ("pending", "accepted", "merged", "set_aside")
+FROM_THE_ROOM = "la salle (atelier en direct)"  # a stake's « porté par » once accepted from, or merged with, a proposal
 
 
 @dataclass(frozen=True)
@@ -470,8 +471,9 @@ def _decide(store: Store, ws_id: str, contribution_id: str, status: str,
 
 def accept(store: Store, ws_id: str, contribution_id: str, *, title: str | None = None,
            theme: str | None = None) -> Workspace:
-    """The proposal becomes a stake of the workspace (`title`, `theme`: the facilitator's corrections). Its
-    origin, « proposé en séance », stays in the side file (`from_the_room`), not in the stake's title."""
+    """The proposal becomes a stake of the workspace (`title`, `theme`: the facilitator's corrections), raised
+    by « la salle (atelier en direct) » (`FROM_THE_ROOM`, shown wherever the stake's « porté par » is); who
+    proposed it stays in the side file only (`from_the_room`)."""
 
     def change(ws: Workspace, c: Contribution) -> str:
         stake_id = stake_id_for(c.id)
@@ -479,7 +481,8 @@ def accept(store: Store, ws_id: str, contribution_id: str, *, title: str | None 
             return stake_id  # already accepted (the side file was not saved): nothing to add
         places = [c.neighbourhood_id] if c.neighbourhood_id in {n.id for n in ws.neighbourhoods} else []
         new = checked(lambda: Stake(id=stake_id, title=title if title is not None else c.title,
-                                    theme=theme if theme is not None else c.theme, neighbourhood_ids=places))
+                                    theme=theme if theme is not None else c.theme, neighbourhood_ids=places,
+                                    raised_by=FROM_THE_ROOM))
         edits.add_stake(ws, new)
         return stake_id
 
@@ -497,6 +500,8 @@ def merge(store: Store, ws_id: str, contribution_id: str, stake_id: str) -> Work
         if c.neighbourhood_id in {n.id for n in ws.neighbourhoods} and c.neighbourhood_id not in stake.neighbourhood_ids:
             stake.neighbourhood_ids = [*stake.neighbourhood_ids, c.neighbourhood_id]
         stake.theme = stake.theme or c.theme
+        if FROM_THE_ROOM not in stake.raised_by:
+            stake.raised_by = ", ".join(p for p in (stake.raised_by, FROM_THE_ROOM) if p)[:200]
         return stake_id
 
     return _decide(store, ws_id, contribution_id, "merged", change)
@@ -524,6 +529,9 @@ def export_participant(store: Store, ws_id: str, who: str) -> dict:
         "votes": [{"participant": p, **v} for p, v in room["votes"].items() if _matches(who, p, v["pseudonym"])],
         "reponses": {name: [{"participant": p, **v} for p, v in entries.items() if _matches(who, p, v["pseudonym"])]
                      for name, entries in room["answers"].items()},
+        # « Avec qui travaillez-vous ? » (kit/live/activities/relations.py), once the room used it
+        **({"relations": [r for r in room["relations"] if _matches(who, r["participant"], r["pseudonym"])]}
+           if "relations" in room else {}),
     }
 
 
@@ -536,6 +544,10 @@ def erase_participant(store: Store, ws_id: str, who: str) -> tuple[int, int]:
     def change(room: dict) -> tuple[int, int]:
         before = len(room["contributions"]), len(room["votes"]) + sum(map(len, room["answers"].values()))
         room["contributions"] = [c for c in room["contributions"] if not _matches(who, c["participant"], c["pseudonym"])]
+        if "relations" in room:  # proposed relations count as proposals
+            kept = [r for r in room["relations"] if not _matches(who, r["participant"], r["pseudonym"])]
+            before = before[0] + len(room["relations"]) - len(kept), before[1]
+            room["relations"] = kept
         room["votes"] = {p: v for p, v in room["votes"].items() if not _matches(who, p, v["pseudonym"])}
         room["answers"] = {name: {p: v for p, v in entries.items() if not _matches(who, p, v["pseudonym"])}
                            for name, entries in room["answers"].items()}

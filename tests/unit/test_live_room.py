@@ -97,13 +97,15 @@ def test_limits_per_participant_rate_and_count(store, ws, monkeypatch):
         send(store, ws, cid="c-9999999999999997", now=later + timedelta(minutes=2))
 
 
-def test_accept_makes_a_stake_once_and_keeps_the_origin_aside(store, ws):
+def test_accept_makes_a_stake_once_marked_as_from_the_room(store, ws):
     room.open_activity(store, ws.id, "propositions")
     c, _ = send(store, ws, theme="Nature en ville", neighbourhood_id="qpv-nord")
     workspace = room.accept(store, ws.id, c.id)
     stake = workspace.stakes[-1]
     assert stake.title == "Ombre dans la cour" and "séance" not in stake.title
     assert stake.theme == "Nature en ville" and stake.neighbourhood_ids == ["qpv-nord"]
+    # Marked in the workspace (« porté par » in the stake list and the deliverable), without the pseudonym.
+    assert stake.raised_by == "la salle (atelier en direct)" and "Karim" not in stake.model_dump_json()
     assert room.from_the_room(store, ws.id)[stake.id].pseudonym == "Karim"
     assert room.pending(store, ws.id) == []
     with pytest.raises(KitError, match="déjà été traitée"):
@@ -137,6 +139,7 @@ def test_merge_and_set_aside(store, ws):
     merged = next(s for s in workspace.stakes if s.id == "enj-b")
     assert merged.title == "Énergie" and merged.statement == "Trop chaud l'été"
     assert merged.neighbourhood_ids == ["qpv-nord"] and merged.theme == "Nature en ville"
+    assert merged.raised_by.endswith("la salle (atelier en direct)")
     room.set_aside(store, ws.id, b.id)
     assert {c.id: c.status for c in room.contributions(store, ws.id)} == {a.id: "merged", b.id: "set_aside"}
     assert len(store.load(ws.id).stakes) == 2
