@@ -87,6 +87,8 @@ class LivePanel:
         self.join = tagged(w.HTML(), "kit-live-join")
         self.ticker = Ticker()
         self.ticker.on_tick(guard(self.tick))
+        self.activity.observe(lambda _: self._show_chosen(), names="value")
+        self._show_chosen()
         self.widget = w.VBox([
             w.HTML("<h2>Atelier en direct</h2><p class='kit-sub'>" + esc(intro or (
                 "Les participants contribuent depuis leur téléphone, sans compte : projetez l'adresse et le code "
@@ -94,6 +96,11 @@ class LivePanel:
             self.activity, self.network, w.HBox([start, close, stop]), self.note, self.join,
             *(r.widget for r in self.reviews), self.ticker])
         self.redraw()
+
+    def _show_chosen(self) -> None:
+        """Under the codes, only what the chosen activity received: the room sees one thing at a time."""
+        for review in self.reviews:
+            review.widget.layout.display = None if review.activity == self.activity.value else "none"
 
     def said(self, text: str) -> None:
         """The panel's line under its buttons: what was just done."""

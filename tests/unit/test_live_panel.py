@@ -75,3 +75,14 @@ def test_an_open_activity_without_a_server_says_how_to_start_it(store):
     panel = LivePanel(store, ws.id, guard, lambda ws: None, SESSION_1)
     assert "aucun serveur des participants ne tourne" in panel.join.value
     assert isinstance(panel.widget, w.VBox)
+
+
+def test_only_the_chosen_activity_s_review_is_shown(store):
+    ws = create_demo(store)
+    panel = LivePanel(store, ws.id, guard, lambda ws: None, SESSION_1)
+    shown = lambda: [r.activity for r in panel.reviews if r.widget.layout.display != "none"]  # noqa: E731
+    assert shown() == ["propositions"]
+    panel.activity.value = "micmac"
+    assert shown() == ["micmac"]
+    panel.activity.value = "votes"
+    assert shown() == ["votes"]
