@@ -149,6 +149,14 @@ class Store:
             raise ValueError(f"side file kind {kind!r}")
         return self.folder / "pieces" / kind / self.path(workspace_id).name
 
+    def side_ids(self, kind: str) -> list[str]:
+        """The workspaces that have a side file of `kind` (the participant server of a territory's JupyterHub
+        server answers the join codes of every workspace with a room's file)."""
+        if not re.fullmatch(r"[a-z]{1,30}", kind):
+            raise ValueError(f"side file kind {kind!r}")
+        folder = self.folder / "pieces" / kind
+        return sorted(p.stem for p in folder.glob("*.json") if _safe_id(p.stem)) if folder.is_dir() else []
+
     def write_side(self, workspace_id: str, kind: str, data: bytes) -> Path:
         """Save a side file at once (temporary file, fsync, rename: never half a file)."""
         path = self.side_path(workspace_id, kind)

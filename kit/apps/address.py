@@ -18,3 +18,5 @@ class PageAddress(anywidget.AnyWidget):
 
     _esm = STATIC / "page_address.js"
     espace = t.Unicode("", help="id of the workspace open in the page, '' for none").tag(sync=True)
+    origin = t.Unicode("", help="the page's scheme, host and port, as its browser reached it (set by the page)").tag(
+        sync=True)

@@ -13,6 +13,7 @@ started here with `kit.live.command.atelier_command`), which keeps what they sen
 
 from __future__ import annotations
 
+import os
 import subprocess
 import time
 from collections.abc import Callable
@@ -24,6 +25,7 @@ import traitlets as t
 
 from kit.errors import KitError
 from kit.live import room
+from kit.serving.jupyter_extension import LIVE_PREFIX_VARIABLE
 from kit.store import Store
 
 from .plot import STATIC
@@ -66,8 +68,9 @@ class LivePanel:
     `reviews`: the activities the app offers, each a `Review` subclass (built here with the panel)."""
 
     def __init__(self, store: Store, ws_id: str, guard: Callable, on_saved: Callable, reviews,
-                 intro: str = ""):
+                 intro: str = "", origin: Callable[[], str] = lambda: ""):
         self.store, self.ws_id, self.on_saved, self.guard = store, ws_id, on_saved, guard
+        self.origin = origin  # where the page's browser reached it (a JupyterHub's address)
         self.server: subprocess.Popen | None = None  # the participant server this page started, if any
         self._stamp: object = "never"
         self.reviews = [make(self) for make in reviews]
@@ -81,6 +84,8 @@ class LivePanel:
         start = tagged(button("Ouvrir l'activité aux téléphones", style="primary", icon="mobile"), "kit-live-open")
         close = tagged(button("Fermer l'activité", icon="lock"), "kit-live-close")
         stop = tagged(button("Arrêter le serveur des participants", icon="stop"), "kit-live-stop")
+        if os.environ.get(LIVE_PREFIX_VARIABLE):  # on a JupyterHub: no server to start or stop, no Wi-Fi to choose
+            stop.layout.display = self.network.layout.display = "none"
         start.on_click(guard(lambda _: self.open(), near=self.note))
         close.on_click(guard(lambda _: self.close(), near=self.note))
         stop.on_click(guard(lambda _: self.stop(), near=self.note))
@@ -118,10 +123,21 @@ class LivePanel:
     def open(self) -> None:
         activity = self.activity.value
         room.open_activity(self.store, self.ws_id, activity)
-        if room.join_url(self.store, self.ws_id, activity) is None:
+        hub_prefix = os.environ.get(LIVE_PREFIX_VARIABLE)
+        if hub_prefix:
+            self._on_the_hub(hub_prefix)
+        elif room.join_url(self.store, self.ws_id, activity) is None:
             self._start_server(activity)
         self.redraw()
         self.said(f"Activité « {room.ACTIVITIES[activity]} » ouverte : les téléphones peuvent la rejoindre.")
+
+    def _on_the_hub(self, prefix: str) -> None:
+        """On a JupyterHub, this territory's own server answers the phones (`add_live_routes`): no server
+        to start, and the address is the hub's, as the facilitator's browser reached it."""
+        origin = self.origin()
+        if not origin.startswith(("http://", "https://")):
+            raise KitError("L'adresse de cette page n'est pas encore connue : réessayez dans un instant.")
+        room.set_server(self.store, self.ws_id, origin.rstrip("/") + prefix)
 
     def _start_server(self, activity: str) -> None:
         """The participant server in a process of its own (it goes on if this page closes: the room keeps

@@ -123,15 +123,21 @@ class SessionApp:
             self.refresh(ws)
 
         return self.lazy("Préparer l'atelier en direct", lambda: LivePanel(
-            self.store, self.ws_id, self.messages.guard, saved, reviews).widget, "kit-lazy-live", intro)
+            self.store, self.ws_id, self.messages.guard, saved, reviews, origin=lambda: self.address.origin).widget,
+            "kit-lazy-live", intro)
 
     def sections(self) -> list[tuple[str, w.Widget]]:
         raise NotImplementedError
 
     def select_tab(self, title: str) -> None:
-        """Open the tab with this title (the "pas à pas" panel's button)."""
+        """Open the tab with this title (the "pas à pas" panel's button), and its panel if it is built when
+        first opened: the step's button leads to the work itself."""
         if title in self.tabs.titles:
-            self.tabs.selected_index = list(self.tabs.titles).index(title)
+            index = list(self.tabs.titles).index(title)
+            self.tabs.selected_index = index
+            unfold = getattr(self.tabs.children[index], "unfold", None)
+            if unfold is not None:
+                unfold()
 
     def save(self, change: Callable, message: str, parts: tuple[str, ...] | None = None):
         """Apply `change` to the latest revision, save it, redraw what depends on it, say so."""

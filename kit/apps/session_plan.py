@@ -20,7 +20,16 @@ MIME = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.
 
 def session_plan(app, *, number: int, next_step: str, deliverable: str, contents: str,
                  export_options=None) -> w.Widget:
-    """`export_options`: a function giving `deliverables.export`'s further arguments (the map's shapes)."""
+    """The tab, built when first opened (`SessionApp.lazy`: it is used at the end of a session, and a page is
+    usable only once all its widgets are sent). `export_options`: a function giving `deliverables.export`'s
+    further arguments (the map's shapes)."""
+    return app.lazy("Ouvrir le plan de travail et le livrable", lambda: _plan(
+        app, number=number, next_step=next_step, deliverable=deliverable, contents=contents,
+        export_options=export_options), "kit-lazy-plan",
+        f"La date et le lieu de la session, le plan de travail jusqu'à {next_step} et le livrable de la session.")
+
+
+def _plan(app, *, number: int, next_step: str, deliverable: str, contents: str, export_options=None) -> w.Widget:
     held_on = tagged(tagged(DateInput(description="Date de la session"), "kit-session-date"), "kit-label-whole")
     place = tagged(w.Text(placeholder="Lieu", layout=w.Layout(width="360px")), "kit-session-place")
     save_session = tagged(button("Enregistrer", icon="save"), "kit-save-session")

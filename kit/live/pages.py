@@ -198,17 +198,17 @@ def page(title: str, body: str, data: dict | None = None, script: str = "") -> s
     return f"{head}{body}</main>{tail}</body></html>"
 
 
-def message_page(title: str, sentence: str) -> str:
+def message_page(title: str, sentence: str, prefix: str = "/") -> str:
     """A page with one sentence (an unknown code, a refused address)."""
     return page(title, f'<h1>{text(title)}</h1><p role="alert">{text(sentence)}</p>'
-                        '<p><a href="/">Entrer un code</a></p>')
+                       f'<p><a href="{attribute(prefix)}">Entrer un code</a></p>')
 
 
-def join_page(message: str = "") -> str:
+def join_page(message: str = "", prefix: str = "/") -> str:
     """The server's root: a box for the join code (nothing else is listed: no workspace, no activity)."""
     shown = f'<p class="msg bad" role="alert">{text(message)}</p>' if message else ""
     return page("Rejoindre l'atelier", '<h1>Rejoindre l\'atelier</h1>' + shown +
-                 '<form method="get" action="/"><label for="code">Code affiché par l\'animateur</label>'
+                f'<form method="get" action="{attribute(prefix)}"><label for="code">Code affiché par l\'animateur</label>'
                  '<input id="code" name="code" autocomplete="off" autocapitalize="characters" maxlength="12" required>'
                  '<button>Rejoindre</button></form>')
 

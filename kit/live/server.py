@@ -71,7 +71,7 @@ class LiveRooms:
     """The workspaces of this server, their side files and documents read again only when they change."""
 
     store: Store
-    workspace_ids: tuple[str, ...]
+    workspace_ids: tuple[str, ...] | None  # None: every workspace of the store with a room's file
     _rooms: dict = field(default_factory=dict)  # ws id -> (stat key, side file)
     _workspaces: dict = field(default_factory=dict)  # ws id -> (stat key, Workspace)
     _themes: list[str] | None = None
@@ -105,10 +105,14 @@ class LiveRooms:
             self._themes = room.theme_names()
         return self._themes
 
+    def _with_rooms(self) -> list[str]:
+        """The workspaces of the store that have a room's file (only they can have a join code)."""
+        return self.store.side_ids(room.KIND)
+
     def find(self, code: str) -> tuple[str, str] | None:
         """(workspace id, activity) of a join code of this server's workspaces."""
         code = code.upper()
-        for ws_id in self.workspace_ids:
+        for ws_id in self.workspace_ids if self.workspace_ids is not None else self._with_rooms():
             try:
                 opened = self.room(ws_id)["activities"]
             except KitError:
@@ -123,6 +127,15 @@ class LiveRooms:
 
 
 class Base(tornado.web.RequestHandler):
+    def initialize(self, kit: dict) -> None:
+        """`kit`: what the routes of one participant server share (`routes`): its rooms, its path prefix,
+        the counts of guessed codes and of posts per address."""
+        self.kit = kit
+
+    @property
+    def prefix(self) -> str:
+        return self.kit["prefix"]
+
     def set_default_headers(self) -> None:
         self.clear_header("Server")
         self.set_header("Content-Security-Policy", activities.CONTENT_SECURITY_POLICY)
@@ -133,7 +146,7 @@ class Base(tornado.web.RequestHandler):
 
     @property
     def rooms(self) -> LiveRooms:
-        return self.settings["kit_rooms"]
+        return self.kit["rooms"]
 
     def page(self, status: int, text: str) -> None:
         self.set_status(status)
@@ -155,11 +168,11 @@ class Base(tornado.web.RequestHandler):
         if self.request.path.endswith(("/envoi", "/etat")):
             self.answer(status_code, ok=False, message=text)
         else:
-            self.page(status_code, pages.message_page("Atelier", text))
+            self.page(status_code, pages.message_page("Atelier", text, self.prefix))
 
     def guessing(self) -> bool:
         """Too many unknown codes from this address lately."""
-        tries = self.settings["kit_guesses"].setdefault(self.request.remote_ip, deque())
+        tries = self.kit["guesses"].setdefault(self.request.remote_ip, deque())
         while tries and tries[0] < time.monotonic() - GUESS_WINDOW_S:
             tries.popleft()
         return len(tries) >= GUESSES_PER_WINDOW
@@ -169,14 +182,14 @@ class Base(tornado.web.RequestHandler):
         ws_id, name = self.activity_of(code)
         side = self.rooms.room(ws_id)
         return activities.Context(self.rooms.store, self.rooms.workspace(ws_id), side, name,
-                                  side["activities"][name]["code"], tuple(self.rooms.themes()))
+                                  side["activities"][name]["code"], tuple(self.rooms.themes()), self.prefix)
 
     def activity_of(self, code: str) -> tuple[str, str]:
         if self.guessing():
             raise tornado.web.HTTPError(429)
         found = self.rooms.find(code)
         if found is None:
-            self.settings["kit_guesses"][self.request.remote_ip].append(time.monotonic())
+            self.kit["guesses"][self.request.remote_ip].append(time.monotonic())
             raise tornado.web.HTTPError(404)
         return found
 
@@ -184,7 +197,7 @@ class Base(tornado.web.RequestHandler):
 class UnknownHost(Base):
     def prepare(self) -> None:
         self.page(403, pages.message_page("Adresse refusée", "Cette adresse n'est pas celle de l'atelier : ouvrez "
-                                                             "l'adresse affichée par l'animateur."))
+                                                             "l'adresse affichée par l'animateur.", self.prefix))
 
 
 class NotFound(Base):
@@ -198,11 +211,11 @@ class JoinPage(Base):
         if code:
             wanted = "".join(c for c in code.upper() if c.isalnum())[:12]
             if room.CODE_PATTERN.fullmatch(wanted):
-                self.redirect(f"/{wanted}")
+                self.redirect(f"{self.prefix}{wanted}")
                 return
-            self.page(200, pages.join_page("Ce code n'a pas la bonne forme : six lettres ou chiffres."))
+            self.page(200, pages.join_page("Ce code n'a pas la bonne forme : six lettres ou chiffres.", self.prefix))
             return
-        self.page(200, pages.join_page())
+        self.page(200, pages.join_page(prefix=self.prefix))
 
 
 class ActivityPage(Base):
@@ -261,7 +274,7 @@ class Send(Base):
                 return False  # this computer (the facilitator's, a benchmark): its own limits are the room's
         except ValueError:
             pass
-        times = self.settings["kit_posts"].setdefault(address, deque())
+        times = self.kit["posts"].setdefault(address, deque())
         now = time.monotonic()
         while times and times[0] < now - 60:
             times.popleft()
@@ -280,21 +293,32 @@ class GuardedApplication(tornado.web.Application):
     def find_handler(self, request, **kwargs):
         if not host_allowed(request.host, self.settings.get("kit_host_names", ()),
                             any_address=self.settings.get("kit_any_address", False)):
-            return self.get_handler_delegate(request, UnknownHost)
+            return self.get_handler_delegate(request, UnknownHost, {"kit": self.settings["kit"]})
         return super().find_handler(request, **kwargs)
 
 
 CODE_ROUTE = f"([{room.CODE_ALPHABET}{room.CODE_ALPHABET.lower()}]{{{room.CODE_LENGTH}}})"
 
 
+def routes(store: Store, workspace_ids=None, *, prefix: str = "/") -> list[tuple]:
+    """The participant server's routes under `prefix` ("/" for a server of its own; "/user/<name>/atelier/" in
+    a JupyterHub single-user server, `kit.serving.jupyter_extension`), for the workspaces `workspace_ids`
+    (None: every workspace of the store that has a room's file)."""
+    prefix = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
+    kit = {"rooms": LiveRooms(store, None if workspace_ids is None else tuple(workspace_ids)), "prefix": prefix,
+           "guesses": {}, "posts": {}}
+    shared = {"kit": kit}
+    return [(prefix, JoinPage, shared), (f"{prefix}{CODE_ROUTE}", ActivityPage, shared),
+            (f"{prefix}{CODE_ROUTE}/etat", State, shared), (f"{prefix}{CODE_ROUTE}/envoi", Send, shared),
+            (f"{prefix}.*", NotFound, shared)]
+
+
 def make_app(store: Store, workspace_ids, *, network: bool = False, hosts=()) -> GuardedApplication:
     names = (*hosts, *(this_computer_names() if network else ()))
+    handlers = routes(store, workspace_ids)
     return GuardedApplication(
-        [(r"/", JoinPage), (f"/{CODE_ROUTE}", ActivityPage), (f"/{CODE_ROUTE}/etat", State),
-         (f"/{CODE_ROUTE}/envoi", Send)],
-        default_handler_class=NotFound, compress_response=True, log_function=log_request, xsrf_cookies=False,
-        kit_rooms=LiveRooms(store, tuple(workspace_ids)), kit_host_names=tuple(names), kit_any_address=network,
-        kit_guesses={}, kit_posts={})
+        handlers, compress_response=True, log_function=log_request, xsrf_cookies=False,
+        kit=handlers[0][2]["kit"], kit_host_names=tuple(names), kit_any_address=network)
 
 
 # -- starting it ---------------------------------------------------------------------------------------

@@ -61,6 +61,7 @@ def test_stakes_matrix_plane_and_deliverable(page, voila_server, open_app, wait_
     assert len(store.load(ws.id).influences) == 6
 
     open_tab(page, "6. Plan de travail et livrable")
+    page.locator(".kit-lazy-plan-open").click()  # built when first opened
     page.locator(".kit-make-docx").click()
     saved = download(page, ".kit-deliverable a")
     document = docx.Document(str(saved))

@@ -54,6 +54,7 @@ def test_actors_relations_graph_checklist_and_deliverable(page, voila_server, op
     assert len(store.load(ws.id).relations) == 2
 
     page.get_by_role("tab", name="6. Plan de travail et livrable").click()
+    page.locator(".kit-lazy-plan-open").click()  # built when first opened
     page.locator(".kit-make-docx").click()
     saved = download(page, ".kit-deliverable a")
     headings = [p.text for p in docx.Document(str(saved)).paragraphs if p.style.name.startswith("Heading")]

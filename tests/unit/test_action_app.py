@@ -11,13 +11,13 @@ import pytest
 from kit.sessions import steering
 from kit.apps.action import ActionApp
 from kit.demo import create_demo
-from tests.unit.test_home_app import find, one
+from tests.unit.test_home_app import find, one, open_panels
 
 
 def opened(store, ws_id):
     app = ActionApp(store, ws_id)
     app.signal._handle_custom_msg({"kind": "rendered"}, [])
-    return app
+    return open_panels(app)  # the secondary panels opened, as a person does
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 
 from kit.apps.enjeux import StakesApp
 from kit.demo import create_demo
-from tests.unit.test_home_app import find, one
+from tests.unit.test_home_app import find, one, open_panels
 
 NOW = datetime.now(timezone.utc)
 
@@ -32,10 +32,7 @@ def shown(app):
 
 
 def opened(app):
-    for css in ("kit-lazy-custom", "kit-lazy-values", "kit-lazy-import", "kit-lazy-map", "kit-lazy-live"):
-        for button in find(app.root, f"{css}-open"):
-            button.click()
-    return app
+    return open_panels(app)
 
 
 def capture(app, title):

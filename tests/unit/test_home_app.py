@@ -34,6 +34,19 @@ def texts(root):
     return " ".join(x.value for x in find_all(root, w.HTML))
 
 
+def open_panels(app):
+    """Open every secondary panel of a session app (`SessionApp.lazy`), as a person clicks « Ouvrir… »:
+    a panel built may hold another."""
+    for _ in range(5):
+        openers = [b for b in find_all(app.root, w.Button)
+                   if any(c.startswith("kit-lazy-") and c.endswith("-open") for c in b._dom_classes)]
+        if not openers:
+            return app
+        for opener in openers:
+            opener.click()
+    raise AssertionError(f"panels that do not open: {[b._dom_classes for b in openers]}")
+
+
 def find_all(root, kind):
     out, stack = [], [root]
     while stack:

@@ -3,10 +3,12 @@ next tick, and each is accepted, merged or set aside by the facilitator (the par
 tested in test_live_server.py and tests/e2e/test_live.py)."""
 
 import ipywidgets as w
+import pytest
 
 from kit.apps.live_panel import LivePanel
 from kit.apps.live_reviews import SESSION_1
 from kit.demo import create_demo
+from kit.errors import KitError
 from kit.live import room
 from tests.unit.test_home_app import find, one
 
@@ -86,3 +88,22 @@ def test_only_the_chosen_activity_s_review_is_shown(store):
     assert shown() == ["micmac"]
     panel.activity.value = "votes"
     assert shown() == ["votes"]
+
+
+def test_on_a_jupyterhub_the_phones_get_the_hub_s_address_and_no_server_is_started(store, monkeypatch):
+    from kit.serving.jupyter_extension import LIVE_PREFIX_VARIABLE
+
+    monkeypatch.setenv(LIVE_PREFIX_VARIABLE, "/user/rivebelle/atelier/")
+    ws = create_demo(store)
+    origin = [""]
+    panel = LivePanel(store, ws.id, guard, lambda ws: None, SESSION_1, origin=lambda: origin[0])
+    stop = one(panel.widget, "kit-live-stop")
+    assert stop.layout.display == "none" and panel.network.layout.display == "none"
+    with pytest.raises(KitError, match="pas encore connue"):
+        panel.open()  # the page has not told its address yet
+    origin[0] = "https://hub.example.org"
+    panel.open()
+    code = room.activity(room.read(store, ws.id), "propositions")["code"]
+    address = f"https://hub.example.org/user/rivebelle/atelier/{code}"
+    assert panel.server is None and room.join_url(store, ws.id, "propositions") == address
+    assert address in panel.join.value and "<svg" in panel.join.value

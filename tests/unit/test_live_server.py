@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 import tornado.testing
+import tornado.web
 
 from kit.live import activities, pages, room, server
 from kit.model import Neighbourhood, Stake
@@ -246,3 +247,35 @@ class TestBusy(LiveTestCase):
         assert response.code == 503 and response.headers["Retry-After"] and "plein" in self.json(response)["message"]
         assert room.pending(self.store, self.ws.id) == []
         assert self.propose().code == 200  # sent again, kept
+
+
+class TestUnderAPrefix(LiveTestCase):
+    """The routes as a JupyterHub single-user server mounts them (`kit.serving.jupyter_extension`): under
+    the territory's prefix, for every workspace of its store that has a room's file."""
+
+    PREFIX = "/user/rivebelle/atelier/"
+
+    def get_app(self):
+        super().get_app()
+        return tornado.web.Application(server.routes(self.store, None, prefix=self.PREFIX))
+
+    def test_pages_links_and_sends_stay_under_the_prefix(self):
+        join = self.get(self.PREFIX).body.decode()
+        assert f'action="{self.PREFIX}"' in join
+        assert self.get(f"{self.PREFIX}?code={self.code}").headers["Location"] == f"{self.PREFIX}{self.code}"
+        page = self.get(f"{self.PREFIX}{self.code}").body.decode()
+        data = json.loads(re.search(r'id="kit-data">(.*?)</script>', page, re.S).group(1))
+        assert data["base"] == f"{self.PREFIX}{self.code}"
+        response = self.post(f"{self.PREFIX}{self.code}/envoi", {
+            "participant": P1, "pseudonym": "Karim", "id": "c-0000000000000001", "title": "Ombre dans la cour"})
+        assert response.code == 200 and [c.title for c in room.pending(self.store, self.ws.id)] == ["Ombre dans la cour"]
+        assert f'href="{self.PREFIX}"' in self.get(f"{self.PREFIX}ZZZZZZ").body.decode()
+
+    def test_every_workspace_with_a_room_answers_and_nothing_outside_the_prefix(self):
+        # This store's other workspace has a code too: on a territory's server, each of its workspaces answers.
+        assert self.get(f"{self.PREFIX}{self.other_code}").code == 200
+        assert self.get(f"{self.PREFIX}{self.votes_code}").code == 200
+        never = self.store.create("Sans atelier")
+        assert never.id not in server.LiveRooms(self.store, None)._with_rooms()
+        for path in (f"/{self.code}", "/user/rivebelle/api/contents", f"{self.PREFIX}../api/contents"):
+            assert self.get(path).code == 404, path

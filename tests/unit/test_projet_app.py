@@ -13,16 +13,13 @@ from kit.sessions import project
 from kit.apps.projet import ProjectApp
 from kit.model import Action, Actor, ActorInfluence
 from kit.demo import create_demo
-from tests.unit.test_home_app import one
+from tests.unit.test_home_app import one, open_panels
 
 
 def opened(store, ws_id, panels=True):
     app = ProjectApp(store, ws_id)
     app.signal._handle_custom_msg({"kind": "rendered"}, [])  # what the page says once on screen
-    if panels:  # the edit forms, built when the person first opens them
-        for css in ("kit-lazy-actor-edit", "kit-lazy-body-edit"):
-            one(app.root, f"{css}-open").click()
-    return app
+    return open_panels(app) if panels else app  # the secondary panels, built when the person opens them
 
 
 def edit_cell(grid, row, col, value):

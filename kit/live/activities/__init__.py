@@ -53,6 +53,7 @@ class Context:
     name: str
     code: str
     themes: tuple[str, ...]
+    prefix: str = "/"  # where the server's routes are ("/user/<name>/atelier/" on a JupyterHub)
 
     @property
     def open(self) -> bool:
@@ -72,7 +73,7 @@ def render(ctx: Context) -> str:
     title, body, data = module(ctx.name).page(ctx)
     heading = (f"<h1>{pages.text(title)}</h1><p class='ws'>{pages.text(ctx.ws.name)}</p>"
                f"{pages.notice(ctx.open, room.closed_sentence(ctx.name))}")
-    data = {"code": ctx.code, "base": f"/{ctx.code}", "activity": ctx.name, **data}
+    data = {"code": ctx.code, "base": f"{ctx.prefix}{ctx.code}", "activity": ctx.name, **data}
     return pages.page(title, heading + body, data, SCRIPTS[ctx.name])
 
 
