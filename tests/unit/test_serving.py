@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -172,3 +173,16 @@ def test_a_jupyter_server_of_the_environment_applies_the_kit_settings(tmp_path):
          " km.cull_idle_timeout, app.config.VoilaExecutor.iopub_timeout)"],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=True).stdout.split()
     assert shown == ["None", str(100 * 1024 * 1024), "KitKernelManager", "40", "120", "120"]
+
+
+def test_the_kit_s_bytecode_is_written_for_the_pages_kernels(tmp_path, monkeypatch):
+    # Each page's kernel imports the kit: with its bytecode written, none compiles it again.
+    import importlib.util
+
+    from kit import serve
+
+    (tmp_path / "kit" / "apps").mkdir(parents=True)
+    (tmp_path / "kit" / "apps" / "page.py").write_text("VALUE = 1\n", encoding="utf-8")
+    monkeypatch.setattr(serve, "REPO_ROOT", tmp_path)
+    serve.precompile_kit()
+    assert Path(importlib.util.cache_from_source(str(tmp_path / "kit" / "apps" / "page.py"))).is_file()
