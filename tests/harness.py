@@ -141,6 +141,41 @@ def serving(command: list[str], env: dict[str, str], log: Path, *, port: int, na
         stop_server(process)
 
 
+# A five-year-old Android phone, for the participant pages of the live workshop (with a 375 x 667 viewport).
+PHONE = {"is_mobile": True, "has_touch": True, "device_scale_factor": 2,
+         "user_agent": "Mozilla/5.0 (Linux; Android 9; SM-J530F) AppleWebKit/537.36 (KHTML, like Gecko) "
+                       "Chrome/80.0.3987.99 Mobile Safari/537.36"}
+
+
+def phone_context(playwright_instance, watch: Watch):
+    """A fresh browser profile of that phone (`browser_context`), what a participant opens the join address in."""
+    return browser_context(playwright_instance, watch, profile_prefix="kit-e2e-phone-", **PHONE)
+
+
+@contextlib.contextmanager
+def participant_server(tmp_path: Path, ws_id: str, *options: str):
+    """`python -m kit atelier ws_id *options` on a free port, as a facilitator starts it in a terminal, until
+    it prints its join code; yields (join address, what it printed). Stopped after the block, which must
+    leave it running: it then exits cleanly (0)."""
+    import sys
+
+    port = free_port()
+    log = tmp_path / "atelier.log"
+    command = [sys.executable, "-m", "kit", "atelier", ws_id, *options, "--port", str(port)]
+    with serving(command, isolated_env(tmp_path), log, port=port, name="atelier") as process:
+        deadline = time.monotonic() + 30
+        lines: list[str] = []
+        while not (lines and lines[-1].startswith("Code : ")):
+            assert time.monotonic() < deadline, tail(log)
+            check_running(process, log, "atelier")
+            time.sleep(0.1)
+            lines = log.read_text().splitlines()
+        address = lines[-2].removeprefix("Adresse pour rejoindre : ")
+        assert address.endswith("/" + lines[-1].removeprefix("Code : ")), lines
+        yield address, lines
+    assert process.returncode == 0, tail(log)
+
+
 def kill_leftovers(root: Path) -> None:
     """Kill, by pid, the processes left behind under `root` if a server died without stopping its kernels.
 

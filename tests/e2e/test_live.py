@@ -6,7 +6,6 @@ facilitator accepts it, and the stake is in the workspace file."""
 from __future__ import annotations
 
 import json
-import sys
 import time
 
 import pytest
@@ -16,39 +15,22 @@ from kit.live import room
 from kit.store import Store
 from tests import harness
 
-PHONE = {"is_mobile": True, "has_touch": True, "device_scale_factor": 2,
-         "user_agent": "Mozilla/5.0 (Linux; Android 9; SM-J530F) AppleWebKit/537.36 (KHTML, like Gecko) "
-                       "Chrome/80.0.3987.99 Mobile Safari/537.36"}
 
 
 @pytest.fixture
 def atelier(tmp_path):
     """The participant server of a demo workspace: (store, workspace id, join address), from its last lines."""
-    env = harness.isolated_env(tmp_path)
     store = Store(tmp_path / "espaces")
     ws_id = create_demo(store).id
-    port = harness.free_port()
-    log = tmp_path / "atelier.log"
-    command = [sys.executable, "-m", "kit", "atelier", ws_id, "--port", str(port)]
-    with harness.serving(command, env, log, port=port, name="atelier") as process:
-        deadline = time.monotonic() + 30
-        lines = []
-        while not (lines and lines[-1].startswith("Code : ")):
-            assert time.monotonic() < deadline, harness.tail(log)
-            harness.check_running(process, log, "atelier")
-            time.sleep(0.1)
-            lines = log.read_text().splitlines()
-        address = lines[-2].removeprefix("Adresse pour rejoindre : ")
-        assert address.endswith("/" + lines[-1].removeprefix("Code : "))
+    with harness.participant_server(tmp_path, ws_id) as (address, _):
         yield store, ws_id, address
-    assert process.returncode == 0, harness.tail(log)
 
 
 def test_a_phone_proposes_a_stake_that_the_facilitator_accepts(playwright_instance, atelier):
     store, ws_id, address = atelier
     watch = harness.Watch()
     watch.allow("ERR_INTERNET_DISCONNECTED")  # the phone without network, on purpose
-    with harness.browser_context(playwright_instance, watch, profile_prefix="kit-e2e-phone-", **PHONE) as context:
+    with harness.phone_context(playwright_instance, watch) as context:
         phone = harness.first_page(context)
         phone.set_viewport_size({"width": 375, "height": 667})
         response = phone.goto(address)
@@ -97,7 +79,7 @@ def test_a_phone_gives_its_dots_and_cannot_give_more(playwright_instance, atelie
     address = room.join_url(store, ws_id, "votes")  # the running server wrote its address beside the workspace
     first = store.load(ws_id).stakes[0]
     watch = harness.Watch()
-    with harness.browser_context(playwright_instance, watch, profile_prefix="kit-e2e-phone-", **PHONE) as context:
+    with harness.phone_context(playwright_instance, watch) as context:
         phone = harness.first_page(context)
         phone.set_viewport_size({"width": 375, "height": 667})
         phone.goto(address)

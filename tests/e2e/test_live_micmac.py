@@ -6,7 +6,6 @@ and writes the values into the matrix, leaving the cell the facilitator had rate
 
 from __future__ import annotations
 
-import sys
 import time
 
 import pytest
@@ -19,7 +18,6 @@ from kit.live import room
 from kit.live.activities import micmac
 from kit.store import Store
 from tests import harness
-from tests.e2e.test_live import PHONE
 from tests.unit.test_home_app import one
 
 SCORES = ["0", "1", "2", "3", "P", "2"]  # tapped on the rows of a share, in turn
@@ -28,24 +26,12 @@ SCORES = ["0", "1", "2", "3", "P", "2"]  # tapped on the rows of a share, in tur
 @pytest.fixture
 def atelier(tmp_path):
     """The participant server of a demo workspace (4 stakes, 12 cells) opened on MICMAC, 6 pairs each."""
-    env = harness.isolated_env(tmp_path)
     store = Store(tmp_path / "espaces")
     ws_id = create_demo(store).id
     micmac.configure(store, ws_id, k=1, share=6)
-    port = harness.free_port()
-    log = tmp_path / "atelier.log"
-    command = [sys.executable, "-m", "kit", "atelier", ws_id, "--activite", "micmac", "--port", str(port)]
-    with harness.serving(command, env, log, port=port, name="atelier") as process:
-        deadline = time.monotonic() + 30
-        lines = []
-        while not (lines and lines[-1].startswith("Code : ")):
-            assert time.monotonic() < deadline, harness.tail(log)
-            harness.check_running(process, log, "atelier")
-            time.sleep(0.1)
-            lines = log.read_text().splitlines()
-        assert "Noter les influences (MICMAC)" in log.read_text()
-        yield store, ws_id, lines[-2].removeprefix("Adresse pour rejoindre : ")
-    assert process.returncode == 0, harness.tail(log)
+    with harness.participant_server(tmp_path, ws_id, "--activite", "micmac") as (address, lines):
+        assert any("Noter les influences (MICMAC)" in line for line in lines), lines
+        yield store, ws_id, address
 
 
 def score_unscored(phone, ids_by_title) -> dict[str, str]:
@@ -82,7 +68,7 @@ def test_a_phone_scores_its_share_and_the_facilitator_applies_it(playwright_inst
     ids_by_title = {s.title: s.id for s in ws.stakes}
     assert len(ids_by_title) == 4
     watch = harness.Watch()
-    with harness.browser_context(playwright_instance, watch, profile_prefix="kit-e2e-phone-", **PHONE) as context:
+    with harness.phone_context(playwright_instance, watch) as context:
         phone = harness.first_page(context)
         phone.set_viewport_size({"width": 375, "height": 667})
         response = phone.goto(address)

@@ -12,7 +12,7 @@ from kit.demo import create_demo
 from kit.live import room
 from kit.store import Store
 from tests import harness
-from tests.e2e.test_live import PHONE
+
 
 APP = "notebooks/10_enjeux.ipynb"
 
@@ -33,7 +33,7 @@ def test_a_phone_s_proposal_reaches_the_projected_app_and_becomes_a_stake(page, 
     assert page.locator(".kit-live-qr svg").count() == 1
     try:
         watch = harness.Watch()
-        with harness.browser_context(playwright_instance, watch, profile_prefix="kit-e2e-phone-", **PHONE) as context:
+        with harness.phone_context(playwright_instance, watch) as context:
             phone = harness.first_page(context)
             phone.set_viewport_size({"width": 375, "height": 667})
             phone.goto(address)

@@ -6,8 +6,6 @@ in the workspace file (a relation of the network, cells of the 2MAO matrix)."""
 from __future__ import annotations
 
 import json
-import sys
-import time
 
 import pytest
 
@@ -16,28 +14,15 @@ from kit.live import room
 from kit.live.activities import positions, relations
 from kit.store import Store
 from tests import harness
-from tests.e2e.test_live import PHONE
 
 
 @pytest.fixture
 def atelier(tmp_path):
     """The participant server of a demo workspace, on « Avec qui travaillez-vous ? »: (store, id, address)."""
-    env = harness.isolated_env(tmp_path)
     store = Store(tmp_path / "espaces")
     ws_id = create_demo(store).id
-    port = harness.free_port()
-    log = tmp_path / "atelier.log"
-    command = [sys.executable, "-m", "kit", "atelier", ws_id, "--activite", "relations", "--port", str(port)]
-    with harness.serving(command, env, log, port=port, name="atelier") as process:
-        deadline = time.monotonic() + 30
-        lines = []
-        while not (lines and lines[-1].startswith("Code : ")):
-            assert time.monotonic() < deadline, harness.tail(log)
-            harness.check_running(process, log, "atelier")
-            time.sleep(0.1)
-            lines = log.read_text().splitlines()
-        yield store, ws_id, lines[-2].removeprefix("Adresse pour rejoindre : ")
-    assert process.returncode == 0, harness.tail(log)
+    with harness.participant_server(tmp_path, ws_id, "--activite", "relations") as (address, _):
+        yield store, ws_id, address
 
 
 def test_a_phone_proposes_a_relation_and_gives_its_actor_s_positions(playwright_instance, atelier):
@@ -46,7 +31,7 @@ def test_a_phone_proposes_a_relation_and_gives_its_actor_s_positions(playwright_
     mine, other = ws.actors[0], ws.actors[-1]
     assert not relations.same_relation(ws, mine.id, other.id, "coopération")
     watch = harness.Watch()
-    with harness.browser_context(playwright_instance, watch, profile_prefix="kit-e2e-phone-", **PHONE) as context:
+    with harness.phone_context(playwright_instance, watch) as context:
         phone = harness.first_page(context)
         phone.set_viewport_size({"width": 375, "height": 667})
         response = phone.goto(address)

@@ -6,8 +6,6 @@ fiches » (the session-3 review, on the same store) writes the ranking into the 
 from __future__ import annotations
 
 import json
-import sys
-import time
 
 import pytest
 
@@ -18,16 +16,12 @@ from kit.live import room
 from kit.store import Store
 from tests import harness
 
-PHONE = {"is_mobile": True, "has_touch": True, "device_scale_factor": 2,
-         "user_agent": "Mozilla/5.0 (Linux; Android 9; SM-J530F) AppleWebKit/537.36 (KHTML, like Gecko) "
-                       "Chrome/80.0.3987.99 Mobile Safari/537.36"}
 
 
 @pytest.fixture
 def atelier(tmp_path):
     """The participant server of a demo workspace on the priorities, five dots each: (store, workspace id,
     join address), from its last lines."""
-    env = harness.isolated_env(tmp_path)
     store = Store(tmp_path / "espaces")
     ws_id = create_demo(store).id
 
@@ -36,28 +30,16 @@ def atelier(tmp_path):
             action.priority = "basse"
 
     store.update(ws_id, lowest)
-    port = harness.free_port()
-    log = tmp_path / "atelier.log"
-    command = [sys.executable, "-m", "kit", "atelier", ws_id, "--activite", "priorites", "--points", "5",
-               "--port", str(port)]
-    with harness.serving(command, env, log, port=port, name="atelier") as process:
-        deadline = time.monotonic() + 30
-        lines = []
-        while not (lines and lines[-1].startswith("Code : ")):
-            assert time.monotonic() < deadline, harness.tail(log)
-            harness.check_running(process, log, "atelier")
-            time.sleep(0.1)
-            lines = log.read_text().splitlines()
+    with harness.participant_server(tmp_path, ws_id, "--activite", "priorites", "--points", "5") as (address, lines):
         assert any("« Prioriser les fiches action » ouverte" in line for line in lines), lines
-        yield store, ws_id, lines[-2].removeprefix("Adresse pour rejoindre : ")
-    assert process.returncode == 0, harness.tail(log)
+        yield store, ws_id, address
 
 
 def test_a_phone_gives_its_dots_to_the_fiches_and_the_facilitator_applies_the_ranking(playwright_instance, atelier):
     store, ws_id, address = atelier
     first, second = store.load(ws_id).actions[:2]
     watch = harness.Watch()
-    with harness.browser_context(playwright_instance, watch, profile_prefix="kit-e2e-phone-", **PHONE) as context:
+    with harness.phone_context(playwright_instance, watch) as context:
         phone = harness.first_page(context)
         phone.set_viewport_size({"width": 375, "height": 667})
         response = phone.goto(address)

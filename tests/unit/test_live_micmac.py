@@ -4,7 +4,6 @@ the matrix without overwriting the facilitator's cells, the participant server's
 
 from __future__ import annotations
 
-import asyncio
 import json
 import math
 import re
@@ -25,6 +24,7 @@ from kit.live.activities import micmac
 from kit.model import Stake
 from kit.store import Store
 from tests.unit.test_home_app import find, one
+from tests.unit.tornado_loop import OutsidePlaywrightLoop
 
 NASTY = '</script><script>alert(1)</script><img src=x onerror=alert(2)>'
 
@@ -294,7 +294,7 @@ def test_the_aggregate_chosen_is_the_one_applied(store, ws):
 # -- the participant server ------------------------------------------------------------------------------------
 
 
-class MicmacServerCase(tornado.testing.AsyncHTTPTestCase):
+class MicmacServerCase(OutsidePlaywrightLoop, tornado.testing.AsyncHTTPTestCase):
     def get_app(self):
         self.folder = tempfile.TemporaryDirectory()
         self.store = Store(Path(self.folder.name) / "espaces")
@@ -308,17 +308,8 @@ class MicmacServerCase(tornado.testing.AsyncHTTPTestCase):
         micmac.configure(self.store, self.ws.id, share=4)
         return server.make_app(self.store, [self.ws.id])
 
-    def setUp(self):
-        # As in test_live_server.py: Playwright's sync API may keep its loop marked as running in this thread.
-        self._outer_loop = asyncio.events._get_running_loop()
-        asyncio.events._set_running_loop(None)
-        super().setUp()
-
     def tearDown(self):
-        try:
-            super().tearDown()
-        finally:
-            asyncio.events._set_running_loop(self._outer_loop)
+        super().tearDown()
         self.folder.cleanup()
 
     def state(self, who=participant(1)):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 import tempfile
@@ -14,12 +13,13 @@ import tornado.web
 from kit.live import activities, pages, room, server
 from kit.model import Neighbourhood, Stake
 from kit.store import Store
+from tests.unit.tornado_loop import OutsidePlaywrightLoop
 
 P1 = "p-1111111111111111"
 NASTY = '</script><script>alert(1)</script><img src=x onerror=alert(2)>'
 
 
-class LiveTestCase(tornado.testing.AsyncHTTPTestCase):
+class LiveTestCase(OutsidePlaywrightLoop, tornado.testing.AsyncHTTPTestCase):
     network = False
 
     def get_app(self):
@@ -37,18 +37,8 @@ class LiveTestCase(tornado.testing.AsyncHTTPTestCase):
         self.other_code = room.open_activity(self.store, self.other.id, "propositions")  # not this server's
         return server.make_app(self.store, [self.ws.id], network=self.network, hosts=("atelier.example",))
 
-    def setUp(self):
-        # In one pytest session with the e2e tests, Playwright's sync API keeps its event loop marked as running
-        # in this thread (its session fixture lives to the end): tornado's test loop cannot run under it.
-        self._outer_loop = asyncio.events._get_running_loop()
-        asyncio.events._set_running_loop(None)
-        super().setUp()
-
     def tearDown(self):
-        try:
-            super().tearDown()
-        finally:
-            asyncio.events._set_running_loop(self._outer_loop)
+        super().tearDown()
         self.folder.cleanup()
 
     def get(self, path, **headers):

@@ -5,7 +5,6 @@ the session-2 app's « Atelier en direct » tab."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 import tempfile
@@ -23,6 +22,7 @@ from kit.live.activities import positions, relations
 from kit.model import Actor, ActorPosition, Objective, Relation
 from kit.store import Store
 from tests.unit.test_home_app import find, one
+from tests.unit.tornado_loop import OutsidePlaywrightLoop
 
 P1, P2, P3 = "p-1111111111111111", "p-2222222222222222", "p-3333333333333333"
 NASTY = '</script><script>alert(1)</script><img src=x onerror=alert(2)>'
@@ -230,7 +230,7 @@ def test_positions_reach_the_matrix_without_overwriting_the_facilitator(store, w
 # -- the participant server -------------------------------------------------------------------------------
 
 
-class LiveTestCase(tornado.testing.AsyncHTTPTestCase):
+class LiveTestCase(OutsidePlaywrightLoop, tornado.testing.AsyncHTTPTestCase):
     def get_app(self):
         self.folder = tempfile.TemporaryDirectory()
         self.store = Store(Path(self.folder.name) / "espaces")
@@ -239,17 +239,8 @@ class LiveTestCase(tornado.testing.AsyncHTTPTestCase):
         self.positions_code = room.open_activity(self.store, self.ws.id, "positions")
         return server.make_app(self.store, [self.ws.id])
 
-    def setUp(self):
-        # As in test_live_server.py: Playwright's sync API may keep its event loop marked as running here.
-        self._outer_loop = asyncio.events._get_running_loop()
-        asyncio.events._set_running_loop(None)
-        super().setUp()
-
     def tearDown(self):
-        try:
-            super().tearDown()
-        finally:
-            asyncio.events._set_running_loop(self._outer_loop)
+        super().tearDown()
         self.folder.cleanup()
 
     def post(self, code, body):

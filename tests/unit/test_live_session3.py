@@ -4,7 +4,6 @@ app's « Atelier en direct » panel, and the participant server's handlers for i
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 import tempfile
@@ -23,6 +22,7 @@ from kit.live.activities import priorites
 from kit.model import Action
 from kit.store import Store
 from tests.unit.test_home_app import find, find_all, one, texts
+from tests.unit.tornado_loop import OutsidePlaywrightLoop
 
 P1, P2, P3 = "p-1111111111111111", "p-2222222222222222", "p-3333333333333333"
 NASTY = '</script><script>alert(1)</script><img src=x onerror=alert(2)>'
@@ -231,7 +231,7 @@ def test_the_review_on_its_own_panel_redraws_the_app(store, ws):
 # -- the participant server --------------------------------------------------------------------------------
 
 
-class PrioritiesServer(tornado.testing.AsyncHTTPTestCase):
+class PrioritiesServer(OutsidePlaywrightLoop, tornado.testing.AsyncHTTPTestCase):
     def get_app(self):
         self.folder = tempfile.TemporaryDirectory()
         self.store = Store(Path(self.folder.name) / "espaces")
@@ -243,18 +243,8 @@ class PrioritiesServer(tornado.testing.AsyncHTTPTestCase):
         self.code = room.open_activity(self.store, self.ws.id, "priorites", dots=4)
         return server.make_app(self.store, [self.ws.id])
 
-    def setUp(self):
-        # In one pytest session with the e2e tests, Playwright's sync API keeps its event loop marked as running
-        # in this thread (its session fixture lives to the end): tornado's test loop cannot run under it.
-        self._outer_loop = asyncio.events._get_running_loop()
-        asyncio.events._set_running_loop(None)
-        super().setUp()
-
     def tearDown(self):
-        try:
-            super().tearDown()
-        finally:
-            asyncio.events._set_running_loop(self._outer_loop)
+        super().tearDown()
         self.folder.cleanup()
 
     def send(self, votes, sequence=1, participant=P1):
