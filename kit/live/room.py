@@ -317,6 +317,22 @@ class RateLimited(KitError):
     """A participant sends faster than the limit: the phone keeps the contribution and retries later."""
 
 
+def allocation_of(sent: object, known: set[str], invalid: str, removed: str) -> dict[str, int]:
+    """A participant's dots as the phone sent them (id -> whole number from zero up), checked against the ids
+    still `known`, without the zeros; `invalid` and `removed` begin the French refusals."""
+    if not isinstance(sent, dict) or len(sent) > 200:
+        raise KitError(f"{invalid} : rechargez la page.")
+    dots: dict[str, int] = {}
+    for item_id, count in sent.items():
+        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+            raise KitError(f"{invalid} : rechargez la page.")
+        if item_id not in known:
+            raise KitError(f"{removed} : rechargez la page pour revoter.")
+        if count:
+            dots[item_id] = count
+    return dots
+
+
 def vote(store: Store, ws: Workspace, *, participant: object, pseudonym: object, sequence: object,
          allocation: object) -> dict[str, int]:
     """A participant's whole allocation of dots (stake id -> dots), replacing the one before: a resend is
@@ -326,17 +342,8 @@ def vote(store: Store, ws: Workspace, *, participant: object, pseudonym: object,
     pseudonym = _pseudonym(pseudonym)
     if not isinstance(sequence, int) or isinstance(sequence, bool) or not 0 <= sequence < 2**53:
         raise KitError("L'envoi est invalide : rechargez la page.")
-    if not isinstance(allocation, dict) or len(allocation) > 200:
-        raise KitError("Les votes envoyés sont invalides : rechargez la page.")
-    stakes = {s.id for s in ws.stakes}
-    dots: dict[str, int] = {}
-    for stake_id, count in allocation.items():
-        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
-            raise KitError("Les votes envoyés sont invalides : rechargez la page.")
-        if stake_id not in stakes:
-            raise KitError("Un des enjeux a été retiré entre-temps : rechargez la page pour revoter.")
-        if count:
-            dots[stake_id] = count
+    dots = allocation_of(allocation, {s.id for s in ws.stakes}, "Les votes envoyés sont invalides",
+                         "Un des enjeux a été retiré entre-temps")
 
     def change(room: dict) -> dict[str, int]:
         if not is_open(room, "votes"):

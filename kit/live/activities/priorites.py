@@ -49,16 +49,8 @@ def checker(ws: Workspace):
     fiches = {a.id for a in ws.actions}
 
     def check(side: dict, participant: str, value: object) -> dict[str, int]:
-        if not isinstance(value, dict) or len(value) > 200:
-            raise KitError("Les points envoyés sont invalides : rechargez la page.")
-        kept: dict[str, int] = {}
-        for fiche_id, count in value.items():
-            if not isinstance(count, int) or isinstance(count, bool) or count < 0:
-                raise KitError("Les points envoyés sont invalides : rechargez la page.")
-            if fiche_id not in fiches:
-                raise KitError("Une des fiches action a été retirée entre-temps : rechargez la page pour revoter.")
-            if count:
-                kept[fiche_id] = count
+        kept = room.allocation_of(value, fiches, "Les points envoyés sont invalides",
+                                  "Une des fiches action a été retirée entre-temps")
         limit = int(room.activity(side, NAME).get("dots") or room.DEFAULT_DOTS)
         if sum(kept.values()) > limit:
             raise KitError(f"Vous avez {limit} points en tout : retirez-en avant d'envoyer.")
