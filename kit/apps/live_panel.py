@@ -25,7 +25,7 @@ import traitlets as t
 
 from kit.errors import KitError
 from kit.live import room
-from kit.serving.jupyter_extension import LIVE_PREFIX_VARIABLE
+from kit.live.names import HUB_PREFIX_VARIABLE
 from kit.store import Store
 
 from .plot import STATIC
@@ -84,7 +84,7 @@ class LivePanel:
         start = tagged(button("Ouvrir l'activité aux téléphones", style="primary", icon="mobile"), "kit-live-open")
         close = tagged(button("Fermer l'activité", icon="lock"), "kit-live-close")
         stop = tagged(button("Arrêter le serveur des participants", icon="stop"), "kit-live-stop")
-        if os.environ.get(LIVE_PREFIX_VARIABLE):  # on a JupyterHub: no server to start or stop, no Wi-Fi to choose
+        if os.environ.get(HUB_PREFIX_VARIABLE):  # on a JupyterHub: no server to start or stop, no Wi-Fi to choose
             stop.layout.display = self.network.layout.display = "none"
         start.on_click(guard(lambda _: self.open(), near=self.note))
         close.on_click(guard(lambda _: self.close(), near=self.note))
@@ -123,7 +123,7 @@ class LivePanel:
     def open(self) -> None:
         activity = self.activity.value
         room.open_activity(self.store, self.ws_id, activity)
-        hub_prefix = os.environ.get(LIVE_PREFIX_VARIABLE)
+        hub_prefix = os.environ.get(HUB_PREFIX_VARIABLE)
         if hub_prefix:
             self._on_the_hub(hub_prefix)
         elif room.join_url(self.store, self.ws_id, activity) is None:
@@ -132,7 +132,7 @@ class LivePanel:
         self.said(f"Activité « {room.ACTIVITIES[activity]} » ouverte : les téléphones peuvent la rejoindre.")
 
     def _on_the_hub(self, prefix: str) -> None:
-        """On a JupyterHub, this territory's own server answers the phones (`add_live_routes`): no server
+        """On a JupyterHub, this territory's own server answers the phones (`kit.live.jupyter`): no server
         to start, and the address is the hub's, as the facilitator's browser reached it."""
         origin = self.origin()
         if not origin.startswith(("http://", "https://")):

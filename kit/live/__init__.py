@@ -7,6 +7,7 @@
     activities/ one module per activity: its phone page and script, what it accepts, what the apps apply
     server.py   the Tornado participant server (`python -m kit atelier`): host check, JSON endpoints
     pages.py    what every page shares (inline ES5 script and style, a few kB, text always escaped)
+    jupyter.py  on a JupyterHub, the same routes in each territory's Jupyter server (a server extension)
     qr.py       the join address as a QR code (segno): SVG for projection, text for the terminal
     command.py  the `atelier` subcommand of kit.cli
 

@@ -10,3 +10,7 @@ ACTIVITIES = {  # each has its module in kit/live/activities/
     "positions": "Positions des acteurs (MACTOR)",
     "priorites": "Prioriser les fiches action",
 }
+
+# Set by `kit.live.jupyter` in a JupyterHub single-user server (the participant pages' path, which the
+# kernels it starts inherit): « Atelier en direct » then starts no server and gives the hub's address.
+HUB_PREFIX_VARIABLE = "KIT_ATELIER_CHEMIN"

@@ -10,13 +10,11 @@ builds its kernel manager and its web application, so these settings are in plac
 the person set in their own Jupyter config wins. Standalone Voilà (`kit serve`) is not a Jupyter server
 and reads the same values from voila.json (`tests/unit/test_serving.py` keeps the two in step).
 
-On a JupyterHub single-user server (``JUPYTERHUB_SERVICE_PREFIX`` set by the hub), it also serves the
-room's phones: the participant pages of `kit.live` under ``/user/<name>/atelier/`` (`add_live_routes`).
+The same file enables `kit.live.jupyter`, which on a JupyterHub serves the room's phones (it knows the
+kit; this module knows nothing of it, as every server module).
 """
 
 from __future__ import annotations
-
-import os
 
 KERNEL_MANAGER = "kit.serving.kernels.KitKernelManager"
 
@@ -66,28 +64,3 @@ def _link_jupyter_server_extension(serverapp) -> None:
 
 def _load_jupyter_server_extension(serverapp) -> None:
     serverapp.log.info("Quartiers en transitions : réglages du kit appliqués au serveur Jupyter.")
-    if os.environ.get("JUPYTERHUB_SERVICE_PREFIX"):
-        add_live_routes(serverapp)
-
-
-LIVE_PREFIX_VARIABLE = "KIT_ATELIER_CHEMIN"  # the kernels' way to know the participant pages are here
-
-
-def add_live_routes(serverapp) -> str:
-    """On a JupyterHub, the room's phones reach the territory's own server: the participant pages
-    (`kit.live.server.routes`) under ``<base_url>atelier/``, for the workspaces of this server's store.
-
-    A phone is no user of the hub: these handlers are plain Tornado handlers, outside Jupyter's login,
-    and answer nothing but the join codes' pages (no workspace listed, no file, no kernel: the same
-    handlers as the participant server of a laptop). Returns the prefix, which the kernels started
-    afterwards find in `LIVE_PREFIX_VARIABLE` (« Atelier en direct » then starts no server of its own)."""
-    from jupyter_server.utils import url_path_join
-
-    from kit.live.server import routes
-    from kit.store import Store
-
-    prefix = url_path_join(serverapp.base_url, "atelier/")
-    serverapp.web_app.add_handlers(".*$", routes(Store(), None, prefix=prefix))
-    os.environ[LIVE_PREFIX_VARIABLE] = prefix
-    serverapp.log.info("Quartiers en transitions : pages des participants sous %s", prefix)
-    return prefix

@@ -91,9 +91,9 @@ def test_only_the_chosen_activity_s_review_is_shown(store):
 
 
 def test_on_a_jupyterhub_the_phones_get_the_hub_s_address_and_no_server_is_started(store, monkeypatch):
-    from kit.serving.jupyter_extension import LIVE_PREFIX_VARIABLE
+    from kit.live.names import HUB_PREFIX_VARIABLE
 
-    monkeypatch.setenv(LIVE_PREFIX_VARIABLE, "/user/rivebelle/atelier/")
+    monkeypatch.setenv(HUB_PREFIX_VARIABLE, "/user/rivebelle/atelier/")
     ws = create_demo(store)
     origin = [""]
     panel = LivePanel(store, ws.id, guard, lambda ws: None, SESSION_1, origin=lambda: origin[0])
