@@ -147,9 +147,14 @@ PHONE = {"is_mobile": True, "has_touch": True, "device_scale_factor": 2,
                        "Chrome/80.0.3987.99 Mobile Safari/537.36"}
 
 
-def phone_context(playwright_instance, watch: Watch):
-    """A fresh browser profile of that phone (`browser_context`), what a participant opens the join address in."""
-    return browser_context(playwright_instance, watch, profile_prefix="kit-e2e-phone-", **PHONE)
+@contextlib.contextmanager
+def phone(playwright_instance, watch: Watch):
+    """That phone's page, 375 x 667, in a fresh browser profile (`browser_context`): what a participant opens
+    the join address in."""
+    with browser_context(playwright_instance, watch, profile_prefix="kit-e2e-phone-", **PHONE) as context:
+        page = first_page(context)
+        page.set_viewport_size({"width": 375, "height": 667})
+        yield page
 
 
 @contextlib.contextmanager

@@ -289,22 +289,11 @@ def propose(store: Store, ws: Workspace, *, participant: object, pseudonym: obje
     moment = now or now_utc()
 
     def change(room: dict) -> tuple[Contribution, bool]:
-        for kept in room["contributions"]:
-            if kept["id"] == contribution_id:
-                if kept["participant"] != participant:
-                    raise KitError("Cette contribution a déjà été reçue d'un autre téléphone : rechargez la page.")
-                return Contribution(**kept), True
-        if not is_open(room, "propositions"):
-            raise KitError(closed_sentence("propositions"))
-        mine = [c for c in room["contributions"] if c["participant"] == participant]
-        if len(mine) >= MAX_PER_PARTICIPANT:
-            raise KitError(f"Vous avez déjà proposé {MAX_PER_PARTICIPANT} enjeux : c'est le maximum par personne.")
-        recent = [c for c in mine if datetime.fromisoformat(c["received_at"]) > moment - timedelta(minutes=1)]
-        if len(recent) >= PER_MINUTE:
-            raise RateLimited(f"Vous avez proposé {PER_MINUTE} enjeux en une minute : attendez un peu, votre "
-                              "proposition partira toute seule.")
-        if len(room["contributions"]) >= MAX_CONTRIBUTIONS:
-            raise KitError("La séance a reçu le nombre maximal de propositions : parlez-en à l'animateur.")
+        kept = admitted(room, room["contributions"], "propositions", item_id=contribution_id,
+                        participant=participant, moment=moment, item="contribution", items="enjeux",
+                        total="propositions")
+        if kept is not None:
+            return Contribution(**kept), True
         contribution = Contribution(id=contribution_id, participant=participant, pseudonym=pseudonym, title=title,
                                     theme=theme, neighbourhood_id=neighbourhood_id, received_at=moment.isoformat())
         room["contributions"].append(asdict(contribution))
@@ -315,6 +304,45 @@ def propose(store: Store, ws: Workspace, *, participant: object, pseudonym: obje
 
 class RateLimited(KitError):
     """A participant sends faster than the limit: the phone keeps the contribution and retries later."""
+
+
+def admitted(room: dict, queue: list[dict], activity_name: str, *, item_id: str, participant: str,
+             moment: datetime, item: str, items: str, total: str) -> dict | None:
+    """What every queued contribution (a proposed stake, a proposed relation) passes under the side file's lock,
+    before it joins `queue`: the one already received with this id is returned (a double tap, a resend: kept
+    once; from another phone, refused), then a closed activity, a participant past `MAX_PER_PARTICIPANT` or
+    `PER_MINUTE` (`RateLimited`: the phone sends it again later) and a room past `MAX_CONTRIBUTIONS` are refused.
+    `item`, `items`, `total`: the French words of the refusals (« contribution », « enjeux », « propositions »)."""
+    for kept in queue:
+        if kept["id"] == item_id:
+            if kept["participant"] != participant:
+                raise KitError(f"Cette {item} a déjà été reçue d'un autre téléphone : rechargez la page.")
+            return kept
+    if not is_open(room, activity_name):
+        raise KitError(closed_sentence(activity_name))
+    mine = [c for c in queue if c["participant"] == participant]
+    if len(mine) >= MAX_PER_PARTICIPANT:
+        raise KitError(f"Vous avez déjà proposé {MAX_PER_PARTICIPANT} {items} : c'est le maximum par personne.")
+    recent = [c for c in mine if datetime.fromisoformat(c["received_at"]) > moment - timedelta(minutes=1)]
+    if len(recent) >= PER_MINUTE:
+        raise RateLimited(f"Vous avez proposé {PER_MINUTE} {items} en une minute : attendez un peu, votre "
+                          "proposition partira toute seule.")
+    if len(queue) >= MAX_CONTRIBUTIONS:
+        raise KitError(f"La séance a reçu le nombre maximal de {total} : parlez-en à l'animateur.")
+    return None
+
+
+def _sequence(sequence: object) -> None:
+    """The number a phone's answers grow by (its clock): whole, from zero, within what JSON keeps exactly."""
+    if not isinstance(sequence, int) or isinstance(sequence, bool) or not 0 <= sequence < 2**53:
+        raise KitError("L'envoi est invalide : rechargez la page.")
+
+
+def within_dots(room: dict, activity_name: str, dots: dict[str, int]) -> None:
+    """No participant gives more dots in all than the activity's (`DOT_ACTIVITIES`)."""
+    limit = int(activity(room, activity_name).get("dots") or DEFAULT_DOTS)
+    if sum(dots.values()) > limit:
+        raise KitError(f"Vous avez {limit} points en tout : retirez-en avant d'envoyer.")
 
 
 def allocation_of(sent: object, known: set[str], invalid: str, removed: str) -> dict[str, int]:
@@ -340,17 +368,14 @@ def vote(store: Store, ws: Workspace, *, participant: object, pseudonym: object,
     total can never exceed the activity's dots. Returns the allocation kept."""
     participant = _client_id(participant, "L'identifiant du participant")
     pseudonym = _pseudonym(pseudonym)
-    if not isinstance(sequence, int) or isinstance(sequence, bool) or not 0 <= sequence < 2**53:
-        raise KitError("L'envoi est invalide : rechargez la page.")
+    _sequence(sequence)
     dots = allocation_of(allocation, {s.id for s in ws.stakes}, "Les votes envoyés sont invalides",
                          "Un des enjeux a été retiré entre-temps")
 
     def change(room: dict) -> dict[str, int]:
         if not is_open(room, "votes"):
             raise KitError(closed_sentence("votes"))
-        limit = int(activity(room, "votes").get("dots") or DEFAULT_DOTS)
-        if sum(dots.values()) > limit:
-            raise KitError(f"Vous avez {limit} points en tout : retirez-en avant d'envoyer.")
+        within_dots(room, "votes", dots)
         kept = room["votes"].get(participant)
         if kept and kept["sequence"] >= sequence:
             return dict(kept["stakes"])  # an older or repeated send: what is kept stays
@@ -370,8 +395,7 @@ def answer(store: Store, ws_id: str, activity_name: str, *, participant: object,
     _activity_name(activity_name)
     participant = _client_id(participant, "L'identifiant du participant")
     pseudonym = _pseudonym(pseudonym)
-    if not isinstance(sequence, int) or isinstance(sequence, bool) or not 0 <= sequence < 2**53:
-        raise KitError("L'envoi est invalide : rechargez la page.")
+    _sequence(sequence)
 
     def change(room: dict) -> dict:
         if not is_open(room, activity_name):

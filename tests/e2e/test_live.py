@@ -30,9 +30,7 @@ def test_a_phone_proposes_a_stake_that_the_facilitator_accepts(playwright_instan
     store, ws_id, address = atelier
     watch = harness.Watch()
     watch.allow("ERR_INTERNET_DISCONNECTED")  # the phone without network, on purpose
-    with harness.phone_context(playwright_instance, watch) as context:
-        phone = harness.first_page(context)
-        phone.set_viewport_size({"width": 375, "height": 667})
+    with harness.phone(playwright_instance, watch) as phone:
         response = phone.goto(address)
         assert response.status == 200 and len(response.body()) < 50_000
         paint = phone.evaluate("performance.getEntriesByName('first-contentful-paint').map(e => e.startTime)")
@@ -48,14 +46,14 @@ def test_a_phone_proposes_a_stake_that_the_facilitator_accepts(playwright_instan
         assert proposal.title == "Des arbres dans la cour <b>de l'école</b>" and proposal.theme == "Nature en ville"
         assert phone.locator("#mine li").first.inner_text().startswith("Des arbres dans la cour <b>de l'école</b>")
 
-        context.set_offline(True)  # the Wi-Fi drops
+        phone.context.set_offline(True)  # the Wi-Fi drops
         phone.fill("#title", "Un jardin partagé")
         phone.click("#send")
         phone.locator("#mine li", has_text="Pas encore envoyée").wait_for(timeout=10_000)
         assert len(room.pending(store, ws_id)) == 1
         assert "Un jardin partagé" in phone.evaluate("localStorage.getItem('kit-queue-' + "
                                                      "JSON.parse(document.getElementById('kit-data').textContent).code)")
-        context.set_offline(False)  # and comes back: the phone sends it by itself
+        phone.context.set_offline(False)  # and comes back: the phone sends it by itself
         deadline = time.monotonic() + 30
         while len(room.pending(store, ws_id)) < 2:
             assert time.monotonic() < deadline, "the proposal kept offline was never sent"
@@ -79,9 +77,7 @@ def test_a_phone_gives_its_dots_and_cannot_give_more(playwright_instance, atelie
     address = room.join_url(store, ws_id, "votes")  # the running server wrote its address beside the workspace
     first = store.load(ws_id).stakes[0]
     watch = harness.Watch()
-    with harness.phone_context(playwright_instance, watch) as context:
-        phone = harness.first_page(context)
-        phone.set_viewport_size({"width": 375, "height": 667})
+    with harness.phone(playwright_instance, watch) as phone:
         phone.goto(address)
         phone.fill("#pseudo", "Sam")
         row = phone.locator("#items li", has_text=first.title)

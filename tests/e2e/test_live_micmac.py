@@ -68,9 +68,7 @@ def test_a_phone_scores_its_share_and_the_facilitator_applies_it(playwright_inst
     ids_by_title = {s.title: s.id for s in ws.stakes}
     assert len(ids_by_title) == 4
     watch = harness.Watch()
-    with harness.phone_context(playwright_instance, watch) as context:
-        phone = harness.first_page(context)
-        phone.set_viewport_size({"width": 375, "height": 667})
+    with harness.phone(playwright_instance, watch) as phone:
         response = phone.goto(address)
         assert response.status == 200 and len(response.body()) < 50_000
         phone.locator("#left", has_text="Paires notées : 0 sur 6").wait_for(timeout=10_000)

@@ -33,9 +33,7 @@ def test_a_phone_s_proposal_reaches_the_projected_app_and_becomes_a_stake(page, 
     assert page.locator(".kit-live-qr svg").count() == 1
     try:
         watch = harness.Watch()
-        with harness.phone_context(playwright_instance, watch) as context:
-            phone = harness.first_page(context)
-            phone.set_viewport_size({"width": 375, "height": 667})
+        with harness.phone(playwright_instance, watch) as phone:
             phone.goto(address)
             phone.fill("#pseudo", "Inès")
             phone.fill("#title", "Des fontaines à eau dans le parc")

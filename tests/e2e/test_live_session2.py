@@ -31,9 +31,7 @@ def test_a_phone_proposes_a_relation_and_gives_its_actor_s_positions(playwright_
     mine, other = ws.actors[0], ws.actors[-1]
     assert not relations.same_relation(ws, mine.id, other.id, "coopération")
     watch = harness.Watch()
-    with harness.phone_context(playwright_instance, watch) as context:
-        phone = harness.first_page(context)
-        phone.set_viewport_size({"width": 375, "height": 667})
+    with harness.phone(playwright_instance, watch) as phone:
         response = phone.goto(address)
         assert response.status == 200 and len(response.body()) < 50_000
         assert phone.evaluate("document.documentElement.scrollWidth") <= 375  # no sideways scrolling

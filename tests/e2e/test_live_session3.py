@@ -39,9 +39,7 @@ def test_a_phone_gives_its_dots_to_the_fiches_and_the_facilitator_applies_the_ra
     store, ws_id, address = atelier
     first, second = store.load(ws_id).actions[:2]
     watch = harness.Watch()
-    with harness.phone_context(playwright_instance, watch) as context:
-        phone = harness.first_page(context)
-        phone.set_viewport_size({"width": 375, "height": 667})
+    with harness.phone(playwright_instance, watch) as phone:
         response = phone.goto(address)
         assert response.status == 200 and len(response.body()) < 50_000
         assert "Vous avez 5 points" in phone.inner_text("main") and "fiches action" in phone.inner_text("main")

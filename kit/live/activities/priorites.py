@@ -51,9 +51,7 @@ def checker(ws: Workspace):
     def check(side: dict, participant: str, value: object) -> dict[str, int]:
         kept = room.allocation_of(value, fiches, "Les points envoyés sont invalides",
                                   "Une des fiches action a été retirée entre-temps")
-        limit = int(room.activity(side, NAME).get("dots") or room.DEFAULT_DOTS)
-        if sum(kept.values()) > limit:
-            raise KitError(f"Vous avez {limit} points en tout : retirez-en avant d'envoyer.")
+        room.within_dots(side, NAME, kept)
         return kept
 
     return check

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from kit.errors import KitError
 from kit.live import pages, room
@@ -154,23 +154,10 @@ def propose(store: Store, ws: Workspace, *, participant: object, pseudonym: obje
 
     def change(side: dict) -> tuple[Proposal, bool]:
         kept_all = side.setdefault("relations", [])
-        for kept in kept_all:
-            if kept["id"] == proposal_id:
-                if kept["participant"] != participant:
-                    raise KitError("Cette relation a déjà été reçue d'un autre téléphone : rechargez la page.")
-                return Proposal(**kept), True
-        if not room.is_open(side, NAME):
-            raise KitError(room.closed_sentence(NAME))
-        mine = [p for p in kept_all if p["participant"] == participant]
-        if len(mine) >= room.MAX_PER_PARTICIPANT:
-            raise KitError(f"Vous avez déjà proposé {room.MAX_PER_PARTICIPANT} relations : c'est le maximum par "
-                           "personne.")
-        recent = [p for p in mine if datetime.fromisoformat(p["received_at"]) > moment - timedelta(minutes=1)]
-        if len(recent) >= room.PER_MINUTE:
-            raise room.RateLimited(f"Vous avez proposé {room.PER_MINUTE} relations en une minute : attendez un peu, "
-                                   "votre proposition partira toute seule.")
-        if len(kept_all) >= room.MAX_CONTRIBUTIONS:
-            raise KitError("La séance a reçu le nombre maximal de relations : parlez-en à l'animateur.")
+        kept = room.admitted(side, kept_all, NAME, item_id=proposal_id, participant=participant, moment=moment,
+                             item="relation", items="relations", total="relations")
+        if kept is not None:
+            return Proposal(**kept), True
         proposal = Proposal(id=proposal_id, participant=participant, pseudonym=pseudonym, actor=actor, source=source,
                             target=target, kind=kind, intensity=intensity, received_at=moment.isoformat())
         kept_all.append(asdict(proposal))
