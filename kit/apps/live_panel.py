@@ -63,6 +63,38 @@ class Review:
         return ""
 
 
+class QueueRows:
+    """The rows of a moderation queue in `box`, one per pending item, kept by the item's id from one redraw to
+    the next: the room sends every second, and rebuilding every row would send them all to the browser again
+    and undo what the facilitator was choosing in one (the stake to merge into). A row leaves, closed, once its
+    item is decided; `build(item)` gives a new item's row and the function that brings it up to date."""
+
+    def __init__(self, box: w.Box, empty: str):
+        self.box, self.empty = box, w.HTML(f"<p class='kit-sub'>{esc(empty)}</p>")
+        self.rows: dict[str, tuple[w.Widget, Callable]] = {}
+
+    def show(self, items: list[tuple[str, object]], build: Callable, *context) -> None:
+        wanted = dict(items)
+        for item_id in [i for i in self.rows if i not in wanted]:
+            _close_all(self.rows.pop(item_id)[0])
+        for item_id, item in wanted.items():
+            if item_id not in self.rows:
+                self.rows[item_id] = build(item)
+            self.rows[item_id][1](*context)
+        self.box.children = [self.rows[i][0] for i in wanted] or [self.empty]
+
+
+def _close_all(widget: w.Widget) -> None:
+    """Close a widget and what it holds (its children, layout and style): nothing of a decided row stays in
+    the kernel or the page."""
+    for child in getattr(widget, "children", ()):
+        _close_all(child)
+    for part in ("layout", "style"):
+        if isinstance(getattr(widget, part, None), w.Widget):
+            getattr(widget, part).close()
+    widget.close()
+
+
 class LivePanel:
     """The panel; `on_saved(ws)` redraws the app after the room's contributions changed the workspace.
     `reviews`: the activities the app offers, each a `Review` subclass (built here with the panel)."""

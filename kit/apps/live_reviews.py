@@ -11,7 +11,7 @@ from kit.errors import KitError
 from kit.live import room
 
 from .live_micmac import MicmacReview
-from .live_panel import Review
+from .live_panel import QueueRows, Review
 from .ui import button, esc, near_line, set_options, tagged
 
 
@@ -21,26 +21,29 @@ class ProposalsReview(Review):
     def __init__(self, panel):
         super().__init__(panel)
         self.queue = tagged(w.VBox(), "kit-live-queue")
+        self.rows = QueueRows(self.queue, "Aucune proposition en attente.")
         self.widget = w.VBox([w.HTML("<h3>Propositions à traiter</h3>"), self.queue])
 
     def redraw(self, shared: dict, ws) -> None:
-        stakes = [(s.title, s.id) for s in ws.stakes]
-        places = {n.id: n.name for n in ws.neighbourhoods}
-        rows = [self._row(room.Contribution(**c), stakes, places) for c in shared["contributions"]
-                if c["status"] == "pending"]
-        self.queue.children = rows or [w.HTML("<p class='kit-sub'>Aucune proposition en attente.</p>")]
+        self.rows.show([(c["id"], room.Contribution(**c)) for c in shared["contributions"] if c["status"] == "pending"],
+                       self._row, ws)
 
-    def _row(self, contribution: room.Contribution, stakes, places: dict[str, str]) -> w.Widget:
+    def _row(self, contribution: room.Contribution):
         panel, store, ws_id = self.panel, self.panel.store, self.panel.ws_id
-        place = f" · {esc(places[contribution.neighbourhood_id])}" if contribution.neighbourhood_id in places else ""
-        text = (f"<b>{esc(contribution.title)}</b> <span class='kit-sub'>· {esc(contribution.theme or 'sans thème')}"
-                f" · {esc(contribution.pseudonym or 'anonyme')}{place}</span>")
+        text = w.HTML()
         accept = tagged(button("Retenir", style="success", icon="check"), "kit-live-accept")
         into = tagged(w.Dropdown(layout=w.Layout(width="300px")), "kit-live-into")
-        set_options(into, [("— fusionner avec… —", "")] + stakes)
         merge = tagged(button("Fusionner", icon="compress"), "kit-live-merge")
         aside = tagged(button("Mettre de côté", icon="archive"), "kit-live-aside")
         line = near_line()
+
+        def update(ws) -> None:  # the stakes to merge into, and the neighbourhood's name, as they are now
+            places = {n.id: n.name for n in ws.neighbourhoods}
+            place = f" · {esc(places[contribution.neighbourhood_id])}" if contribution.neighbourhood_id in places else ""
+            text.value = (f"<b>{esc(contribution.title)}</b> <span class='kit-sub'>· "
+                          f"{esc(contribution.theme or 'sans thème')} · {esc(contribution.pseudonym or 'anonyme')}"
+                          f"{place}</span>")
+            set_options(into, [("— fusionner avec… —", "")] + [(s.title, s.id) for s in ws.stakes])
 
         def on_merge(_):
             if not into.value:
@@ -56,8 +59,8 @@ class ProposalsReview(Review):
         merge.on_click(panel.guard(on_merge, near=line))
         aside.on_click(decide(lambda: room.set_aside(store, ws_id, contribution.id),
                               f"« {contribution.title} » mise de côté."))
-        row = w.VBox([w.HTML(text), w.HBox([accept, into, merge, aside], layout=w.Layout(flex_flow="row wrap")), line])
-        return tagged(row, "kit-live-proposal")
+        row = w.VBox([text, w.HBox([accept, into, merge, aside], layout=w.Layout(flex_flow="row wrap")), line])
+        return tagged(row, "kit-live-proposal"), update
 
 
 class VotesReview(Review):

@@ -4,13 +4,11 @@ shown per actor (its representatives side by side) and reported into the 2MAO ma
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import ipywidgets as w
 
 from kit.live.activities import positions, relations
 
-from .live_panel import Review
+from .live_panel import QueueRows, Review
 from .ui import button, esc, near_line, tagged
 
 
@@ -20,37 +18,44 @@ class RelationsReview(Review):
     def __init__(self, panel):
         super().__init__(panel)
         self.queue = tagged(w.VBox(), "kit-live-relations")
+        self.rows = QueueRows(self.queue, "Aucune relation en attente.")
         self.widget = w.VBox([w.HTML("<h3>Relations proposées à traiter</h3>"), self.queue])
 
     def redraw(self, shared: dict, ws) -> None:
-        names = {a.id: a.name for a in ws.actors}
-        rows = [self._row(p, names) for p in relations.pending(shared)]
-        self.queue.children = rows or [w.HTML("<p class='kit-sub'>Aucune relation en attente.</p>")]
+        self.rows.show([(p.id, p) for p in relations.pending(shared)], self._row, {a.id: a.name for a in ws.actors})
 
-    def _row(self, proposal: relations.Proposal, names: dict[str, str]) -> w.Widget:
+    def _row(self, proposal: relations.Proposal):
         panel, store, ws_id = self.panel, self.panel.store, self.panel.ws_id
-        described = relations.describe(proposal, names)
-        text = f"<b>{esc(described)}</b> <span class='kit-sub'>· {esc(proposal.pseudonym or 'anonyme')}</span>"
+        text, names = w.HTML(), {}
         accept = tagged(button("Retenir", style="success", icon="check"), "kit-live-relation-accept")
         aside = tagged(button("Mettre de côté", icon="archive"), "kit-live-relation-aside")
         line = near_line()
 
+        def described() -> str:
+            return relations.describe(proposal, names)
+
+        def update(latest: dict[str, str]) -> None:  # the actors' names as they are now
+            names.clear()
+            names.update(latest)
+            text.value = f"<b>{esc(described())}</b> <span class='kit-sub'>· {esc(proposal.pseudonym or 'anonyme')}</span>"
+
         def on_accept(_):
             added: list[bool] = []
+            said = described()
             panel.decided(lambda: added.append(relations.accept(store, ws_id, proposal.id)[1]),
-                          f"Relation « {described} » ajoutée au réseau d'acteurs.")
+                          f"Relation « {said} » ajoutée au réseau d'acteurs.")
             if not added[0]:
-                panel.said(f"« {described} » : le réseau avait déjà une relation de ce type entre ces deux acteurs, "
+                panel.said(f"« {said} » : le réseau avait déjà une relation de ce type entre ces deux acteurs, "
                            "elle n'est pas ajoutée deux fois.")
 
-        def decide(action: Callable[[], object], said: str):
-            return panel.guard(lambda _: panel.decided(action, said), near=line)
+        def on_aside(_):
+            said = described()
+            panel.decided(lambda: relations.set_aside(store, ws_id, proposal.id), f"Relation « {said} » mise de côté.")
 
         accept.on_click(panel.guard(on_accept, near=line))
-        aside.on_click(decide(lambda: relations.set_aside(store, ws_id, proposal.id),
-                              f"Relation « {described} » mise de côté."))
-        row = w.VBox([w.HTML(text), w.HBox([accept, aside], layout=w.Layout(flex_flow="row wrap")), line])
-        return tagged(row, "kit-live-relation")
+        aside.on_click(panel.guard(on_aside, near=line))
+        row = w.VBox([text, w.HBox([accept, aside], layout=w.Layout(flex_flow="row wrap")), line])
+        return tagged(row, "kit-live-relation"), update
 
 
 class PositionsReview(Review):

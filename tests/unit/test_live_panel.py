@@ -107,3 +107,20 @@ def test_on_a_jupyterhub_the_phones_get_the_hub_s_address_and_no_server_is_start
     address = f"https://hub.example.org/user/rivebelle/atelier/{code}"
     assert panel.server is None and room.join_url(store, ws.id, "propositions") == address
     assert address in panel.join.value and "<svg" in panel.join.value
+
+
+def test_a_choice_being_made_in_a_row_survives_the_room_s_next_proposals(store):
+    ws = create_demo(store)
+    panel = LivePanel(store, ws.id, guard, lambda ws: None, SESSION_1)
+    room.open_activity(store, ws.id, "propositions")
+    proposed(store, ws, "Chaleur dans les logements", 1)
+    panel.tick()
+    row = row_with(panel, "Chaleur")
+    one(row, "kit-live-into").value = ws.stakes[1].id  # the facilitator is choosing where to merge it...
+    proposed(store, ws, "Des bancs à l'ombre", 2)  # ... when another phone sends
+    panel.tick()
+    assert len(queue(panel).children) == 2 and row_with(panel, "Chaleur") is row
+    assert one(row, "kit-live-into").value == ws.stakes[1].id, "the choice being made is kept"
+    one(row, "kit-live-merge").click()
+    assert row.comm is None, "a decided row is closed, not left in the kernel"
+    assert [r.children[0].value for r in queue(panel).children] == [row_with(panel, "bancs").children[0].value]
