@@ -19,12 +19,13 @@ from dataclasses import dataclass, field
 from kit.serve import HOME_APP
 from kit.store import Store
 
-from common import (ACTION, APP_NAMES, APP_TITLES, BARE, CANDIDATURE, CHART_APPS, ENJEUX, NETWORK_TAB, PLOTLY_BARE,
-                    PROJET, SUIVI, TIMEOUT_MS, WAIT_COUNT, Scratch, Voila, browser_page, counting_widgets,
+from common import (ACTION, APP_NAMES, APP_TITLES, BARE, CANDIDATURE, CHART_APPS, COHORT_SIZES, ENJEUX, NETWORK_TAB,
+                    PLOTLY_BARE, PROJET, REGARDS_3, REGARDS_50, SUIVI, TIMEOUT_MS, notebook_of, WAIT_COUNT, Scratch, Voila, browser_page, counting_widgets,
                     import_seconds, kernel_first_output, line, median, ms, open_app, page_watch, ratio, record,
                     report_pages, target, widget_tree)
 
-LOAD_RATIO_MAX = {HOME_APP: 1.3, ENJEUX: 1.5, PROJET: 1.5, ACTION: 1.5, SUIVI: 1.5, CANDIDATURE: 1.5}  # app load / bare notebook load
+LOAD_RATIO_MAX = {HOME_APP: 1.3, ENJEUX: 1.5, PROJET: 1.5, ACTION: 1.5, SUIVI: 1.5, CANDIDATURE: 1.5,
+                  REGARDS_3: 1.5, REGARDS_50: 1.5}  # app load / bare notebook load
 # The app class each chart app's notebook builds (kernel-side breakdown of its load).
 APP_CLASSES = {ENJEUX: ("kit.apps.enjeux", "StakesApp"), PROJET: ("kit.apps.projet", "ProjectApp")}
 
@@ -69,6 +70,7 @@ def run(playwright, server: Voila, scratch: Scratch, runs: int, mode: str, apps:
     # With an app that has charts, bare + plotly.js too: how much plotly.js costs a page (no target).
     notebooks = (BARE, *apps, *((PLOTLY_BARE,) if set(apps) & set(CHART_APPS) else ()))
     query = {nb: f"espace={scratch.demo_id}" for nb in apps}  # the realistic case: the app renders a workspace
+    query.update({nb: f"cohorte={scratch.cohort_id(COHORT_SIZES[nb])}" for nb in apps if nb in COHORT_SIZES})
     results = {nb: Loads() for nb in notebooks}
     watch = page_watch()
     # One unmeasured load of each first: the first request of a server compiles the templates and
@@ -78,18 +80,19 @@ def run(playwright, server: Voila, scratch: Scratch, runs: int, mode: str, apps:
             server.settle()
             charts = None
             with browser_page(playwright, scratch, watch) as page:
-                seconds = open_app(page, server, nb, query.get(nb, ""))
+                seconds = open_app(page, server, notebook_of(nb), query.get(nb, ""))
                 if nb == PROJET:
                     charts = first_charts(page)
                 if nb in (*CHART_APPS, PLOTLY_BARE):  # not timed: when plotly.js is evaluated, even after ready
                     page.wait_for_function("() => window.__benchPlotly", timeout=TIMEOUT_MS)
                 phases = page.evaluate(PHASES)
-            server.used(nb)
+            server.used(notebook_of(nb))
             if i >= 0:
                 results[nb].add(seconds, phases, charts)
     print("  from page.goto to .kit-ready visible, fresh browser profile each time:")
     for nb in notebooks:
-        print(line(f"{mode} {APP_NAMES[nb]}{' ?espace=demo' if nb in query else ''}", results[nb].total))
+        print(line(f"{mode} {APP_NAMES[nb]}{' ?' + query[nb].split('=')[0] + '=demo' if nb in query else ''}",
+                   results[nb].total))
     if PLOTLY_BARE in notebooks:
         print("  (plotly: the bare notebook plus the widget carrying plotly.js, as in the apps with charts)")
     print("  where the time goes (medians since navigation start; the HTML ends when Voilà has run the notebook;")

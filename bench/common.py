@@ -41,10 +41,19 @@ SUIVI = "notebooks/40_suivi.ipynb"  # the follow-up app, phases 2 and 3 (no plot
 CANDIDATURE = "notebooks/01_candidature.ipynb"  # the application note (no plotly chart)
 CHART_APPS = (ENJEUX, PROJET)  # apps with plotly charts (plotly.js sent once the page is on screen)
 PLOTLY_BARE = "bench/notebooks/plotly_bare.ipynb"  # bare + plotly.js: loaded with the chart apps, as a diagnosis
+REGARDS = "notebooks/50_regards_croises.ipynb"  # the cohort's app, measured on two cohorts:
+REGARDS_3, REGARDS_50 = f"{REGARDS}#3", f"{REGARDS}#50"  # 3 and 50 territories (keys, not paths: `notebook_of`)
+COHORT_SIZES = {REGARDS_3: 3, REGARDS_50: 50}
 APP_NAMES = {BARE: "bare", HOME_APP: "home", ENJEUX: "enjeux", PROJET: "projet", ACTION: "action", SUIVI: "suivi",
-             CANDIDATURE: "candidature", PLOTLY_BARE: "plotly"}
+             CANDIDATURE: "candidature", PLOTLY_BARE: "plotly", REGARDS_3: "regards3", REGARDS_50: "regards50"}
 APP_TITLES = {HOME_APP: "home app", ENJEUX: "session-1 app", PROJET: "session-2 app", ACTION: "session-3 app",
-              SUIVI: "follow-up app", CANDIDATURE: "application app"}
+              SUIVI: "follow-up app", CANDIDATURE: "application app", REGARDS_3: "cohort app (3 territories)",
+              REGARDS_50: "cohort app (50 territories)"}
+
+
+def notebook_of(key: str) -> str:
+    """The notebook a measured app opens (the cohort's app is measured twice, on two cohorts)."""
+    return key.split("#")[0]
 NETWORK_TAB = "3. Réseau d'acteurs"
 TIMEOUT_MS = harness.READY_TIMEOUT_MS  # a kernel start plus the home app's imports: tens of seconds on 2 busy cores
 
@@ -116,9 +125,26 @@ class Scratch:
     matrix_id: str  # a second demo workspace whose MICMAC matrix is filled (benchmark 5)
     actors_id: str  # a third demo workspace, to which benchmark 6 adds actors
 
+    @property
+    def cohorts(self) -> Path:
+        """$KIT_COHORTES of every kernel: the territories' shares, their workspaces elsewhere (as on a hub)."""
+        return self.root / "cohortes"
+
     def env(self, name: str) -> dict[str, str]:
         """The kit's Jupyter environment with a throwaway home (no state of the machine leaks in)."""
-        return jupyter_env(harness.isolated_env(self.root / name, self.espaces))
+        return {**jupyter_env(harness.isolated_env(self.root / name, self.espaces)), "KIT_COHORTES": str(self.cohorts)}
+
+    def cohort_id(self, size: int) -> str:
+        """A demo cohort of `size` invented territories, made once; their workspaces are in a store the kernels
+        do not see, so the cohort's app reads the published shares, as a facilitator's server on a hub does."""
+        from kit.cohort.cohorts import CohortFolder
+        from kit.demo import create_demo_cohort
+
+        made = getattr(self, "_cohorts", None) or {}
+        if size not in made:
+            made[size] = create_demo_cohort(Store(self.root / f"territoires-{size}"), CohortFolder(self.cohorts), size).id
+            self._cohorts = made
+        return made[size]
 
 
 def make_scratch() -> Scratch:

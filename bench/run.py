@@ -10,13 +10,16 @@
     python bench/run.py --only candidature
     python bench/run.py --only room --pages 20
     python bench/run.py --only live
+    python bench/run.py --only cohort regards
 
 1. load    time to first interactive widget in the browser: home app vs bare notebook (cold, preheated)
    enjeux  the same for the session-1 app (10_enjeux.ipynb), in the same loop, plus where its load goes
    projet  the same for the session-2 app (20_projet.ipynb), plus when its first charts are drawn
    action  the same for the session-3 app (30_action.ipynb)
    suivi   the same for the follow-up app (40_suivi.ipynb)
-   candidature  the same for the application app (01_candidature.ipynb)      -> bench_load.py
+   candidature  the same for the application app (01_candidature.ipynb)
+   regards the same for the cohort's app (50_regards_croises.ipynb) on a cohort of 3 and one of 50
+           invented territories, read from their published shares          -> bench_load.py
 2. click   click that saves an edit in the home app vs a trivial round trip click  -> bench_click.py
 3. store   Store.update / Store.load of a large workspace vs raw json + fsync I/O  -> bench_store.py
 4. import  kernel start to first output, import costs of the home app vs ipywidgets -> bench_import.py
@@ -30,10 +33,12 @@
            per item, vs a trivial round trip                                      -> bench_entry.py
 9. live    the participant server under a room's load: 40 phones x 5 proposals then their dots, vs a
            trivial Tornado server; page weight and first paint on a phone         -> bench_live.py
+10. cohort regards croisés: the compare tables of 3 and 50 territories vs reading their shares, the regional
+           synthesis (docx) of 50 territories                                     -> bench_cohort.py
 
 This file is the entry point: it parses the options, starts the servers the browser benchmarks share
 (tests/harness.py, as the e2e tests do) and runs the chosen benchmarks in the order above (1, 2, 5, 6 in
-the browser, then 3, 4 and 9). What several of them use is in common.py.
+the browser, then 3, 4, 9 and 10). What several of them use is in common.py.
 
 The machine may be small and shared: every figure is a median (with min and max) and every target
 that is not an absolute one is a ratio against a baseline measured in the same run, interleaved
@@ -54,11 +59,12 @@ import time
 import traceback
 
 # common first: it puts the repository root on sys.path, for tests.harness.
-from common import (ACTION, APP_TITLES, BARE, CANDIDATURE, CHART_APPS, ENJEUX, PLOTLY_BARE, PROJET, SUIVI, Scratch,
-                    make_scratch, section, summary, voila_server)
+from common import (ACTION, APP_TITLES, BARE, CANDIDATURE, CHART_APPS, ENJEUX, PLOTLY_BARE, PROJET, REGARDS_3,
+                    REGARDS_50, SUIVI, Scratch, make_scratch, notebook_of, section, summary, voila_server)
 
 import bench_actor
 import bench_click
+import bench_cohort
 import bench_entry
 import bench_import
 import bench_live
@@ -91,7 +97,8 @@ def browser_benchmarks(scratch: Scratch, args, want: set[str]) -> None:
     from playwright.sync_api import sync_playwright
 
     apps = tuple(nb for nb, wanted in ((HOME_APP, "load"), (ENJEUX, "enjeux"), (PROJET, "projet"),
-                                       (ACTION, "action"), (SUIVI, "suivi"), (CANDIDATURE, "candidature"))
+                                       (ACTION, "action"), (SUIVI, "suivi"), (CANDIDATURE, "candidature"),
+                                       (REGARDS_3, "regards"), (REGARDS_50, "regards"))
                  if wanted in want)
     names = ", ".join(APP_TITLES[nb] for nb in apps)
     with sync_playwright() as playwright:
@@ -110,13 +117,14 @@ def browser_benchmarks(scratch: Scratch, args, want: set[str]) -> None:
                         bench_room_load.run, playwright, scratch, args.pages)
 
 
-BROWSER_BENCHMARKS = {"load", "enjeux", "projet", "action", "suivi", "candidature", "click", "plane", "actor", "entry"}
+BROWSER_BENCHMARKS = {"load", "enjeux", "projet", "action", "suivi", "candidature", "regards", "click", "plane", "actor",
+                      "entry"}
 
 
 def preheated_benchmarks(playwright, scratch: Scratch, args, want: set[str], apps: tuple[str, ...]) -> None:
     """1b, 2, 5 and 6 share one preheated server (the production configuration for the home app, with the
     baseline preheated too; the session apps get a pool of their own here, which voila.json does not give them)."""
-    pools = {BARE: 1, HOME_APP: 1, **{nb: 1 for nb in apps},
+    pools = {BARE: 1, HOME_APP: 1, **{notebook_of(nb): 1 for nb in apps},
              **({PLOTLY_BARE: 1} if set(apps) & set(CHART_APPS) else {}),
              **({PROJET: 1} if "actor" in want else {}),
              **({ENJEUX: 1, PROJET: 1, ACTION: 1} if "entry" in want else {})}
@@ -178,13 +186,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--store-runs", type=int, help="Store.update/load runs (default 30; --quick 5)")
     parser.add_argument("--pages", type=int, help="pages opened at once by the room benchmark (default 20; --quick 6)")
     parser.add_argument("--quick", action="store_true", help="few runs: checks that the benchmark works")
-    every = ["load", "enjeux", "projet", "action", "suivi", "candidature", "click", "plane", "actor", "entry", "room",
-             "store", "import", "live"]
+    every = ["load", "enjeux", "projet", "action", "suivi", "candidature", "regards", "click", "plane", "actor", "entry",
+             "room", "store", "import", "live", "cohort"]
     parser.add_argument("--only", nargs="+", choices=every, default=every,
-                        help="benchmarks to run (enjeux, projet, action, suivi, candidature: session-1, -2, -3, follow-up, "
-                             "application app load; "
+                        help="benchmarks to run (enjeux, projet, action, suivi, candidature, regards: session-1, -2, -3, "
+                             "follow-up, application, cohort app load; "
                              "plane: MICMAC edit -> plane; actor: actor added -> network map; room: --pages at once; "
-                             "live: the participant server under a room's load)")
+                             "live: the participant server under a room's load; cohort: regards croisés, compare tables "
+                             "and the regional synthesis)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder (Voilà logs, files)")
     args = parser.parse_args(argv)
     args.runs = args.runs or (2 if args.quick else 5)
@@ -210,6 +219,9 @@ def main(argv: list[str] | None = None) -> int:
             run_section("9. The participant server under a room's load vs a trivial Tornado server", bench_live.run,
                         argparse.Namespace(participants=10 if args.quick else 40, contributions=5,
                                            rounds=1 if args.quick else 2, no_browser=False))
+        if "cohort" in want:
+            run_section("10. Regards croisés: compare tables (3, 50 territories) and the regional synthesis (docx)",
+                        bench_cohort.run, scratch, 2 if args.quick else args.runs)
     except KeyboardInterrupt:
         print("\nInterrupted.")
         return 130

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-import pandas as pd
+from kit.lazy import pandas as pd  # imported on first table (see kit.lazy)
 from kit.lazy import plotly_go as go  # imported on first chart (see kit.lazy)
 
 from kit.methods.micmac import MicmacResult

@@ -48,15 +48,21 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--siren", default="", help="SIREN de l'EPCI (9 chiffres)")
 
     commands.add_parser("list", help="liste les espaces de travail")
-    commands.add_parser("demo", help="crée l'espace de démonstration (territoire fictif)")
+    demo = commands.add_parser("demo", help="crée l'espace de démonstration (territoire fictif)")
+    demo.add_argument("--cohorte", type=int, metavar="N", default=None,
+                      help="crée plutôt une cohorte de démonstration de N territoires fictifs (regards croisés)")
 
     export = commands.add_parser("export", help="exporte un espace de travail dans un fichier")
-    export.add_argument("workspace_id", metavar="ID")
+    export.add_argument("workspace_ids", metavar="ID", nargs="*",
+                        help="espace de travail (plusieurs pour regards-croises : la synthèse des territoires)")
     export.add_argument("--format", choices=["json", "docx", "html", "xlsx"], default=None,
                         help="json pour l'espace entier ; docx ou html pour un livrable (xlsx pour territoires-en-transitions)")
     export.add_argument("--deliverable", metavar="LIVRABLE", help="livrable à produire (candidature, session1, session2, session3, fiches, projet, "
-                        "guide-session1, guide-session2, guide-session3, territoires-en-transitions)")
+                        "guide-session1, guide-session2, guide-session3, territoires-en-transitions, regards-croises)")
+    export.add_argument("--cohorte", metavar="COHORTE",
+                        help="avec regards-croises : la cohorte dont la synthèse porte le nom (et, sans ID, les territoires)")
     export.add_argument("--output", metavar="FICHIER", help="fichier à écrire (par défaut, un nom tiré de l'espace)")
+    export.set_defaults(usage_error=export.error)
 
     imp = commands.add_parser("import", help="importe un espace exporté (jamais d'écrasement silencieux)")
     imp.add_argument("file", metavar="FICHIER")
@@ -90,6 +96,14 @@ def build_parser() -> argparse.ArgumentParser:
     live.add_argument("--effacer", metavar="PSEUDO", help="efface les propositions et votes d'un participant, puis s'arrête")
     live.add_argument("--fermer", action="store_true", help="ferme l'activité (les votes sont ajoutés aux enjeux), puis s'arrête")
 
+    tutorials = commands.add_parser("tutoriels", help="enregistre les tutoriels vidéo depuis les applications (Voilà et "
+                                                      "chromium, territoire de démonstration) : vidéo WebM, sous-titres, version texte")
+    tutorials.add_argument("--output", metavar="DOSSIER", default=None,
+                           help="dossier des tutoriels (par défaut : $KIT_TUTORIELS, ou « tutoriels » à côté du dossier "
+                                "des espaces, celui que lit la page Ressources)")
+    tutorials.add_argument("--seulement", nargs="+", metavar="NOM", default=None,
+                           help="n'enregistre que ces tutoriels (par défaut : tous)")
+
     history = commands.add_parser("history", help="liste les révisions conservées d'un espace")
     history.add_argument("workspace_id", metavar="ID")
 
@@ -104,6 +118,15 @@ def run(args: argparse.Namespace) -> None:
         from kit.serve import serve
 
         serve(port=args.port, open_browser=not args.no_browser, network=args.reseau, hosts=tuple(args.hote))
+        return
+
+    if args.command == "tutoriels":
+        from kit.tutorials.recorder import record_all
+
+        made = record_all(args.seulement, Path(args.output) if args.output else None)
+        print(f"{len(made)} tutoriel(s) enregistré(s) :")
+        for item in made:
+            print(f"{item.recorded.video}\t{item.seconds:.0f} s\t{item.bytes / 1e6:.1f} Mo")
         return
 
     if args.command == "data":
@@ -131,6 +154,16 @@ def run(args: argparse.Namespace) -> None:
         for s in summaries:
             state = f"révision {s.revision}" if s.readable else "ILLISIBLE"
             print(f"{s.id}\t{s.name}\t{s.epci}\t{state}")
+    elif args.command == "demo" and args.cohorte is not None:
+        from kit.cohort.cohorts import CohortFolder
+        from kit.demo import create_demo_cohort
+
+        if not 1 <= args.cohorte <= 100:
+            raise KitError("Une cohorte de démonstration compte de 1 à 100 territoires.")
+        folder = CohortFolder.of(store)
+        cohort = create_demo_cohort(store, folder, args.cohorte)
+        print(f"Cohorte de démonstration créée ({args.cohorte} territoires fictifs) dans {folder.folder} :")
+        print(cohort.id)
     elif args.command == "demo":
         from kit.demo import create_demo
 
@@ -138,6 +171,20 @@ def run(args: argparse.Namespace) -> None:
         print(f"Espace de démonstration créé (territoire fictif) dans {store.folder} :")
         print(workspace.id)
     elif args.command == "export":
+        from kit.reports.regards_croises import DELIVERABLE as REGARDS_CROISES
+
+        if args.deliverable == REGARDS_CROISES:
+            data, name = _regards_croises(store, args)
+            target = Path(args.output or name)
+            _write_file(target, data)
+            print(f"Exporté dans {target}")
+            return
+        if args.cohorte:
+            raise KitError(f"L'option --cohorte ne sert qu'à la synthèse des territoires : --deliverable {REGARDS_CROISES}.")
+        if len(args.workspace_ids) != 1:
+            raise KitError(f"Un seul espace à la fois pour cet export : plusieurs identifiants ne sont possibles "
+                           f"qu'avec --deliverable {REGARDS_CROISES} (la synthèse des territoires d'une cohorte).")
+        args.workspace_id = args.workspace_ids[0]
         if args.deliverable:
             from kit.reports.deliverables import export
 
@@ -184,6 +231,44 @@ def run(args: argparse.Namespace) -> None:
         print(f"Révision {args.revision} rétablie : elle devient la révision {workspace.revision}.")
 
 
+def _regards_croises(store, args: argparse.Namespace) -> tuple[bytes, str]:
+    """The regional synthesis of the workspaces given (or of a cohort's territories), each through the one
+    gate of what it shares (`sharing.shared_view`): one that shares nothing is left out, and said."""
+    from kit.cohort.cohorts import CohortFolder
+    from kit.cohort.sharing import share_of
+    from kit.reports.regards_croises import synthesis_bytes
+    from kit.text import join_french, quote
+
+    ids = list(dict.fromkeys(args.workspace_ids))
+    folder = CohortFolder.of(store)
+    cohort = folder.cohort(args.cohorte) if args.cohorte else None
+    shares, silent = [], []
+    if cohort is not None and not ids:  # its territories: here as they are now, else as they last published
+        if not cohort.members:
+            raise KitError(f"La cohorte {quote(cohort.name)} n'a encore aucun territoire.")
+        shares, problems = folder.shares(cohort, store=store)
+        for problem in problems:
+            print(f"Partage illisible, laissé de côté : {problem}", file=sys.stderr)
+        found = {s.workspace_id for s in shares} | {p.partition(" : ")[0] for p in problems}
+        # A territory that shares nothing has no name in the cohort's file: named when it is on this computer.
+        silent = [store.load(m.id).name if store.exists(m.id) else (m.name or m.id)
+                  for m in cohort.members if m.id not in found and not (m.name and m.name in found)]
+    for workspace_id in ids:
+        ws = store.load(workspace_id)
+        share = share_of(ws)
+        if share is None:
+            silent.append(ws.name)
+        else:
+            shares.append(share)
+    for name in silent:
+        print(f"{quote(name)} ne partage rien avec sa cohorte : cet espace n'est pas dans la synthèse.", file=sys.stderr)
+    if not shares:
+        raise KitError("Aucun des espaces donnés ne partage quoi que ce soit avec sa cohorte : il n'y a rien à "
+                       "mettre dans la synthèse (chaque territoire choisit ce qu'il partage sur sa page d'accueil).")
+    name = cohort.name if cohort is not None else f"Regards croisés : {join_french([s.name for s in shares])}"
+    return synthesis_bytes(shares, name, args.format or "docx")
+
+
 def _read_file(path: Path, limit: int | None = None) -> bytes:
     """A file's bytes, at most MAX_FILE_BYTES + 1 of them (`limit` + 1 if given: the reader refuses more)."""
     from kit.store import read_bounded
@@ -228,6 +313,8 @@ def missing_package_message(package: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "export" and not args.workspace_ids and not args.cohorte:
+        args.usage_error(argparse._("the following arguments are required: %s") % "ID")  # exits (2), in French
     try:
         run(args)
     except KitError as error:

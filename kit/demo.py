@@ -119,3 +119,56 @@ def _fill(ws) -> None:
         WorkItem(task="Réunir le conseil citoyen sur les enjeux retenus", owner="Centre social",
                  due=date(2026, 10, 30)),
     ]
+
+
+# -- a demo cohort ---------------------------------------------------------------------------------
+# Invented territories for the « Regards croisés » app: the demo territory, each time under another
+# fictional name, with its own (invented) indicator values, MICMAC ratings, themes and budgets, drawn from a
+# seeded generator so that a tutorial or a benchmark shows the same cohort every time.
+
+DEMO_COHORT_NAME = "Cohorte de démonstration (territoires fictifs)"
+_FICTIONAL_NAMES = ("Rivebelle Agglo", "Val d'Aurène", "Pays des Trois Rives", "Coteaux de Lisle", "Marais d'Ombrée",
+                    "Plaine de Saint-Gervais", "Côte de Maubrac", "Causses d'Ardaillan")
+_FUNDERS = ("Contrat de ville", "Fonds vert", "ADEME", "Région", "Bailleur")
+
+
+def demo_territory(store: Store, number: int):
+    """The `number`-th invented territory of the demo cohort (number 0 is the demo territory itself)."""
+    import random
+
+    from kit.model import BudgetLine, IndicatorValue, Influence
+    from kit.reference.indicators import load_themes
+
+    rng = random.Random(number)
+    themes = load_themes()["libelle"].tolist()
+    base = _FICTIONAL_NAMES[number % len(_FICTIONAL_NAMES)]
+    name = base if number < len(_FICTIONAL_NAMES) else f"{base} {number // len(_FICTIONAL_NAMES) + 1}"
+
+    def vary(ws) -> None:
+        ws.name = f"{name} (fictif)"
+        ws.territory.epci_name = f"{name} (fictif)"
+        for neighbourhood in ws.neighbourhoods:
+            ws.indicator_values += [
+                IndicatorValue(indicator="taux_pauvrete", place=neighbourhood.id, value=round(rng.uniform(22, 48), 1),
+                               year=2021, source="valeur fictive (démonstration)"),
+                IndicatorValue(indicator="population", place=neighbourhood.id, value=rng.randint(1200, 8000),
+                               year=2020, source="valeur fictive (démonstration)")]
+        ws.indicator_values.append(IndicatorValue(indicator="taux_pauvrete", place_kind="region", place="75",
+                                                  value=14.5, year=2021, source="valeur fictive (démonstration)"))
+        if number:
+            ws.stakes[-1].theme = themes[number % len(themes)]
+        pairs = [(a.id, b.id) for a in ws.stakes for b in ws.stakes if a.id != b.id]
+        ws.influences = [Influence(source=s, target=t, value=rng.choice((0, 1, 2, 3))) for s, t in pairs]
+        for action in ws.actions:
+            action.budget = [BudgetLine(year=2027, amount=rng.randint(2, 40) * 1000, funder=rng.choice(_FUNDERS))]
+
+    return store.update(create_demo(store).id, vary)
+
+
+def create_demo_cohort(store: Store, folder, count: int = 3):
+    """A cohort of `count` invented territories, each sharing a summary; returns the cohort."""
+    cohort = folder.create(DEMO_COHORT_NAME if not any(c.name == DEMO_COHORT_NAME for c in folder.cohorts())
+                           else f"{DEMO_COHORT_NAME} {len(folder.cohorts()) + 1}")
+    for number in range(count):
+        folder.join(cohort.id, demo_territory(store, number))
+    return folder.cohort(cohort.id)

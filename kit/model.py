@@ -22,7 +22,7 @@ from kit.errors import KitError
 from kit.text import shorten, slug
 
 FORMAT = "quartiers-en-transitions/espace"
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # ---------------------------------------------------------------------------------------------
 # Identifiers and small value types
@@ -300,6 +300,7 @@ class Relation(Part):
     intensity: int = Field(default=1, ge=1, le=3, title="intensité")
 
 
+Sharing = Literal["rien", "resume", "tout"]
 ActionStatus = Literal["à venir", "en cours", "réalisé", "en pause", "abandonné"]
 BudgetKind = Literal["investissement", "fonctionnement"]
 
@@ -358,6 +359,9 @@ class Action(Part):
     indicators: list[ActionIndicator] = Field(default_factory=list, title="indicateur")
     depends_on: list[EntityId] = Field(default_factory=list, title="dépend de")
     participation: LongText = Field("", title="participation des habitants")  # how residents take part
+    # A fiche copied from another territory of the cohort as a model: where it came from, shown with it
+    # (« Modèle : … »). Empty for the territory's own fiches.
+    origin: ShortText = Field("", title="origine")
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Action:
@@ -426,13 +430,16 @@ class Workspace(Part):
     model_config = ConfigDict(extra="forbid", validate_assignment=False, allow_inf_nan=False)
 
     format: Literal["quartiers-en-transitions/espace"] = Field(FORMAT, title="format")
-    schema_version: Literal[4] = Field(SCHEMA_VERSION, title="version du format")
+    schema_version: Literal[5] = Field(SCHEMA_VERSION, title="version du format")
     id: EntityId = Field(title="identifiant")
     revision: int = Field(default=0, ge=0, title="révision")
     name: Name = Field(title="nom")
     created_at: datetime = Field(default_factory=utc_now, title="date de création")
     updated_at: datetime = Field(default_factory=utc_now, title="date de modification")
     territory: Territory = Field(default_factory=Territory, title="territoire")
+    # What the workspace shares with the territories of its cohorts (« regards croisés », kit.cohort):
+    # nothing, a summary (the default: no person, no contact) or everything but people's contact details.
+    sharing: Sharing = Field("resume", title="partage avec la cohorte")
     application: Application = Field(default_factory=Application, title="note d'intention")
     neighbourhoods: list[Neighbourhood] = Field(default_factory=list, title="quartier")
     indicator_values: list[IndicatorValue] = Field(default_factory=list, title="valeur d'indicateur")
@@ -596,7 +603,13 @@ def _add_mactor_scope(raw: dict) -> dict:
     return raw
 
 
-MIGRATIONS: dict[int, Any] = {1: _add_application, 2: _add_first_meetings, 3: _add_mactor_scope}
+def _add_sharing(raw: dict) -> dict:
+    """Version 5 adds what the workspace shares with its cohort (`sharing`, a summary by default: what the
+    programme's territories agreed on when they applied) and a fiche's `origin` (empty): nothing to change."""
+    return raw
+
+
+MIGRATIONS: dict[int, Any] = {1: _add_application, 2: _add_first_meetings, 3: _add_mactor_scope, 4: _add_sharing}
 
 
 def migrate(raw: dict) -> dict:

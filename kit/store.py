@@ -160,19 +160,8 @@ class Store:
     def write_side(self, workspace_id: str, kind: str, data: bytes) -> Path:
         """Save a side file at once (temporary file, fsync, rename: never half a file)."""
         path = self.side_path(workspace_id, kind)
-        temporary = path.with_name(f".{path.stem}.{os.getpid()}.tmp")
         with self._disk_errors("L'enregistrement", "Rien n'a été enregistré."):
-            path.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                with open(temporary, "wb") as handle:
-                    handle.write(data)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                _replace(temporary, path)
-            finally:
-                with suppress(OSError):
-                    temporary.unlink()
-        _fsync_folder(path.parent)
+            write_atomically(path, data)
         return path
 
     def read_side(self, workspace_id: str, kind: str, limit: int) -> bytes | None:
@@ -425,16 +414,8 @@ class Store:
                     temporary.unlink()  # after a failure; after a rename it is already gone
         _fsync_folder(self.folder)
 
-    @contextmanager
-    def _disk_errors(self, what: str, nothing_lost: str) -> Iterator[None]:
-        """The disk's refusals (full, read-only, no permission) as a French sentence; other errors pass."""
-        try:
-            yield
-        except OSError as error:
-            reason = disk_reason(error, self.folder)
-            if reason is None:
-                raise
-            raise KitError(f"{what} est impossible : {reason}. {nothing_lost}") from None
+    def _disk_errors(self, what: str, nothing_lost: str):
+        return disk_errors(self.folder, what, nothing_lost)
 
     def _archive(self, path: Path) -> None:
         folder = self._history_folder(path.stem)
@@ -468,6 +449,23 @@ class Store:
         while self.path(candidate).exists() or self._history_folder(candidate).exists():
             candidate = f"{base}-{new_id('x')[2:]}"
         return candidate
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write a whole file or nothing: a temporary file beside it, fsync, rename, fsync of the folder.
+    A disk's refusal passes as `OSError` (callers say it in French with `Store._disk_errors`)."""
+    temporary = path.with_name(f".{path.stem}.{os.getpid()}.tmp")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        _replace(temporary, path)
+    finally:
+        with suppress(OSError):
+            temporary.unlink()
+    _fsync_folder(path.parent)
 
 
 def read_bounded(path: Path) -> bytes:
@@ -661,6 +659,18 @@ _DISK_REASONS = {
 if hasattr(errno, "EDQUOT"):  # not on every system
     _DISK_REASONS[errno.EDQUOT] = ("votre quota d'espace disque est atteint (dossier « {folder} ») : "
                                    "libérez de la place, puis recommencez")
+
+
+@contextmanager
+def disk_errors(folder: Path, what: str, nothing_lost: str) -> Iterator[None]:
+    """The disk's refusals (full, read-only, no permission) as a French sentence; other errors pass."""
+    try:
+        yield
+    except OSError as error:
+        reason = disk_reason(error, folder)
+        if reason is None:
+            raise
+        raise KitError(f"{what} est impossible : {reason}. {nothing_lost}") from None
 
 
 def disk_reason(error: OSError, folder: Path) -> str | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ipywidgets as w
 
 from kit import edits
+from kit.cohort.cohorts import publish_after_save
 from kit.reference import geography
 from kit.errors import KitError, megabytes
 from kit.model import Neighbourhood, checked
@@ -21,6 +22,7 @@ from kit.sessions.progress import DONE, IN_PROGRESS, SENT, programme_progress
 from kit.store import MAX_FILE_BYTES, Store, WorkspaceCorrupt
 
 from .address import PageAddress
+from .cohort_sharing import SharingPanel
 from .steps_panel import StepsPanel
 from .ui import (EntityForm, Messages, app_exists, app_href, button, download_link, esc, esc_attr, heading,
                  near_line, page, safe_filename, set_options, tagged)
@@ -30,7 +32,8 @@ from .workspace_choice import NONE, chooser_options
 STATE_CLASS = {DONE: "kit-state-done", SENT: "kit-state-done", IN_PROGRESS: "kit-state-doing"}
 
 
-TOOLS = (("glossaire.ipynb", "Glossaire"), ("ressources.ipynb", "Ressources et organismes experts"))
+TOOLS = (("glossaire.ipynb", "Glossaire"), ("ressources.ipynb", "Ressources et organismes experts"),
+         ("50_regards_croises.ipynb", "Regards croisés de la cohorte"))
 
 
 def _toolbox_html() -> str:
@@ -134,6 +137,7 @@ class HomeApp:
         self.revisions = w.Dropdown(layout=w.Layout(width="420px"))
         restore = tagged(button("Rétablir cette révision", icon="undo"), "kit-restore")
         restore.on_click(self.messages.guard(lambda _: self._restore(self.current, self.revisions.value)))
+        self.sharing = SharingPanel(self.store, self.messages.guard, self._saved)
         self.history = w.VBox([w.HTML("<h2>Historique</h2><p class='kit-sub'>Un mauvais clic ? Rétablissez une "
                                       "version antérieure : la version actuelle reste dans l'historique.</p>"),
                                w.HBox([self.revisions, restore])])
@@ -150,6 +154,7 @@ class HomeApp:
                    "tout l'espace ; il se réimporte ci-dessous, ici ou sur un autre ordinateur.</p>"),
             w.HBox([self.download, duplicate], layout=w.Layout(align_items="center", grid_gap="24px")),
             self.delete_row, self.confirm_row,
+            self.sharing.widget,
             self.history,
         ]
 
@@ -206,6 +211,7 @@ class HomeApp:
         self.steps.redraw(ws)
         self._render_neighbourhoods(ws)
         self.rename_form.show(ws, ws.revision)  # a name being typed stays
+        self.sharing.show(ws)
         self.download.value = download_link(self.store.export_bytes(ws.id), f"{safe_filename(ws.name)}.json",
                                             "Télécharger l'espace (fichier .json)")
         self._confirm_delete(False, ws)
@@ -262,9 +268,10 @@ class HomeApp:
     # -- actions -----------------------------------------------------------------------------------
 
     def _saved(self, ws, message: str) -> None:
+        not_shared = publish_after_save(self.store, ws)  # what the cohort sees follows the save
         self._render(ws)
         self._refresh_chooser()
-        self.messages.ok(message)
+        self.messages.ok(f"{message} {not_shared}".strip())
 
     def _add_neighbourhood(self) -> None:
         name, code, commune = self.qpv_name.value, self.qpv_code.value, self.qpv_commune.value

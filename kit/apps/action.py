@@ -217,6 +217,8 @@ class ActionApp(SessionApp):
             for box in (objectives, lead, partners, places, depends):
                 set_options(box, offers[box](latest))
 
+        origin = tagged(w.HTML(), "kit-action-origin")
+
         def fields() -> dict:
             return {name: readers.get(name, lambda box: box.value)(box) for name, box in fiche.widgets.items()}
 
@@ -333,6 +335,9 @@ class ActionApp(SessionApp):
         def fill(_=None):
             action = next((a for a in self.ws.actions if a.id == chooser.value), None)
             fiche.show(action, self.ws.revision)  # the fields being typed in stay as typed
+            # A fiche copied from another territory of the cohort says so, above its fields (Regards croisés).
+            origin.value = (f"<p class='kit-action-origin-text'>{esc(action.origin)}</p>"
+                            if action is not None and action.origin else "")
             if action is None:
                 details.value = "<p class='kit-sub'>Choisissez ou créez d'abord une fiche.</p>"
                 return
@@ -379,7 +384,7 @@ class ActionApp(SessionApp):
             w.HTML("<h2>Écrire une fiche</h2><p class='kit-sub'>Choisissez une fiche pour la modifier, ou « Formulaire "
                    "vide » pour en écrire une autre : au minimum l'intitulé, le pilote et les dates, puis « Nouvelle "
                    "fiche » (ou Entrée dans l'intitulé).</p>"),
-            w.HBox([chooser, blank]), blank_note, title, w.HBox([lead, start, end]),
+            w.HBox([chooser, blank]), blank_note, origin, title, w.HBox([lead, start, end]),
             w.HBox([status, priority]), description, w.HBox([_with_chosen(objectives), _with_chosen(places)]),
             w.HBox([_with_chosen(depends), _with_chosen(partners)]),
             participation, w.HBox([create, save, remove]), fiche_note,

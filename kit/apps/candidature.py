@@ -10,8 +10,8 @@ saves it: the kit proposes, the territory decides.
 from __future__ import annotations
 
 import ipywidgets as w
-import pandas as pd
 
+from kit.lazy import pandas as pd  # imported on first table (see kit.lazy)
 from kit import edits
 from kit.sessions import application
 from kit.errors import KitError

@@ -12,7 +12,7 @@ import ipywidgets as w
 from kit import charts, edits
 from kit.sessions import diagnostic, stakes
 from kit.errors import KitError
-from kit.reference.indicators import (MAX_ARCHIVE_BYTES, MAX_TABLE_BYTES, import_values, load_themes,
+from kit.reference.indicators import (MAX_ARCHIVE_BYTES, MAX_TABLE_BYTES, import_values, theme_labels,
                                      official_table, read_insee_qpv_zip, read_table)
 from kit.model import SCORE_MAX, CustomIndicator, IndicatorValue, LocalProject, Stake, checked
 from kit.reference import contours
@@ -190,6 +190,10 @@ class StakesApp(SessionApp):
         comparison = w.HTML()
 
         def redraw_portrait(ws):
+            # Below the data grid, out of the first screen: drawn (with pandas) once the page is on screen.
+            self.later("portrait", lambda: draw_portrait(ws))
+
+        def draw_portrait(ws):
             if not ws.neighbourhoods:
                 portrait_table.value = "<p class='kit-sub'>Ajoutez d'abord les quartiers depuis l'accueil.</p>"
                 return
@@ -603,7 +607,7 @@ class StakesApp(SessionApp):
     def theme_options(self, ws) -> list[tuple[str, str]]:
         """The transition themes a stake can take (data/themes_transition.csv), then any other theme a stake
         of this workspace already has (typed in an older file): a stake's theme is always offered."""
-        themes = load_themes()["libelle"].tolist()
+        themes = theme_labels()
         others = sorted({s.theme for s in ws.stakes if s.theme and s.theme not in themes})
         return [("— thème —", "")] + [(t, t) for t in themes + others]
 
@@ -665,6 +669,9 @@ class StakesApp(SessionApp):
         overview = tagged(w.HTML(), "kit-stake-list")
 
         def redraw(ws):
+            self.later("stake-list", lambda: draw_overview(ws))  # in tab 2: once the page is on screen
+
+        def draw_overview(ws):
             frame = stakes.stakes_frame(ws)
             if frame.empty:
                 overview.value = "<p class='kit-sub'>Aucun enjeu pour l'instant.</p>"
@@ -710,7 +717,7 @@ class StakesApp(SessionApp):
         indicators = self.choices(tagged(w.SelectMultiple(description="Indicateurs", rows=4,
                                                           style={"description_width": "initial"},
                                                           layout=w.Layout(width="460px")), "kit-edit-indicators"),
-                                  lambda ws: [(r.libelle, r.code) for r in diagnostic.indicator_catalogue(ws).itertuples()])
+                                  diagnostic.indicator_names)
         scores = {name: tagged(w.Dropdown(options=SCORE_CHOICES, description=f"{label} {SCALE}",
                                           layout=w.Layout(width="320px"), style={"description_width": "200px"}),
                                f"kit-edit-{name}") for name, label in stakes.AXES.items()}
@@ -1052,6 +1059,15 @@ class StakesApp(SessionApp):
             project_id = selected()
             self.save(lambda ws: edits.remove_local_project(ws, project_id), "Projet retiré.", parts=("positioning",))
 
+        def read(ws):
+            _, uncovered, unjustified = stakes.positioning(ws)
+            parts = []
+            if ws.local_projects and uncovered:
+                parts.append("<p><b>Enjeux qu'aucun projet ne couvre :</b> " + ", ".join(esc(u) for u in uncovered) + "</p>")
+            if unjustified:
+                parts.append("<p><b>Projets qu'aucun enjeu ne justifie :</b> " + ", ".join(esc(u) for u in unjustified) + "</p>")
+            reading.value = "".join(parts)
+
         def fill(_=None):
             ws = self.ws
             form.show(next((p for p in ws.local_projects if p.id == chooser.value), None), ws.revision)
@@ -1060,13 +1076,7 @@ class StakesApp(SessionApp):
             grid.rows = [{"id": s.id, "label": s.title} for s in ws.stakes]
             grid.columns = [{"id": p.id, "label": f"{p.name} ({p.kind})" if p.kind else p.name} for p in ws.local_projects]
             grid.values = {f"{sid}|{p.id}": "X" for p in ws.local_projects for sid in p.stake_ids}
-            _, uncovered, unjustified = stakes.positioning(ws)
-            parts = []
-            if ws.local_projects and uncovered:
-                parts.append("<p><b>Enjeux qu'aucun projet ne couvre :</b> " + ", ".join(esc(u) for u in uncovered) + "</p>")
-            if unjustified:
-                parts.append("<p><b>Projets qu'aucun enjeu ne justifie :</b> " + ", ".join(esc(u) for u in unjustified) + "</p>")
-            reading.value = "".join(parts)
+            self.later("positioning", lambda: read(ws))  # in tab 5: once the page is on screen
             wanted = self.show_next.get("project")
             if wanted in dict(chooser.options).values() and chooser.value != wanted:
                 chooser.value = wanted

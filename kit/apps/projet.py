@@ -563,6 +563,11 @@ class ProjectApp(SessionApp):
 
         def redraw(ws):
             view.show(lambda: figure(ws))
+            # The readings, table and exports are in a tab the page does not open on: computed (with networkx)
+            # once the page is on screen.
+            self.later("network", lambda: read_network(ws))
+
+        def read_network(ws):
             actors, relations = project.actors_frame(ws), project.relations_frame(ws)
             if actors.empty:
                 readings.value = table.value = exports.value = ""

@@ -11,14 +11,19 @@ results, so typing in the search box stays fluid on a projector laptop.
 
 from __future__ import annotations
 
+import base64
+from pathlib import Path
+
 import ipywidgets as w
-import pandas as pd
 
 from kit.errors import KitError
+from kit.lazy import pandas as pd  # imported on first table (see kit.lazy)
 from kit.reference.resources import (BODY, BODY_KIND, COLUMNS, KINDS, REFERENCE, THEMES, check_resources, filter_resources,
                            is_link, load_resources, valid_resources)
+from kit.tutorials import folder as tutorial_folder
+from kit.tutorials.subtitles import minutes_seconds, steps_html
 
-from .ui import Messages, choice, esc, esc_attr, heading, page, tagged
+from .ui import Messages, button, choice, download_link, esc, esc_attr, heading, page, tagged
 
 SESSION_OPTIONS = [("Toutes les sessions", 0), ("Session 1 — Enjeux et défis", 1),
                    ("Session 2 — Construire le projet", 2), ("Session 3 — Passer à l'action", 3)]
@@ -99,12 +104,82 @@ def count_text(found: pd.DataFrame) -> str:
     return f"{_plural(len(found), 'ressource', 'ressources')} : {_and(detail)}"
 
 
+TUTORIALS_STYLE = """
+<style>
+.kit-resources .kit-tutorials .kit-card.kit-tutorial { width: 560px; }
+.kit-resources .kit-tutorial p { margin: 4px 0; }
+.kit-resources .kit-tuto-steps li { margin: 2px 0; }
+.kit-resources .kit-tuto-at { color: #555; font-variant-numeric: tabular-nums; margin-right: 4px; }
+.kit-resources .kit-tutorial-player video { max-width: 100%; background: #000; }
+</style>
+"""
+
+
+class TutorialsSection:
+    """The recorded video tutorials (`kit.tutorials.folder`): a card each with its text version (the subtitles
+    as numbered steps, printable as HTML), played in the page on demand (a data: URL, sent only when asked:
+    the folder is not served by Voilà). None recorded: the command that records them."""
+
+    def __init__(self, messages: Messages, folder: Path | None = None):
+        self.messages = messages
+        self.folder = tutorial_folder.default_folder() if folder is None else Path(folder)
+        self.player = tagged(w.HTML(), "kit-tutorial-player")
+        try:
+            self.found = tutorial_folder.recorded(self.folder)
+        except (OSError, ValueError) as error:  # an unreadable subtitles file: said, the rest of the page shown
+            self.found = []
+            messages.error("Les tutoriels vidéo ne peuvent pas être lus.", [str(error)])
+        if not self.found:
+            self.widget = tagged(w.HTML(
+                "<h2>Tutoriels vidéo</h2><div class='kit-msg kit-msg-info kit-tutorials-none'>Les tutoriels vidéo "
+                f"(quelques minutes chacun, sous-titrés) ne sont pas encore enregistrés dans {esc(str(self.folder))}. "
+                "Pour les fabriquer depuis les applications du kit, dans le dossier du kit : "
+                f"<code>{esc(tutorial_folder.COMMAND)}</code>.</div>"), "kit-tutorials")
+            return
+        cards = []
+        for recorded in self.found:
+            play = tagged(button(f"Voir « {recorded.tutorial.title} »", style="primary", icon="play"),
+                          f"kit-tutorial-play-{recorded.tutorial.name}")
+            play.add_class("kit-tutorial-play")
+            play.on_click(messages.guard(lambda _, r=recorded: self.play(r)))
+            cards.append(w.VBox([w.HTML(self.card(recorded)), play], layout=w.Layout(margin="0 12px 12px 0")))
+        self.widget = tagged(w.VBox([
+            w.HTML(TUTORIALS_STYLE + "<h2>Tutoriels vidéo</h2><p class='kit-sub'>Enregistrés depuis les applications "
+                   "du kit, sur le territoire fictif de démonstration ; chacun a sa version texte, à imprimer.</p>"),
+            w.HBox(cards, layout=w.Layout(flex_flow="row wrap")), self.player]), "kit-tutorials")
+
+    @staticmethod
+    def card(recorded) -> str:
+        """Title, summary, length and the text version (folded), with its printable HTML to download."""
+        cues = recorded.cues()
+        length = minutes_seconds(cues[-1].end) if cues else ""
+        text = (download_link(recorded.text.read_bytes(), recorded.text.name, "Version texte à imprimer (HTML)",
+                              "text/html") if recorded.text.is_file() else "")
+        return (f"<div class='kit-card kit-tutorial kit-tutorial-{esc_attr(recorded.tutorial.name)}'>"
+                f"<b class='kit-tutorial-title'>{esc(recorded.tutorial.title)}</b>"
+                + (f" <span class='kit-sub'>({esc(length)})</span>" if length else "")
+                + f"<p>{esc(recorded.tutorial.summary)}</p>"
+                f"<details class='kit-tutorial-text'><summary>Version texte ({len(cues)} étapes)</summary>"
+                f"{steps_html(cues)}</details><p>{text}</p></div>")
+
+    def play(self, recorded) -> None:
+        video = base64.b64encode(recorded.video.read_bytes()).decode("ascii")
+        vtt = base64.b64encode(recorded.subtitles.read_bytes()).decode("ascii")
+        self.player.value = (
+            f"<h3>{esc(recorded.tutorial.title)}</h3>"
+            f"<video class='kit-tutorial-video' controls autoplay width='960' "
+            f"data-tutorial='{esc_attr(recorded.tutorial.name)}' src='data:video/webm;base64,{video}'>"
+            f"<track kind='subtitles' srclang='fr' label='Français' default src='data:text/vtt;base64,{vtt}'>"
+            "Ce navigateur ne lit pas les vidéos WebM : la version texte ci-dessus dit les mêmes étapes.</video>")
+
+
 class ResourcesApp:
     """The resources page. `frame` replaces the shipped lists (tests, or a draft list being checked)."""
 
-    def __init__(self, frame: pd.DataFrame | None = None):
+    def __init__(self, frame: pd.DataFrame | None = None, tutorials: Path | None = None):
         self.messages = Messages()
         self.frame = self._checked(frame)
+        self.tutorials = TutorialsSection(self.messages, tutorials)  # `tutorials`: their folder (default: the kit's)
 
         self.theme = choice("Thème", "kit-resources-theme", "380px",
                             options=[("Tous les thèmes", "")] + [(t[0].upper() + t[1:], t) for t in THEMES], value="")
@@ -126,6 +201,7 @@ class ResourcesApp:
                     "Les références et les organismes que le groupe projet peut mobiliser, séance par séance"),
             w.HTML("<a class='kit-link' href='./00_accueil.ipynb'>← Retour à l'accueil</a>"),
             self.messages.widget,
+            self.tutorials.widget,
             w.HBox([self.theme, self.session]),
             w.HBox([self.kind, self.search]),
             self.count,
@@ -163,6 +239,7 @@ class ResourcesApp:
             self.results.value = results_html(found)
 
 
-def resources_app(frame: pd.DataFrame | None = None) -> w.Widget:
-    """The resources app's root widget (what `notebooks/ressources.ipynb` displays)."""
-    return ResourcesApp(frame).root
+def resources_app(frame: pd.DataFrame | None = None, tutorials: Path | None = None) -> w.Widget:
+    """The resources app's root widget (what `notebooks/ressources.ipynb` displays); `tutorials`: the folder of
+    the recorded video tutorials (default: `kit.tutorials.folder.default_folder()`)."""
+    return ResourcesApp(frame, tutorials).root

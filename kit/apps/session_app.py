@@ -59,6 +59,7 @@ class SessionApp:
         self.refreshers: dict[str, list[Callable]] = {part: [] for part in self.parts}
         self.choice_lists: list[tuple[w.Widget, Callable]] = []
         self.views: list[FigureView] = []
+        self._later: dict[str, Callable[[], None]] = {}
         sections = self.sections()
         self.tabs = w.Tab(children=[body for _, body in sections], titles=[title for title, _ in sections])
         self.tabs.add_class("kit-tabs")
@@ -78,15 +79,33 @@ class SessionApp:
         self.views.append(view)
         return view
 
+    def later(self, key: str, work: Callable[[], None]) -> None:
+        """What a tab the page does not show at first needs to compute (the network's readings, its exports):
+        done once the page is on screen, as the charts are, so that it costs nothing before the page is usable;
+        at once afterwards. Only the latest `work` of each `key` is kept until then."""
+        if getattr(self, "charts_drawn", False):
+            work()
+        else:
+            self._later[key] = work
+
     def draw_charts(self) -> None:
-        """Once the page is on screen: plotly.js, sent once, then every chart with its latest figure."""
+        """Once the page is on screen: plotly.js, sent once, then every chart with its latest figure; then the work
+        left for `later` (hidden tabs: after the charts the person sees)."""
+        pending, self._later = self._later, {}
+        self.charts_drawn = True
+        self._activate(self.views)
+        for work in pending.values():
+            work()
+
+    def _activate(self, views: list[FigureView]) -> None:
+        """Draw these charts, plotly.js sent first (once: a page without charts never loads it)."""
         from .plot import plotly_library
 
-        if not self.views:
-            return  # an app without charts never loads plotly.js
-        self.root.children = (*self.root.children, plotly_library())
-        self.charts_drawn = True
-        for view in self.views:
+        if not views:
+            return
+        if plotly_library() not in self.root.children:
+            self.root.children = (*self.root.children, plotly_library())
+        for view in views:
             view.activate()
 
     def lazy(self, title: str, build: Callable[[], w.Widget], css: str, intro: str = "") -> w.Widget:
@@ -106,8 +125,7 @@ class SessionApp:
             for redraw in dict.fromkeys(r for redraws in self.refreshers.values() for r in redraws if id(r) not in known):
                 redraw(self.ws)
             if getattr(self, "charts_drawn", False):
-                for view in self.views[views:]:
-                    view.activate()
+                self._activate(self.views[views:])
 
         opener.on_click(self.messages.guard(open_panel))
         box.unfold = open_panel  # for a form that must show what was just created in the panel
@@ -141,9 +159,12 @@ class SessionApp:
 
     def save(self, change: Callable, message: str, parts: tuple[str, ...] | None = None):
         """Apply `change` to the latest revision, save it, redraw what depends on it, say so."""
+        from kit.cohort.cohorts import publish_after_save
+
         self.ws = self.store.update(self.ws_id, change)
         self.refresh(self.ws, parts or self.parts)
-        self.messages.ok(message)
+        not_shared = publish_after_save(self.store, self.ws)  # what the cohort sees follows the save
+        self.messages.ok(f"{message} {not_shared}".strip())
         return self.ws
 
     def save_form(self, form: EntityForm, find: Callable, message: str, parts: tuple[str, ...] | None = None,

@@ -335,6 +335,9 @@ def url_workspace_id() -> str | None:
         try:
             from voila.utils import wait_for_request
 
+            from kit.lazy import preload
+
+            preload()  # pandas, networkx, plotly: imported while the kernel waits, not once the page is asked for
             wait_for_request()
         except Exception:  # noqa: BLE001 - then the page simply opens with no workspace chosen
             log.warning("no Voilà request info", exc_info=True)

@@ -21,13 +21,12 @@ from __future__ import annotations
 import textwrap
 from typing import NamedTuple
 
-import networkx as nx
-import pandas as pd
+from kit.lazy import pandas as pd  # imported on first table (see kit.lazy)
 from kit.lazy import plotly_go as go  # imported on first chart (see kit.lazy)
 
 from kit.errors import KitError
 from kit.methods.drawing import FONT, SEPARATORS, compact_alike, plain
-from kit.methods.frames import table_with_columns
+from kit.methods.frames import is_frame, records_with_columns
 from kit.text import as_text, fold, join_french, quote
 
 ELECTED_CITY = "élu politique de la ville"
@@ -86,36 +85,36 @@ def _article(role: str) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def _members(members) -> pd.DataFrame:
-    frame = table_with_columns(members, ["actor_id", "role"], "membres du groupe projet").copy()
-    if frame.empty:
-        return pd.DataFrame(columns=["actor_id", "role", "kind", "name"])
-    unknown = [f"{as_text(a) or '(sans identifiant)'} : « {as_text(r)} »" for a, r in zip(frame["actor_id"], frame["role"])
-               if _role(r) is None]
+def _members(members) -> list[dict]:
+    """The group's members as dicts ``actor_id``, ``role`` (canonical), ``kind``, ``name`` (the id when unnamed).
+    Plain dicts, not a table: the home page shows these checks before any table loads pandas."""
+    rows = records_with_columns(members, ["actor_id", "role"], "membres du groupe projet")
+    unknown = [f"{as_text(row.get('actor_id')) or '(sans identifiant)'} : « {as_text(row.get('role'))} »" for row in rows
+               if _role(row.get("role")) is None]
     if unknown:
         raise KitError("Rôle inconnu dans le groupe projet. Rôles possibles : " + ", ".join(ROLES) + ".",
                        details=unknown[:20])
-    frame["actor_id"] = [as_text(a) for a in frame["actor_id"]]
-    frame["role"] = [_role(r) for r in frame["role"]]
-    frame["kind"] = [as_text(k) for k in frame["kind"]] if "kind" in frame.columns else ""
-    frame["name"] = ([as_text(n) or a for n, a in zip(frame["name"], frame["actor_id"])] if "name" in frame.columns
-                     else frame["actor_id"])
-    return frame
+    result = []
+    for row in rows:
+        actor_id = as_text(row.get("actor_id"))
+        result.append({"actor_id": actor_id, "role": _role(row.get("role")), "kind": as_text(row.get("kind")),
+                       "name": as_text(row.get("name")) or actor_id})
+    return result
 
 
-def _pair_check(frame: pd.DataFrame, topic: str) -> Check:
+def _pair_check(members: list[dict], topic: str) -> Check:
     elected_role, officer_role = PAIRS[topic]
-    elected = frame[frame["role"] == elected_role]
-    officers = frame[frame["role"] == officer_role]
+    elected = [m for m in members if m["role"] == elected_role]
+    officers = [m for m in members if m["role"] == officer_role]
     label = f"Binôme {topic} : un élu et un technicien"
-    missing = [_article(role) for role, rows in ((elected_role, elected), (officer_role, officers)) if rows.empty]
+    missing = [_article(role) for role, rows in ((elected_role, elected), (officer_role, officers)) if not rows]
     if missing:
         return Check(label, False, f"Il manque {join_french(missing)}.")
-    for e_id, e_name in zip(elected["actor_id"], elected["name"]):
-        for o_id, o_name in zip(officers["actor_id"], officers["name"]):
-            if e_id != o_id:
-                return Check(label, True, f"{quote(e_name)} et {quote(o_name)}.")
-    name = elected["name"].iloc[0]
+    for e in elected:
+        for o in officers:
+            if e["actor_id"] != o["actor_id"]:
+                return Check(label, True, f"{quote(e['name'])} et {quote(o['name'])}.")
+    name = elected[0]["name"]
     return Check(label, False, f"{quote(name)} tient les deux rôles : le binôme demande deux personnes distinctes.")
 
 
@@ -130,16 +129,17 @@ def project_group_checklist(members, decision_body: str | bool | None = None, *,
     (the actor's kind) and optionally ``name``; `actors` (``id``, ``name``, ``kind``), when given,
     provides names and fills in missing kinds. An unknown role raises `KitError`.
     """
-    frame = _members(members)
+    group = _members(members)
     if actors is not None:
-        kinds, names = _people(frame, actors)
-        frame["name"] = [names.get(a, a) for a in frame["actor_id"]]
-        frame["kind"] = [k or kinds.get(a, "") for k, a in zip(frame["kind"], frame["actor_id"])]
-    checks = [_pair_check(frame, "politique de la ville"), _pair_check(frame, "transitions")]
+        kinds, names = _people(group, actors)
+        for member in group:
+            member["name"] = names.get(member["actor_id"], member["actor_id"])
+            member["kind"] = member["kind"] or kinds.get(member["actor_id"], "")
+    checks = [_pair_check(group, "politique de la ville"), _pair_check(group, "transitions")]
 
     present = {}
-    for kind, name in zip(frame["kind"], frame["name"]):
-        present.setdefault(fold(kind), name)
+    for member in group:
+        present.setdefault(fold(member["kind"]), member["name"])
     label = f"Acteurs clés du quartier : {', '.join(k.lower() for k in key_kinds)}"
     missing = [kind for kind in key_kinds if fold(kind) not in present]
     if missing:
@@ -173,7 +173,7 @@ def _ids(value) -> list[str]:
 
 
 def _bodies(bodies) -> list[dict]:
-    records = bodies.to_dict("records") if isinstance(bodies, pd.DataFrame) else list(bodies or [])
+    records = bodies.to_dict("records") if is_frame(bodies) else list(bodies or [])
     result, seen, problems = [], {}, []
     for position, body in enumerate(records, start=1):
         name = as_text(body.get("name"))
@@ -203,14 +203,12 @@ def _bodies(bodies) -> list[dict]:
 def _people(group_members, actors) -> tuple[dict, dict]:
     """Kinds and names of actors, by id: from the group's members, overridden by `actors` when given."""
     kinds, names = {}, {}
-    group = table_with_columns(group_members, ["actor_id"], "membres du groupe projet")
-    for row in group.to_dict("records"):
+    for row in records_with_columns(group_members, ["actor_id"], "membres du groupe projet"):
         actor_id = as_text(row.get("actor_id"))
         kinds[actor_id] = as_text(row.get("kind"))
         names[actor_id] = as_text(row.get("name")) or actor_id
     if actors is not None:
-        frame = table_with_columns(actors, ["id"], "acteurs")
-        for row in frame.to_dict("records"):
+        for row in records_with_columns(actors, ["id"], "acteurs"):
             actor_id = as_text(row.get("id"))
             kinds[actor_id] = as_text(row.get("kind")) or kinds.get(actor_id, "")
             names[actor_id] = as_text(row.get("name")) or names.get(actor_id, actor_id)
@@ -224,15 +222,24 @@ def _seats(body: dict) -> list[str]:
 def reporting_cycles(bodies) -> list[list[str]]:
     """Loops in "reports to" (A reports to B, which reports to A), each as the list of body names,
     starting from the body that comes first in the list; loops in the order of that body."""
+    # A walk of the few bodies' "reports to" links rather than networkx: this check runs when the session-2 app
+    # opens, and networkx alone would cost that page a third of a second before it is usable.
     bodies = _bodies(bodies)
     order = {body["name"]: i for i, body in enumerate(bodies)}
-    graph = nx.DiGraph()
-    graph.add_nodes_from(order)
-    graph.add_edges_from((b["name"], r) for b in bodies for r in b["reports_to"] if r in order)
-    cycles = []
-    for cycle in nx.simple_cycles(graph):
-        start = min(range(len(cycle)), key=lambda i: order[cycle[i]])
-        cycles.append(cycle[start:] + cycle[:start])
+    targets: dict[str, list[str]] = {name: [] for name in order}
+    for body in bodies:
+        targets[body["name"]] += [r for r in body["reports_to"] if r in order and r not in targets[body["name"]]]
+    cycles: list[list[str]] = []
+
+    def walk(start: str, path: list[str]) -> None:
+        for target in targets[path[-1]]:
+            if target == start:
+                cycles.append(list(path))
+            elif order[target] > order[start] and target not in path:  # each loop once, from its first body
+                walk(start, path + [target])
+
+    for name in order:
+        walk(name, [name])
     return sorted(cycles, key=lambda c: [order[n] for n in c])
 
 
@@ -285,11 +292,11 @@ def governance_checklist(bodies, group_members, actors=None) -> list[Check]:
         seated = {a for b in steering for a in _seats(b)}
         absent = []
         for role in PAIR_ROLES:
-            holders = group[group["role"] == role]
-            if holders.empty:
+            holders = [m["actor_id"] for m in group if m["role"] == role]
+            if not holders:
                 absent.append(f"{_article(role)} (pas encore désigné dans le groupe projet)")
-            elif not set(holders["actor_id"]) & seated:
-                absent.append(f"{_article(role)} ({join_french([quote(names.get(a, a)) for a in holders['actor_id']])})")
+            elif not set(holders) & seated:
+                absent.append(f"{_article(role)} ({join_french([quote(names.get(a, a)) for a in holders])})")
         checks.append(Check(label, not absent, f"N'y siègent pas : {join_french(absent)}." if absent else
                             f"Au complet dans {join_french([quote(b['name']) for b in steering])}."))
 

@@ -20,12 +20,14 @@ Where the sources leave a choice open, the choice is stated in `mactor`'s docstr
 No widgets and no files here: the apps give two DataFrames and display the `MactorResult`.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from kit.errors import KitError
+from kit.lazy import pandas as pd  # imported on first table (see kit.lazy)
 from kit.methods.micmac import above_cut, shown_value
 
 # The two LIPSOR scales, in our words, for the apps (user-facing, hence French) [G07, L04, F22].

@@ -16,12 +16,14 @@ Sources (the conventions below are restated in our own words):
 No widgets and no files here: the apps give a DataFrame and display the `MicmacResult`.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from kit.errors import KitError
+from kit.lazy import pandas as pd  # imported on first table (see kit.lazy)
 
 SCALE = "0, 1, 2, 3, P"
 CUTS = ("mean", "median")

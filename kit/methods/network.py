@@ -42,9 +42,9 @@ import math
 import zlib
 from dataclasses import dataclass
 
-import networkx as nx
 import numpy as np
-import pandas as pd
+from kit.lazy import networkx as nx  # imported on first graph (see kit.lazy)
+from kit.lazy import pandas as pd  # imported on first table (see kit.lazy)
 from kit.lazy import plotly_go as go  # imported on first chart (see kit.lazy)
 
 from kit.errors import KitError

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import NamedTuple, get_args
 
-import networkx as nx
-import pandas as pd
+from kit.lazy import networkx as nx  # imported on first graph (see kit.lazy)
+from kit.lazy import pandas as pd  # imported on first table (see kit.lazy)
 from kit.lazy import plotly_go as go  # imported on first chart (see kit.lazy)
 
 from kit.errors import KitError
@@ -134,14 +134,15 @@ def parse_day(value) -> date | None:
     Raises ValueError for anything else (callers turn it into a French message naming the row)."""
     if type(value) is date:  # the common case first
         return value
-    if value is None or value is pd.NaT:
-        return None
-    if isinstance(value, datetime):  # pandas Timestamps included
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if _is_missing(value):
-        return None
+    if not isinstance(value, str):  # a text is never one of pandas' missing values: read without loading it
+        if value is None or value is pd.NaT:
+            return None
+        if isinstance(value, datetime):  # pandas Timestamps included
+            return value.date()
+        if isinstance(value, date):
+            return value
+        if _is_missing(value):
+            return None
     text = str(value).strip()
     if not text:
         return None

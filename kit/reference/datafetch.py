@@ -20,9 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
-import pandas as pd
-
 from kit.errors import KitError, megabytes
+from kit.lazy import pandas as pd  # imported on first table (see kit.lazy)
 from kit.reference.paths import DATA_DIR
 from kit.text import slug
 from kit.reference.contours import read_contours

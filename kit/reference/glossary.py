@@ -12,15 +12,15 @@ projector keyboard, and texts spell the same word several ways.
 
 from __future__ import annotations
 
+import csv
 import html
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import pandas as pd
-
 from kit.errors import KitError
+from kit.lazy import pandas as pd  # imported on first table (see kit.lazy)
 from kit.reference.paths import data_path
 from kit.text import fold_same_length, open_ligatures
 
@@ -49,35 +49,43 @@ def _phrase_pattern(phrase: str) -> str:
 
 @dataclass(frozen=True)
 class _Glossary:
-    frame: pd.DataFrame            # the CSV, sorted by term
-    by_key: dict[str, int]         # _key(term or variant) -> row of `frame`
+    rows: tuple[dict[str, str], ...]  # the CSV, sorted by term (plain rows: the words of a page need no pandas)
+    by_key: dict[str, int]         # _key(term or variant) -> index in `rows`
     pattern: re.Pattern            # every term and variant, longest first, on folded text
     term_keys: tuple[str, ...]     # per row, for search ranking
     variant_keys: tuple[str, ...]
     definition_keys: tuple[str, ...]
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
-    """The CSV as text cells, with a French message a facilitator can act on when a column is missing."""
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    missing = [c for c in COLUMNS if c not in frame.columns]
-    if missing:
-        raise KitError(f"Le glossaire ({path.name}) n'a pas les colonnes attendues.",
-                       details=[f"colonne manquante : {c}" for c in missing])
-    frame = frame[COLUMNS].apply(lambda column: column.str.strip())
-    frame = frame[frame["terme"] != ""]
-    order = sorted(frame.index, key=lambda i: (_key(frame.at[i, "terme"]), frame.at[i, "terme"]))
-    return frame.loc[order].reset_index(drop=True)
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    """The CSV's rows as text cells (the columns of `COLUMNS`, stripped), blank terms left out, sorted by term;
+    with a French message a facilitator can act on when a column is missing. Read with the csv module: every
+    page annotates its words with the glossary, before any table needs pandas."""
+    with open(path, encoding="utf-8-sig", newline="") as file:  # -sig: a BOM, as pandas, is not part of a name
+        reader = csv.DictReader(file)
+        columns = reader.fieldnames or []
+        missing = [c for c in COLUMNS if c not in columns]
+        if missing:
+            raise KitError(f"Le glossaire ({path.name}) n'a pas les colonnes attendues.",
+                           details=[f"colonne manquante : {c}" for c in missing])
+        rows = [{c: (row[c] or "").strip() for c in COLUMNS} for row in reader]
+    rows = [row for row in rows if row["terme"] != ""]
+    return sorted(rows, key=lambda row: (_key(row["terme"]), row["terme"]))
+
+
+def _frame(rows) -> pd.DataFrame:
+    """Rows of the glossary as the table `load_glossary` and `search` return (text cells, numbered from 0)."""
+    return pd.DataFrame([dict(row) for row in rows], columns=COLUMNS, dtype=str)
 
 
 @lru_cache(maxsize=1)
 def _glossary() -> _Glossary:
     """Read and index the glossary once per process: every app and page shares it."""
-    frame = _read_csv(GLOSSARY_CSV)
+    rows = _read_csv(GLOSSARY_CSV)
     by_key: dict[str, int] = {}
     phrases: dict[str, str] = {}  # pattern -> phrase, so a spelling shared by two rows is compiled once
-    for row, (term, variants) in enumerate(zip(frame["terme"], frame["variantes"])):
-        for phrase in [term, *_variants(variants)]:
+    for row, entry in enumerate(rows):
+        for phrase in [entry["terme"], *_variants(entry["variantes"])]:
             by_key.setdefault(_key(phrase), row)  # a duplicate is reported by the tests, never here
             phrases.setdefault(_phrase_pattern(phrase), phrase)
     # Longest first: at one position the regex takes the first alternative that matches, so
@@ -85,12 +93,12 @@ def _glossary() -> _Glossary:
     alternatives = sorted(phrases, key=lambda p: (-len(fold_same_length(phrases[p])), p))
     pattern = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)") if alternatives else re.compile(r"(?!)")
     return _Glossary(
-        frame=frame,
+        rows=tuple(rows),
         by_key=by_key,
         pattern=pattern,
-        term_keys=tuple(_key(t) for t in frame["terme"]),
-        variant_keys=tuple(" | ".join(_key(v) for v in _variants(c)) for c in frame["variantes"]),
-        definition_keys=tuple(_key(d) for d in frame["definition"]),
+        term_keys=tuple(_key(r["terme"]) for r in rows),
+        variant_keys=tuple(" | ".join(_key(v) for v in _variants(r["variantes"])) for r in rows),
+        definition_keys=tuple(_key(r["definition"]) for r in rows),
     )
 
 
@@ -98,7 +106,7 @@ def load_glossary() -> pd.DataFrame:
     """All the terms (columns of the CSV), sorted by term as a French reader expects: "Îlot" among the I.
 
     A copy: a caller that edits it changes nobody else's glossary."""
-    return _glossary().frame.copy()
+    return _frame(_glossary().rows)
 
 
 def search(query: str, theme: str | None = None) -> pd.DataFrame:
@@ -114,14 +122,14 @@ def search(query: str, theme: str | None = None) -> pd.DataFrame:
     words = [re.compile(r"(?<!\w)" + re.escape(w)) for w in _key(query or "").split()]
     wanted = (theme or "").strip()
     ranked = []
-    for row in range(len(g.frame)):
-        if wanted and g.frame.at[row, "theme"] != wanted:
+    for row in range(len(g.rows)):
+        if wanted and g.rows[row]["theme"] != wanted:
             continue
         rank = _rank(words, g.term_keys[row], g.variant_keys[row], g.definition_keys[row])
         if rank is not None:
             ranked.append((rank, row))
     rows = [row for _, row in sorted(ranked)]
-    return g.frame.iloc[rows].reset_index(drop=True)
+    return _frame(g.rows[row] for row in rows)
 
 
 def _rank(words: list[re.Pattern], term: str, variants: str, definition: str) -> int | None:
@@ -148,10 +156,10 @@ def terms_in(text: str) -> list[str]:
     Whole words only, any case or accents, plurals and other spellings included (the variants).
     Where two terms overlap the longest wins: "contrat de ville" is one term, not "ville" too.
     """
-    terms = _glossary().frame["terme"]
+    rows = _glossary().rows
     seen: dict[str, None] = {}
     for _, _, row in _matches(str(text or "")):
-        seen.setdefault(terms.iat[row], None)
+        seen.setdefault(rows[row]["terme"], None)
     return list(seen)
 
 
@@ -159,7 +167,7 @@ def definition(term: str) -> dict | None:
     """The entry of `term` (found by its name or any variant, any case or accents) as a dict, or None."""
     g = _glossary()
     row = g.by_key.get(_key(term or ""))
-    return None if row is None else g.frame.iloc[row].to_dict()
+    return None if row is None else dict(g.rows[row])
 
 
 def annotate_html(text: str) -> str:
@@ -190,13 +198,13 @@ def annotate_markup(markup: str) -> str:
 
 def _annotate(text: str, done: set[int]) -> str:
     """`text` escaped, the first use of each term not in `done` wrapped in an <abbr> (updates `done`)."""
-    frame = _glossary().frame
+    rows = _glossary().rows
     parts, last = [], 0
     for start, end, row in _matches(text):
         if row in done:
             continue
         done.add(row)
-        title = html.escape(frame.at[row, "definition"], quote=True)
+        title = html.escape(rows[row]["definition"], quote=True)
         parts.append(html.escape(text[last:start], quote=False))
         parts.append(f'<abbr class="kit-term" title="{title}">{html.escape(text[start:end], quote=False)}</abbr>')
         last = end

@@ -12,13 +12,14 @@ what the next caller gets.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from functools import lru_cache
 from pathlib import Path
 
-import pandas as pd
-
 from kit.errors import KitError
+from kit.lazy import pandas as pd  # imported on first table (see kit.lazy)
 from kit.reference.paths import data_path
 from kit.text import fold
 
@@ -90,16 +91,20 @@ def _read_cached(path: str, mtime_ns: int, size: int) -> pd.DataFrame:
 
 def _raw(name: str, directory: Path | str | None) -> pd.DataFrame:
     """One guide file exactly as written (strings, stripped), or a French `KitError` if unreadable."""
+    return _read_guide(name, directory, _read_cached).copy()
+
+
+def _read_guide(name: str, directory: Path | str | None, read):
+    """`read(path, mtime_ns, size)` of one guide file (cached on its modification), or a French `KitError`."""
     path = Path(directory if directory is not None else GUIDES_DIR) / name
     try:
         stat = path.stat()
-        frame = _read_cached(str(path), stat.st_mtime_ns, stat.st_size)
+        return read(str(path), stat.st_mtime_ns, stat.st_size)
     except FileNotFoundError:
         raise KitError(f"Le fichier {name} est introuvable dans le dossier « {path.parent.name} ».") from None
-    except (UnicodeDecodeError, pd.errors.ParserError) as error:
+    except (UnicodeDecodeError, csv.Error, pd.errors.ParserError) as error:  # pd: only evaluated on an error
         raise KitError(f"Le fichier {name} est illisible : il doit être un CSV encodé en UTF-8.",
                        details=[str(error)]) from None
-    return frame.copy()
 
 
 def _missing_columns(frame: pd.DataFrame, expected: list[str]) -> list[str]:
@@ -186,17 +191,45 @@ def load_preparation(number: int | None = None, directory: Path | str | None = N
 
 def app_steps(notebook: str, directory: Path | str | None = None) -> list[dict]:
     """The agenda rows that use `notebook` ("10_enjeux.ipynb"; a path works too), in the order of the
-    sessions: what the app's "pas à pas" panel shows the facilitator."""
+    sessions: what the app's "pas à pas" panel shows the facilitator.
+
+    Read with the csv module, as `load_agenda` reads it with pandas (same separators, same stripping, same
+    order): the panel is on every app's first screen, which is shown before pandas is loaded."""
     name = Path(notebook).name
-    agenda = load_agenda(directory=directory)
+    columns, rows = _read_guide(AGENDA_FILE, directory, _rows_cached)
+    missing = [c for c in AGENDA_COLUMNS if c not in columns]
+    if missing:
+        raise KitError(f"Colonnes manquantes dans {AGENDA_FILE} : {', '.join(missing)}.")
     steps = []
-    for row in agenda[agenda["application"] == name].to_dict("records"):
-        step = {key: row[key] for key in STEP_KEYS}
-        # Plain ints (or None), not pandas scalars: the dicts go to widgets and JSON as they are.
-        step["session"] = None if pd.isna(row["session"]) else int(row["session"])
-        step["jour"] = None if pd.isna(row["jour"]) else int(row["jour"])
-        steps.append(step)
-    return steps
+    for row in rows:
+        step = {key: row.get(key, "") for key in STEP_KEYS}
+        step["session"], step["jour"] = _integer(row["session"]), _integer(row["jour"])
+        step["debut"], step["fin"] = _normal_time(row["debut"]), _normal_time(row["fin"])
+        if row["application"] == name:
+            steps.append(step)
+    # Sorted as `load_agenda`: by session, day and start time, a missing number last, stable.
+    return sorted(steps, key=lambda s: (s["session"] is None, s["session"] or 0, s["jour"] is None, s["jour"] or 0,
+                                        s["debut"]))
+
+
+@lru_cache(maxsize=16)
+def _rows_cached(path: str, mtime_ns: int, size: int) -> tuple[list[str], list[dict]]:
+    """(columns, rows) of a guide file as `_read_cached` reads it (same separator, stripped text cells)."""
+    with open(path, encoding="utf-8-sig", newline="") as handle:  # -sig: Excel saves UTF-8 with a BOM
+        text = handle.read()
+    header = text.split("\n", 1)[0]
+    sep = ";" if header.count(";") > header.count(",") else ","
+    lines = [line for line in csv.reader(io.StringIO(text), delimiter=sep) if line]
+    columns = [c.strip() for c in lines[0]] if lines else []
+    return columns, [{column: (line[i].strip() if i < len(line) else "") for i, column in enumerate(columns)}
+                     for line in lines[1:]]
+
+
+def _integer(text: str) -> int | None:
+    try:
+        return int(float(text)) if text.strip() else None
+    except ValueError:
+        return None
 
 
 # ---------------------------------------------------------------------------------------------

@@ -20,8 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import pandas as pd
-
+from kit.lazy import pandas as pd  # imported on first table (see kit.lazy)
 from kit import archives
 from kit.errors import KitError
 from kit.reference.paths import DATA_DIR
@@ -69,6 +68,23 @@ class OfficialFormatChanged(KitError):
 @lru_cache(maxsize=2)
 def _read_reference(name: str) -> pd.DataFrame:
     return pd.read_csv(DATA_DIR / name, dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+@lru_cache(maxsize=2)
+def _reference_rows(name: str) -> tuple[dict, ...]:
+    with open(DATA_DIR / name, encoding="utf-8", newline="") as handle:
+        return tuple(csv.DictReader(handle))
+
+
+def catalogue_rows() -> list[dict]:
+    """The catalogue as plain rows (text cells): for the lists of an app's first screen, shown before pandas
+    is loaded. The same file and cells as `load_catalogue`."""
+    return [dict(row) for row in _reference_rows("indicateurs/catalogue.csv")]
+
+
+def theme_labels() -> list[str]:
+    """The transition themes' names, in their order (`load_themes()["libelle"]`, without pandas)."""
+    return [row["libelle"] for row in _reference_rows("themes_transition.csv")]
 
 
 def load_catalogue() -> pd.DataFrame:

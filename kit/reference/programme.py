@@ -18,9 +18,8 @@ import os
 from datetime import date
 from pathlib import Path
 
-import pandas as pd
-
 from kit.errors import KitError
+from kit.lazy import pandas as pd  # imported on first table (see kit.lazy)
 from kit.reference.paths import data_path
 from kit.methods.roadmap import french_date, parse_day  # one reader of days for the kit
 from kit.text import fold, quote
@@ -38,6 +37,11 @@ def _fold(text: object) -> str:
 
 
 def load_programme_calendar(path: str | Path | None = None) -> pd.DataFrame:
+    """The rows of `programme_calendar_rows` as a table, with columns `CALENDAR_COLUMNS` and ``ligne``."""
+    return pd.DataFrame(programme_calendar_rows(path), columns=CALENDAR_COLUMNS + ["ligne"])
+
+
+def programme_calendar_rows(path: str | Path | None = None) -> list[dict]:
     """The programme's calendar (default: the file named by `KIT_CALENDRIER`, else `CALENDAR_PATH`): one row per line of the file, in file order,
     with ``date`` (a `date`), ``fin`` (a `date`, or None for a single day), ``intitule``, ``type`` (one of
     `CALENDAR_TYPES`, spelled canonically), ``description`` and ``ligne`` (line number in the file).
@@ -97,7 +101,7 @@ def load_programme_calendar(path: str | Path | None = None) -> pd.DataFrame:
         rows.append(row)
     if problems:
         raise KitError(f"{where} est à corriger :", details=problems)
-    return pd.DataFrame(rows, columns=CALENDAR_COLUMNS + ["ligne"])
+    return rows  # dicts, not a table: the home page reads the deadline before any table loads pandas
 
 
 def programme_milestones(calendar: pd.DataFrame | None = None) -> list[dict]:
@@ -108,9 +112,9 @@ def programme_milestones(calendar: pd.DataFrame | None = None) -> list[dict]:
     take them as they are."""
     from kit.model import slugify
 
-    frame = load_programme_calendar() if calendar is None else calendar
+    rows = programme_calendar_rows() if calendar is None else calendar.to_dict("records")
     result, used = [], set()
-    for row in sorted(frame.to_dict("records"), key=lambda r: (r["date"], r["ligne"])):
+    for row in sorted(rows, key=lambda r: (r["date"], r["ligne"])):
         base = f"programme-{slugify(row['intitule'], limit=40)}"
         ident, n = base, 2
         while ident in used:

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
-
 from kit.errors import KitError
+from kit.lazy import pandas as pd  # imported on first table (see kit.lazy)
 from kit.reference.datafetch import cache_path, default_cache_dir, load_sources
 from kit.reference.indicators import read_anct_qpv_list
 

@@ -21,9 +21,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import pandas as pd
-
 from kit.errors import KitError
+from kit.lazy import pandas as pd  # imported on first table (see kit.lazy)
 from kit.reference.paths import DATA_DIR
 from kit.text import fold
 

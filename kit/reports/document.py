@@ -11,9 +11,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
-import pandas as pd
 import plotly.graph_objects as go
 
+from kit.lazy import pandas as pd  # imported on first table (see kit.lazy)
 from kit.reports.formatting import MISSING, NumberFormat, clean_text, format_table
 
 

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-import pandas as pd
-
+from kit.lazy import pandas as pd  # imported on first table (see kit.lazy)
 from kit.model import Action, Objective, Workspace
 from kit.reports import Document
 from kit.reports.formatting import format_date, format_number

@@ -12,8 +12,8 @@ import numbers
 import re
 from collections.abc import Callable, Mapping
 
-import numpy as np
-import pandas as pd
+from kit.lazy import numpy as np  # imported on first table (see kit.lazy)
+from kit.lazy import pandas as pd  # imported on first table (see kit.lazy)
 
 # A no-break space groups thousands: it is what French typography asks for, it never lets a number
 # wrap across two lines, and unlike the narrow no-break space (U+202F) every Word font has a glyph.

@@ -9,8 +9,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-import pandas as pd
-
+from kit.lazy import pandas as pd  # imported on first table (see kit.lazy)
 from kit.reference.guides import (DAY_HEADINGS, NO_APP, SESSION_AIMS, SESSION_APPS, SESSION_TITLES, check_guides,
                                   is_break, load_agenda, load_preparation, valid_session)
 from kit.reports import document as blocks

@@ -14,8 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-import pandas as pd
-
+from kit.lazy import pandas as pd  # imported on first table (see kit.lazy)
 from kit.reports.formatting import MISSING, NumberFormat, format_table
 
 

@@ -9,8 +9,7 @@ spreadsheet would run as a formula is written as text (`kit.text.spreadsheet_saf
 
 from __future__ import annotations
 
-import pandas as pd
-
+from kit.lazy import pandas as pd  # imported on first table (see kit.lazy)
 from kit.text import spreadsheet_safe
 
 

@@ -173,14 +173,15 @@ def application_deadline(calendar=None) -> date | None:
     """The application deadline of the current cohort, from the programme calendar (a data file a
     facilitator edits for each cohort): its "échéance candidature" row titled as a deadline, else the
     earliest row of that type."""
-    from kit.reference.programme import load_programme_calendar
+    # rows, not a table: the home page shows the deadline before any table loads pandas
+    from kit.reference.programme import programme_calendar_rows
 
-    frame = load_programme_calendar() if calendar is None else calendar
-    rows = frame[frame["type"] == "échéance candidature"].sort_values("date")
-    if rows.empty:
+    rows = programme_calendar_rows() if calendar is None else calendar.to_dict("records")
+    deadlines = [row for row in rows if row["type"] == "échéance candidature"]
+    if not deadlines:
         return None
-    limit = rows[rows["intitule"].str.lower().str.contains("limite")]
-    return (limit if not limit.empty else rows).iloc[0]["date"]
+    limit = [row for row in deadlines if "limite" in str(row["intitule"]).lower()]
+    return min(row["date"] for row in limit or deadlines)
 
 
 def deadline_criterion(deadline: date | None, today: date) -> Criterion:

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import math
 
-import pandas as pd
-
+from kit.lazy import pandas as pd  # imported on first table (see kit.lazy)
 from kit import edits
 from kit.errors import KitError
-from kit.reference.indicators import load_catalogue, parse_cell
+from kit.reference.indicators import catalogue_rows, load_catalogue, parse_cell
 from kit.model import CustomIndicator, IndicatorValue, Workspace
 from kit.text import fold
 
@@ -43,8 +42,17 @@ def indicator_label(row) -> str:
 
 
 def indicator_options(ws: Workspace | None) -> list[tuple[str, str]]:
-    """(label with unit, code) of every indicator, catalogue then the territory's: what a choice list offers."""
-    return [(indicator_label(r), r.code) for r in indicator_catalogue(ws).itertuples()]
+    """(label with unit, code) of every indicator, catalogue then the territory's: what a choice list offers.
+    Read from the catalogue's rows, not `indicator_catalogue`'s frame: the session-1 app offers them on its
+    first screen, before pandas is loaded."""
+    catalogue = [(f"{r['libelle']} ({r['unite']})" if r["unite"] else r["libelle"], r["code"]) for r in catalogue_rows()]
+    own = [(f"{i.name} ({i.unit})" if i.unit else i.name, i.id) for i in (ws.custom_indicators if ws else [])]
+    return catalogue + own
+
+
+def indicator_names(ws: Workspace | None) -> list[tuple[str, str]]:
+    """(name, code) of every indicator, catalogue then the territory's (a stake's indicators list), without pandas."""
+    return [(r["libelle"], r["code"]) for r in catalogue_rows()] + [(i.name, i.id) for i in (ws.custom_indicators if ws else [])]
 
 
 def places(ws: Workspace) -> list[dict]:

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pandas as pd
-
+from kit.lazy import pandas as pd  # imported on first table (see kit.lazy)
 from kit.model import Action, Workspace
 
 CLOSED = {"réalisé", "abandonné"}

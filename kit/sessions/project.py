@@ -6,16 +6,27 @@ the deliverable and an analyst's notebook cell get the same numbers.
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
+from kit.lazy import pandas as pd  # imported on first table (see kit.lazy)
 from kit.methods import governance
-from kit.methods.mactor import MactorResult, mactor
 from kit.model import Workspace
+
+if TYPE_CHECKING:
+    from kit.methods.mactor import MactorResult
+
+
+ACTOR_COLUMNS = ["id", "name", "kind", "role", "person", "contact", "power", "interest"]
+GROUP_COLUMNS = ["actor_id", "role", "kind", "name"]
 
 
 def actors_frame(ws: Workspace) -> pd.DataFrame:
-    columns = ["id", "name", "kind", "role", "person", "contact", "power", "interest"]
-    return pd.DataFrame([a.model_dump(include=set(columns)) for a in ws.actors], columns=columns)
+    return pd.DataFrame(actor_records(ws), columns=ACTOR_COLUMNS)
+
+
+def actor_records(ws: Workspace) -> list[dict]:
+    """The rows of `actors_frame` as dicts: what the checks read (the home page shows them before pandas loads)."""
+    return [a.model_dump(include=set(ACTOR_COLUMNS)) for a in ws.actors]
 
 
 def relations_frame(ws: Workspace) -> pd.DataFrame:
@@ -24,10 +35,14 @@ def relations_frame(ws: Workspace) -> pd.DataFrame:
 
 
 def group_frame(ws: Workspace) -> pd.DataFrame:
+    return pd.DataFrame(group_records(ws), columns=GROUP_COLUMNS)
+
+
+def group_records(ws: Workspace) -> list[dict]:
+    """The rows of `group_frame` as dicts, as `actor_records`."""
     actors = {a.id: a for a in ws.actors}
-    return pd.DataFrame([{"actor_id": m.actor_id, "role": m.role, "kind": actors[m.actor_id].kind,
-                          "name": actors[m.actor_id].name} for m in ws.project_group],
-                        columns=["actor_id", "role", "kind", "name"])
+    return [{"actor_id": m.actor_id, "role": m.role, "kind": actors[m.actor_id].kind, "name": actors[m.actor_id].name}
+            for m in ws.project_group]
 
 
 def bodies_records(ws: Workspace) -> list[dict]:
@@ -42,11 +57,11 @@ def decision_body(ws: Workspace) -> str | None:
 
 
 def group_checklist(ws: Workspace) -> list[governance.Check]:
-    return governance.project_group_checklist(group_frame(ws), decision_body(ws), actors=actors_frame(ws))
+    return governance.project_group_checklist(group_records(ws), decision_body(ws), actors=actor_records(ws))
 
 
 def governance_checks(ws: Workspace) -> list[governance.Check]:
-    return governance.governance_checklist(bodies_records(ws), group_frame(ws), actors=actors_frame(ws))
+    return governance.governance_checklist(bodies_records(ws), group_records(ws), actors=actor_records(ws))
 
 
 def objectives_frame(ws: Workspace) -> pd.DataFrame:
@@ -118,6 +133,9 @@ def actor_strategies(ws: Workspace, cut: str = "mean") -> MactorResult | None:
     objective or no influence among them."""
     if len(mactor_actors(ws)) < 2 or not mactor_objectives(ws) or not ws.actor_influences:
         return None
+    # imported here: numpy comes with it, and the home page, which imports this module, does without
+    from kit.methods.mactor import mactor
+
     mid, mao = mactor_matrices(ws)
     return mactor(mid, mao, cut=cut)
 

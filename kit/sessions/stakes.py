@@ -6,8 +6,7 @@ the same numbers.
 
 from __future__ import annotations
 
-import pandas as pd
-
+from kit.lazy import pandas as pd  # imported on first table (see kit.lazy)
 from kit.methods.micmac import MicmacResult, micmac
 from kit.model import Stake, Workspace
 

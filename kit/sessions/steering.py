@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pandas as pd
-
+from kit.lazy import pandas as pd  # imported on first table (see kit.lazy)
 from kit.methods.meetings import french_time, meetings as dated_meetings
 from kit.model import Workspace
 

@@ -43,6 +43,20 @@ def test_demo_is_clearly_fictional_and_has_content(kit):
     assert document["neighbourhoods"] and document["stakes"] and document["actors"] and document["actions"]
 
 
+def test_a_demo_cohort_of_invented_territories_exports_its_regional_synthesis(kit):
+    cohort_id = last_line(kit("demo", "--cohorte", "3"))
+    cohort = json.loads((kit.folder / "cohortes" / f"{cohort_id}.json").read_text())
+    names = [m["name"] for m in cohort["members"]]
+    assert len(names) == 3 and len(set(names)) == 3 and all("fictif" in n for n in names)
+    assert len(list((kit.folder / "cohortes" / "partages").glob("*.json"))) == 3
+    kit("export", "--cohorte", cohort_id, "--deliverable", "regards-croises", "--format", "html",
+        "--output", "synthese.html")
+    page = (kit.cwd / "synthese.html").read_text(encoding="utf-8")
+    assert all(name in page for name in names)
+    refused = kit("demo", "--cohorte", "0", ok=False)
+    assert refused.returncode != 0 and "de 1 à 100 territoires" in refused.stderr
+
+
 def test_export_import_round_trip_never_overwrites(kit):
     ws_id = last_line(kit("new", "Grand Dax"))
     kit("export", ws_id, "--format", "json", "--output", "sauvegarde.json")

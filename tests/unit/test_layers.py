@@ -132,3 +132,15 @@ def test_no_import_cycle_between_modules():
                        if i in GRAPH and i != m and not i.startswith(m + "."))
     cycles = list(nx.simple_cycles(graph))
     assert cycles == []
+
+
+@pytest.mark.parametrize("module", modules("kit.cohort"))
+def test_the_cohort_logic_has_no_screen(module):
+    assert crosses(module, WIDGETS + ("kit.apps", "kit.cli", "kit.serve")) == []
+
+
+@pytest.mark.parametrize("module", sorted(set(modules("kit.cohort")) - {"kit.cohort.cohorts"}))
+def test_only_the_cohorts_folder_reads_the_store(module):
+    # Comparisons, documents and the model copy are given the shares: they cannot read a workspace
+    # that shares nothing, since they never reach the store.
+    assert crosses(module, ("kit.store", "kit.cohort.cohorts")) == []

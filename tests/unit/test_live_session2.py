@@ -321,6 +321,7 @@ def test_the_session_2_app_has_the_live_tab_and_a_relation_to_an_actor_just_adde
     from kit.apps.projet import ProjectApp
 
     app = ProjectApp(store, ws.id)
+    app.draw_charts()  # the page is on screen: the network tab reads its network
     assert app.tabs.titles[-1] == "Atelier en direct"
     one(app.root, "kit-lazy-live-open").click()  # the panel opens
     assert "Aucune relation en attente" in one(app.root, "kit-live-relations").children[0].value

@@ -39,7 +39,7 @@ def test_foreign_or_future_documents_are_refused_with_a_reason(document, words):
 
 def test_a_workspace_saved_by_the_first_version_opens_with_an_empty_application_note():
     ws = workspace_from_dict(raw(schema_version=1, neighbourhoods=[{"id": "qpv-1a2b3c", "name": "Le Sablar"}]))
-    assert ws.schema_version == SCHEMA_VERSION == 4
+    assert ws.schema_version == SCHEMA_VERSION == 5
     assert ws.neighbourhoods[0].name == "Le Sablar"
     assert ws.application.stakes_summary == "" and ws.application.three_phases is False
 
@@ -139,7 +139,7 @@ def test_a_body_keeps_its_first_meeting_and_time_and_older_files_open_without_th
     body = {"id": "inst-aaaaaa", "name": "Comité de pilotage", "kind": "comité de pilotage", "rhythm": "trimestriel"}
     for version in (1, 2):  # saved before bodies had a first meeting
         ws = workspace_from_dict(raw(schema_version=version, bodies=[body]))
-        assert ws.schema_version == 4
+        assert ws.schema_version == 5
         assert ws.bodies[0].first_meeting is None and ws.bodies[0].meeting_time is None
     ws = workspace_from_dict(raw(bodies=[{**body, "first_meeting": "2027-03-12", "meeting_time": "14:30"}]))
     assert (ws.bodies[0].first_meeting, ws.bodies[0].meeting_time) == (date(2027, 3, 12), time(14, 30))
@@ -168,7 +168,7 @@ def test_a_vanished_entity_is_named_in_correct_french():
 def test_indicators_of_the_territory_and_older_files_without_them():
     for version in (1, 2, 3):  # saved before the territory's own indicators
         ws = workspace_from_dict(raw(schema_version=version))
-        assert ws.schema_version == 4 and ws.custom_indicators == []
+        assert ws.schema_version == 5 and ws.custom_indicators == []
     garden = {"id": "ind-1a2b3c", "name": "Jardins partagés", "unit": "jardins", "direction": "haut",
               "source": "Ville"}
     value = {"indicator": "ind-1a2b3c", "place_kind": "france", "value": 3}
@@ -182,3 +182,13 @@ def test_indicators_of_the_territory_and_older_files_without_them():
         workspace_from_dict(raw(custom_indicators=[garden, {**garden, "name": "Autre"}]))
     from kit.model import CustomIndicator
     assert CustomIndicator(name="Jardins").id.startswith("ind-")
+
+
+def test_a_workspace_shares_a_summary_by_default_and_older_files_open_with_that():
+    for version in (1, 2, 3, 4):  # saved before the cohorts
+        ws = workspace_from_dict(raw(schema_version=version, actions=[{"id": "fa-1a2b3c", "title": "Compost"}]))
+        assert ws.schema_version == 5 and ws.sharing == "resume" and ws.actions[0].origin == ""
+    ws = workspace_from_dict(raw(sharing="rien"))
+    assert ws.sharing == "rien" and workspace_from_dict(ws.model_dump(mode="json")) == ws
+    with pytest.raises(KitError, match="partage avec la cohorte"):
+        workspace_from_dict(raw(sharing="public"))
