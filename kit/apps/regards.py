@@ -23,8 +23,8 @@ from kit.text import quote
 
 from .plot import RenderedSignal
 from .session_plan import MIME
-from .ui import (FigureView, Messages, app_href, button, choice, download_link, esc, heading, near_line, page,
-                 set_options, tagged)
+from .ui import (FigureView, Messages, app_href, button, choice, download_link, draw_charts, esc, heading, near_line,
+                 page, set_options, tagged)
 
 STYLE = """
 <style>
@@ -195,13 +195,8 @@ class RegardsApp:
     # -- the tabs --------------------------------------------------------------------------------
 
     def _rendered(self) -> None:
-        from .plot import plotly_library
-
         self.rendered = True
-        if self.views:
-            self.root.children = (*self.root.children, plotly_library())
-            for view in self.views:
-                view.activate()
+        draw_charts(self.root, self.views)
 
     def _draw_tab(self) -> None:
         index = self.tabs.selected_index or 0
@@ -237,11 +232,7 @@ class RegardsApp:
     def _activate_late(self, view: FigureView) -> None:
         """A chart in a tab opened after the page was on screen is drawn at once."""
         if self.rendered:
-            from .plot import plotly_library
-
-            if plotly_library() not in self.root.children:
-                self.root.children = (*self.root.children, plotly_library())
-            view.activate()
+            draw_charts(self.root, [view])
 
     def _tab_themes(self) -> list[w.Widget]:
         chart = FigureView(lambda: compare.themes_figure(self.shares), "kit-regards-themes-chart")

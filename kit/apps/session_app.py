@@ -18,7 +18,7 @@ from kit.store import Store
 from .address import PageAddress
 from .plot import RenderedSignal
 from .steps_panel import StepsPanel
-from .ui import EntityForm, FigureView, Messages, button, esc, esc_attr, heading, page, set_options, tagged
+from .ui import EntityForm, FigureView, Messages, button, draw_charts, esc, esc_attr, heading, page, set_options, tagged
 from .workspace_choice import workspace_chooser
 
 
@@ -93,20 +93,9 @@ class SessionApp:
         left for `later` (hidden tabs: after the charts the person sees)."""
         pending, self._later = self._later, {}
         self.charts_drawn = True
-        self._activate(self.views)
+        draw_charts(self.root, self.views)
         for work in pending.values():
             work()
-
-    def _activate(self, views: list[FigureView]) -> None:
-        """Draw these charts, plotly.js sent first (once: a page without charts never loads it)."""
-        from .plot import plotly_library
-
-        if not views:
-            return
-        if plotly_library() not in self.root.children:
-            self.root.children = (*self.root.children, plotly_library())
-        for view in views:
-            view.activate()
 
     def lazy(self, title: str, build: Callable[[], w.Widget], css: str, intro: str = "") -> w.Widget:
         """A secondary panel built when the person first opens it: every widget of a page is sent to the browser
@@ -125,7 +114,7 @@ class SessionApp:
             for redraw in dict.fromkeys(r for redraws in self.refreshers.values() for r in redraws if id(r) not in known):
                 redraw(self.ws)
             if getattr(self, "charts_drawn", False):
-                self._activate(self.views[views:])
+                draw_charts(self.root, self.views[views:])
 
         opener.on_click(self.messages.guard(open_panel))
         box.unfold = open_panel  # for a form that must show what was just created in the panel

@@ -402,6 +402,19 @@ class FigureView:
         self.widget.children = (self.chart,)
 
 
+def draw_charts(root: w.Box, views: list[FigureView]) -> None:
+    """Draw `views` in the page `root` once it is on screen: plotly.js added to the page first, once (a page
+    without charts never loads it)."""
+    if not views:
+        return
+    from .plot import plotly_library
+
+    if plotly_library() not in root.children:
+        root.children = (*root.children, plotly_library())
+    for view in views:
+        view.activate()
+
+
 def table_html(frame, css: str = "", missing: str = "—") -> str:
     """A DataFrame as an escaped HTML table, numbers and dates written as in the deliverables."""
     from kit.reports.formatting import format_short_number
