@@ -22,8 +22,11 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -337,3 +340,42 @@ def wait_outcomes(pages: list, timeout_s: float) -> list[tuple[str, float | None
                     outcomes[i] = (state, time.monotonic() - start)
         time.sleep(0.5)
     return [outcome or ("", None) for outcome in outcomes]
+
+
+# ---------------------------------------------------------------------------------------------
+# A real JupyterHub (tests/e2e/test_jupyterhub_*.py)
+# ---------------------------------------------------------------------------------------------
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # a login redirect is what a test looks at, not where it leads
+
+
+def http_call(url: str, method: str = "GET", data: bytes | None = None, headers: dict[str, str] | None = None,
+              timeout: float = 30) -> tuple[int, str, dict]:
+    """One request exactly as written (urllib leaves « .. » and %2e alone), no redirect followed:
+    (status, text, headers), an HTTP error being an answer like another."""
+    request = urllib.request.Request(url, method=method, data=data, headers=headers or {})
+    try:
+        with urllib.request.build_opener(_NoRedirect).open(request, timeout=timeout) as response:
+            return response.status, response.read().decode("utf-8", "replace"), dict(response.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8", "replace"), dict(error.headers)
+
+
+def start_jupyterhub(config: Path, env: dict[str, str], log: Path, port: int) -> tuple[subprocess.Popen, str]:
+    """`jupyterhub -f config` started, and its base URL once the hub answers /hub/health (the proxy listens
+    before the hub has its route); stop it with `stop_server`."""
+    process = start_server([str(Path(sys.executable).parent / "jupyterhub"), "-f", str(config)], env, log,
+                           port=port, name="jupyterhub", detach=True, timeout=120)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    try:
+        while http_call(f"{base}/hub/health")[0] != 200:
+            assert time.monotonic() < deadline, tail(log)
+            check_running(process, log, "jupyterhub")
+            time.sleep(0.5)
+    except BaseException:
+        stop_server(process)
+        raise
+    return process, base

@@ -17,10 +17,7 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import quote
@@ -48,17 +45,8 @@ SPAWN_TIMEOUT_MS = 240_000
 def call(url: str, cookies: str = "", xsrf: str = "") -> tuple[int, str, dict]:
     """GET `url` exactly as written (urllib leaves « .. » and %2e alone: a browser would resolve them
     before sending), with a territory's cookies, without following a redirect."""
-    request = urllib.request.Request(url)
-    if cookies:
-        request.add_header("Cookie", cookies)
-    if xsrf:
-        request.add_header("X-XSRFToken", xsrf)
-    opener = urllib.request.build_opener(NoRedirect)
-    try:
-        with opener.open(request, timeout=60) as response:
-            return response.status, response.read().decode("utf-8", "replace"), dict(response.headers)
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode("utf-8", "replace"), dict(error.headers)
+    headers = {**({"Cookie": cookies} if cookies else {}), **({"X-XSRFToken": xsrf} if xsrf else {})}
+    return harness.http_call(url, headers=headers, timeout=60)
 
 
 def is_hub(base: str, location: str) -> bool:
@@ -79,11 +67,6 @@ def follow(base: str, path: str, cookies: str, xsrf: str, *, into_hub: bool = Fa
             return hops
         url = base + location if location.startswith("/") else location
     raise AssertionError(f"{path}: too many redirects {[h[:2] for h in hops]}")
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
 
 
 def prepare(data: Path) -> SimpleNamespace:
@@ -122,15 +105,8 @@ def hub(tmp_path_factory):
                KIT_HUB_PROXY_API_PORT=str(harness.free_port()))
     env.pop("KIT_COHORTES", None)
     log = tmp / "hub.log"
-    process = harness.start_server([str(Path(sys.executable).parent / "jupyterhub"), "-f", str(CONFIG)],
-                                   env, log, port=port, name="jupyterhub", detach=True, timeout=120)
-    base = f"http://127.0.0.1:{port}"
+    process, base = harness.start_jupyterhub(CONFIG, env, log, port)
     try:
-        deadline = time.monotonic() + 120
-        while call(f"{base}/hub/health")[0] != 200:  # the proxy listens before the hub has its route
-            assert time.monotonic() < deadline, harness.tail(log)
-            harness.check_running(process, log, "jupyterhub")
-            time.sleep(0.5)
         yield SimpleNamespace(base=base, data=data, log=log, **vars(setup))
     finally:
         harness.stop_server(process)

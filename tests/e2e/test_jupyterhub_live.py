@@ -11,8 +11,6 @@ from __future__ import annotations
 import json
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -56,22 +54,10 @@ c.JupyterHub.load_roles = [{{"name": "kit-e2e", "scopes": ["admin:users", "admin
 
 
 def call(url: str, method: str = "GET", body: dict | None = None, token: str | None = None):
-    request = urllib.request.Request(url, method=method, data=json.dumps(body).encode() if body is not None else None)
-    if body is not None:
-        request.add_header("Content-Type", "application/json")
+    headers = {"Content-Type": "application/json"} if body is not None else {}
     if token:
-        request.add_header("Authorization", f"token {token}")
-    opener = urllib.request.build_opener(NoRedirect)
-    try:
-        with opener.open(request, timeout=30) as response:
-            return response.status, response.read().decode("utf-8", "replace"), dict(response.headers)
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode("utf-8", "replace"), dict(error.headers)
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None  # a login redirect is what we look at, not where it leads
+        headers["Authorization"] = f"token {token}"
+    return harness.http_call(url, method, json.dumps(body).encode() if body is not None else None, headers)
 
 
 @pytest.fixture(scope="module")
@@ -80,15 +66,8 @@ def hub(tmp_path_factory):
     port, hub_port, proxy_port = harness.free_port(), harness.free_port(), harness.free_port()
     (tmp / "jupyterhub_config.py").write_text(config(tmp, port, hub_port, proxy_port), encoding="utf-8")
     env = harness.isolated_env(tmp, tmp / "espaces")
-    process = harness.start_server([str(Path(sys.executable).parent / "jupyterhub"), "-f",
-                                    str(tmp / "jupyterhub_config.py")], env, tmp / "hub.log", port=port,
-                                   name="jupyterhub", detach=True, timeout=120)
-    base = f"http://127.0.0.1:{port}"
+    process, base = harness.start_jupyterhub(tmp / "jupyterhub_config.py", env, tmp / "hub.log", port)
     try:
-        deadline = time.monotonic() + 120
-        while call(f"{base}/hub/health")[0] != 200:  # the proxy listens before the hub has its route
-            assert time.monotonic() < deadline, (tmp / "hub.log").read_text(errors="replace")[-3000:]
-            time.sleep(0.5)
         for user in USERS:
             status, text, _ = call(f"{base}/hub/api/users/{user}", "POST", {}, TOKEN)
             assert status in (201, 409), (status, text[:500], (tmp / "hub.log").read_text(errors="replace")[-2000:])
